@@ -1,0 +1,76 @@
+# UnifyData: one static library (libunify), one binary (unify), one test runner.
+#   make run     install what is missing, build, load the demo workspace, serve it
+#   make test    install what is missing, build (-Werror), run every test twice
+#                (plain and under ASan+UBSan); ends with "N passed, N failed"
+#   make asan    the suite under ASan+UBSan only
+#   make format-check / make format
+
+CC ?= cc
+BUILD ?= build
+PKGS := libmicrohttpd jansson sqlite3 libpq openssl libutf8proc poppler-glib libxml-2.0 \
+        libzip gmime-3.0 libexttextcat libpcre2-8 libcurl
+
+WARNINGS := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+            -Wformat=2 -Wvla -Wimplicit-fallthrough -Werror
+CFLAGS ?= -O2 -g
+ALL_CFLAGS = -std=c17 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) $(EXTRA_CFLAGS) -Isrc \
+             $(shell pkg-config --cflags $(PKGS) 2>/dev/null | sed -e "s/-I/-isystem /g" -e "s@-isystem /usr/include/x86_64-linux-gnu @@")
+LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lstemmer -lpthread -lm
+
+LIB_SRCS := $(shell find src -name '*.c' ! -path 'src/cli/*' | sort)
+CLI_SRCS := $(sort $(wildcard src/cli/*.c))
+TEST_SRCS := $(sort $(wildcard tests/unit/*.c))
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/%.o)
+TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/%.o)
+
+.PHONY: all run test asan setup format format-check clean demo-data
+
+all: $(BUILD)/unify $(BUILD)/unify-tests
+
+setup:
+	@bash scripts/setup.sh
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/libunify.a: $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/unify: $(CLI_OBJS) $(BUILD)/libunify.a
+	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libunify.a $(LDLIBS)
+
+# The registry of tests: every `void test_<suite>__<name>(void)` definition.
+$(BUILD)/tests/unit/tests.inc: $(TEST_SRCS)
+	@mkdir -p $(dir $@)
+	@grep -ho '^void test_[a-z0-9_]*__[a-z0-9_]*(void)' $(TEST_SRCS) \
+	    | sed 's/^void \(.*\)(void)/UD_TEST(\1)/' > $@.tmp && mv $@.tmp $@
+
+$(TEST_OBJS): $(BUILD)/tests/unit/tests.inc
+$(BUILD)/tests/unit/%.o: EXTRA_CFLAGS += -I$(BUILD)/tests/unit -Itests/unit
+
+$(BUILD)/unify-tests: $(TEST_OBJS) $(BUILD)/libunify.a
+	$(CC) $(ALL_CFLAGS) -o $@ $(TEST_OBJS) $(BUILD)/libunify.a $(LDLIBS)
+
+run: setup
+	@$(MAKE) --no-print-directory $(BUILD)/unify
+	@bash scripts/run-demo.sh
+
+test: setup
+	@bash scripts/test.sh
+
+asan: setup
+	@UNIFY_TEST_PASSES=asan bash scripts/test.sh
+
+FORMAT_FILES = $(shell find src tests -name '*.[ch]' ! -path '*/fixtures/*')
+format:
+	clang-format -i $(FORMAT_FILES)
+format-check:
+	clang-format --dry-run --Werror $(FORMAT_FILES)
+
+clean:
+	rm -rf build build-asan
+
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(TEST_OBJS:.o=.d)

@@ -1,0 +1,146 @@
+/*
+ * The metadata store: organizations, users, documents, chunks and the rest of
+ * the spec's relational schema. One interface, two backends chosen by URL:
+ *   sqlite:///absolute/path/meta.db   (embedded default, WAL mode)
+ *   postgres://user@host:port/dbname  (production, libpq)
+ * All SQL of the program lives in src/store/. Both backends implement the
+ * same schema (see schema_sqlite.c / schema_postgres.c) and the same
+ * migrations, recorded in a schema_migrations table.
+ *
+ * A ud_meta handle may be shared by threads: each backend serialises access
+ * to its connection with one mutex (see the backend files).
+ *
+ * Rows returned by getters are allocated in the caller's arena.
+ * Timestamps are Unix seconds (0 = NULL).
+ */
+#ifndef UD_STORE_META_H
+#define UD_STORE_META_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/arena.h"
+#include "base/error.h"
+#include "doc/document.h"
+
+typedef struct ud_meta ud_meta;
+
+typedef struct ud_org {
+    const char *id; /* UUID */
+    const char *name;
+    const char *slug;
+    const char *plan;   /* starter | professional | enterprise */
+    const char *status; /* active | suspended | cancelled */
+    int64_t max_data_sources; /* -1 = NULL (unlimited) */
+    int64_t max_users;        /* -1 = NULL */
+    int64_t created_at;
+} ud_org;
+
+typedef struct ud_user {
+    const char *id;
+    const char *org_id;
+    const char *email;
+    const char *password_hash;
+    const char *role; /* admin | user | viewer */
+    const char *first_name;
+    const char *last_name;
+    int64_t created_at;
+} ud_user;
+
+/* A stored document (without its text, which lives in its chunks). */
+typedef struct ud_doc_row {
+    const char *id; /* UUID */
+    const char *org_id;
+    const char *source_key; /* unique per org, see ud_document */
+    const char *source_type;
+    const char *title;
+    const char *url;
+    const char *path;
+    const char *author;
+    const char *language;
+    const char *file_type;
+    const char *content_hash;
+    const char *metadata_json; /* JSON object text */
+    const char *acl_json;      /* JSON array of principals */
+    int64_t created_at;
+    int64_t updated_at;
+    int64_t indexed_at;
+    int64_t chunk_count;
+    int64_t text_bytes;
+} ud_doc_row;
+
+/* A chunk with the fields of its document that search needs. */
+typedef struct ud_chunk_row {
+    const char *doc_id;
+    int64_t chunk_index;
+    const char *text;
+    int64_t tokens;
+    const char *heading_path;
+    const char *title;
+    const char *source_type;
+    const char *url;
+    const char *path;
+    int64_t updated_at;
+} ud_chunk_row;
+
+/* Opens the store named by `url` (see above). Does not migrate. */
+int ud_meta_open(ud_meta **out, const char *url) UD_MUST_CHECK;
+void ud_meta_close(ud_meta *meta);
+
+/* "sqlite" or "postgres". */
+const char *ud_meta_backend(const ud_meta *meta);
+
+/* Applies every migration not yet recorded, in order, each in a transaction.
+ * *out_applied (may be NULL) receives how many ran (0 if up to date). */
+int ud_meta_migrate(ud_meta *meta, int *out_applied) UD_MUST_CHECK;
+/* Highest applied migration version, 0 for an empty database. */
+int ud_meta_schema_version(ud_meta *meta, int *out) UD_MUST_CHECK;
+
+/* Organizations. Errors: UD_EEXISTS (slug taken), UD_EINVAL (constraint). */
+int ud_meta_org_create(ud_org *out, ud_meta *meta, ud_arena *arena, const char *name,
+                       const char *slug, const char *plan) UD_MUST_CHECK;
+int ud_meta_org_get_by_slug(ud_org *out, ud_meta *meta, ud_arena *arena, const char *slug)
+    UD_MUST_CHECK;
+int ud_meta_org_get(ud_org *out, ud_meta *meta, ud_arena *arena, const char *id) UD_MUST_CHECK;
+/* Deletes the org and, by ON DELETE CASCADE, everything it owns. */
+int ud_meta_org_delete(ud_meta *meta, const char *id) UD_MUST_CHECK;
+
+/* Users. Errors: UD_EEXISTS (email taken), UD_EINVAL (role not allowed, unknown org). */
+int ud_meta_user_create(ud_user *out, ud_meta *meta, ud_arena *arena, const char *org_id,
+                        const char *email, const char *password_hash, const char *role)
+    UD_MUST_CHECK;
+int ud_meta_user_get_by_email(ud_user *out, ud_meta *meta, ud_arena *arena, const char *email)
+    UD_MUST_CHECK;
+int ud_meta_user_count(ud_meta *meta, const char *org_id, int64_t *out) UD_MUST_CHECK;
+
+/* Documents. */
+int ud_meta_document_get_by_key(ud_doc_row *out, ud_meta *meta, ud_arena *arena,
+                                const char *org_id, const char *source_key) UD_MUST_CHECK;
+int ud_meta_document_get(ud_doc_row *out, ud_meta *meta, ud_arena *arena, const char *org_id,
+                         const char *id) UD_MUST_CHECK;
+
+/* Inserts or replaces the document with doc->source_key in the org, and
+ * replaces all its chunks, in one transaction: readers see the old version or
+ * the new one, never a mix. *out_id (37 bytes, may be NULL) receives the
+ * document's id, which is kept across updates; *out_created whether it was
+ * new. Bumps the org's generation. */
+int ud_meta_document_put(char out_id[37], bool *out_created, ud_meta *meta, const char *org_id,
+                         const ud_document *doc, const ud_chunk *chunks, size_t chunk_count)
+    UD_MUST_CHECK;
+/* Deletes a document and its chunks; UD_ENOTFOUND if absent. Bumps the generation. */
+int ud_meta_document_delete(ud_meta *meta, const char *org_id, const char *id) UD_MUST_CHECK;
+int ud_meta_document_count(ud_meta *meta, const char *org_id, int64_t *out) UD_MUST_CHECK;
+
+/* Calls fn for every chunk of the org, ordered by document id then chunk
+ * index. Row strings live until fn returns. A non-zero return from fn stops
+ * the scan and is returned. */
+typedef int (*ud_chunk_fn)(const ud_chunk_row *row, void *payload);
+int ud_meta_chunks_scan(ud_meta *meta, const char *org_id, ud_chunk_fn fn, void *payload)
+    UD_MUST_CHECK;
+
+/* A number that changes whenever the org's documents change (put/delete),
+ * so readers can cache what they built from the chunks. */
+int ud_meta_generation(ud_meta *meta, const char *org_id, int64_t *out) UD_MUST_CHECK;
+
+#endif
