@@ -8,7 +8,7 @@
 CC ?= cc
 BUILD ?= build
 PKGS := libmicrohttpd jansson sqlite3 libpq openssl libutf8proc poppler-glib libxml-2.0 \
-        libzip gmime-3.0 libexttextcat libpcre2-8 libcurl
+        libzip gmime-3.0 libexttextcat libpcre2-8 libcurl libargon2
 
 WARNINGS := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wformat=2 -Wvla -Wimplicit-fallthrough -Werror
@@ -17,9 +17,13 @@ ALL_CFLAGS = -std=c17 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) $(EXTRA_CFLAGS) -Isrc 
              $(shell pkg-config --cflags $(PKGS) 2>/dev/null | sed -e "s/-I/-isystem /g" -e "s@-isystem /usr/include/x86_64-linux-gnu @@")
 LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lstemmer -lpthread -lm
 
-LIB_SRCS := $(shell find src -name '*.c' ! -path 'src/cli/*' | sort)
+# LIB_DIRS and TEST_SRCS may be narrowed to build part of the tree, e.g.
+#   make BUILD=build-store LIB_DIRS="src/base src/store" \
+#        TEST_SRCS="tests/unit/runner.c tests/unit/helpers.c tests/unit/test_store.c" build-store/unify-tests
+LIB_DIRS ?= src
+LIB_SRCS := $(shell find $(LIB_DIRS) -name '*.c' ! -path 'src/cli/*' | sort)
 CLI_SRCS := $(sort $(wildcard src/cli/*.c))
-TEST_SRCS := $(sort $(wildcard tests/unit/*.c))
+TEST_SRCS ?= $(sort $(wildcard tests/unit/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/%.o)
 TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/%.o)
@@ -33,14 +37,16 @@ setup:
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+	@echo "  CC $<"
+	@$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/libunify.a: $(LIB_OBJS)
 	@rm -f $@
-	ar rcs $@ $^
+	@ar rcs $@ $^
 
 $(BUILD)/unify: $(CLI_OBJS) $(BUILD)/libunify.a
-	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libunify.a $(LDLIBS)
+	@echo "  LD $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libunify.a $(LDLIBS)
 
 # The registry of tests: every `void test_<suite>__<name>(void)` definition.
 $(BUILD)/tests/unit/tests.inc: $(TEST_SRCS)
@@ -52,7 +58,8 @@ $(TEST_OBJS): $(BUILD)/tests/unit/tests.inc
 $(BUILD)/tests/unit/%.o: EXTRA_CFLAGS += -I$(BUILD)/tests/unit -Itests/unit
 
 $(BUILD)/unify-tests: $(TEST_OBJS) $(BUILD)/libunify.a
-	$(CC) $(ALL_CFLAGS) -o $@ $(TEST_OBJS) $(BUILD)/libunify.a $(LDLIBS)
+	@echo "  LD $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $(TEST_OBJS) $(BUILD)/libunify.a $(LDLIBS)
 
 run: setup
 	@$(MAKE) --no-print-directory $(BUILD)/unify

@@ -7,7 +7,7 @@ packages=(
     build-essential pkg-config clang clang-format
     libmicrohttpd-dev libcurl4-openssl-dev libjansson-dev libsqlite3-dev libpq-dev
     libssl-dev libutf8proc-dev libstemmer-dev libpoppler-glib-dev libxml2-dev libzip-dev
-    libgmime-3.0-dev libexttextcat-dev libpcre2-dev
+    libgmime-3.0-dev libexttextcat-dev libpcre2-dev libargon2-dev
     postgresql-15 postgresql-client-15 curl python3
 )
 

@@ -1,0 +1,246 @@
+/*
+ * The configuration table and its parsers (see config.h). Adding a setting
+ * means adding a field to ud_config and a row below; everything else (file,
+ * environment, `unify config`, validation) follows from the row.
+ */
+#include "base/config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <unistd.h>
+
+#include "base/fs.h"
+#include "base/log.h"
+#include "base/mem.h"
+#include "base/str.h"
+
+#define STR(field) UD_CONFIG_STRING, 0, 0
+#define NUM(lo, hi) UD_CONFIG_INT, (lo), (hi)
+#define DBL(lo, hi) UD_CONFIG_DOUBLE, (lo), (hi)
+#define AT(field) offsetof(ud_config, field), sizeof(((ud_config *)0)->field)
+
+static const ud_config_entry entries[] = {
+    {"store", STR(store), "", AT(store),
+     "metadata store URL: sqlite:///path/meta.db or postgres://user@host:port/db "
+     "(empty: DATA/meta.db)"},
+    {"org", STR(org), "default", AT(org), "slug of the organization the CLI and server act for"},
+    {"bind", STR(bind), "127.0.0.1", AT(bind), "address the server listens on"},
+    {"port", NUM(0, 65535), "8080", AT(port), "port the server listens on (0: any free port)"},
+    {"threads", NUM(1, 256), "4", AT(threads), "HTTP worker threads"},
+    {"max_body_kb", NUM(1, 65536), "1024", AT(max_body_kb), "largest request body, KiB"},
+    {"max_header_kb", NUM(4, 1024), "32", AT(max_header_kb), "memory for a request's headers, KiB"},
+    {"max_connections", NUM(1, 100000), "256", AT(max_connections), "concurrent connections"},
+    {"timeout_seconds", NUM(1, 3600), "30", AT(timeout_seconds),
+     "idle or slow connections are closed after this long"},
+    {"log_level", STR(log_level), "info", AT(log_level), "error, warn, info or debug"},
+    {"chunk_tokens", NUM(50, 8000), "1000", AT(chunk_tokens), "target chunk size in tokens"},
+    {"chunk_overlap", NUM(0, 2000), "100", AT(chunk_overlap),
+     "tokens shared by consecutive chunks"},
+    {"max_file_mb", NUM(1, 4096), "64", AT(max_file_mb), "larger files are reported and skipped"},
+    {"bm25_k1", DBL(0, 10), "0.9", AT(bm25_k1), "BM25 term-frequency saturation"},
+    {"bm25_b", DBL(0, 1), "0.4", AT(bm25_b), "BM25 length normalisation"},
+    {"title_weight", DBL(0, 100), "1.0", AT(title_weight),
+     "how many times a title term counts compared to a body term"},
+    {"argon2_memory_kb", NUM(19456, 4194304), "19456", AT(argon2_memory_kb),
+     "argon2id memory cost for passwords, KiB (OWASP minimum 19456)"},
+    {"argon2_iterations", NUM(2, 100), "2", AT(argon2_iterations), "argon2id time cost"},
+};
+
+_Static_assert(sizeof(entries) / sizeof(entries[0]) <= sizeof(((ud_config *)0)->origin),
+               "ud_config.origin must have a slot per setting");
+
+const ud_config_entry *ud_config_entries(size_t *out_count)
+{
+    *out_count = sizeof(entries) / sizeof(entries[0]);
+    return entries;
+}
+
+static const ud_config_entry *find(const char *name, size_t name_len, size_t *out_index)
+{
+    for (size_t i = 0; i < sizeof(entries) / sizeof(entries[0]); i++) {
+        if (strlen(entries[i].name) == name_len && strncmp(entries[i].name, name, name_len) == 0) {
+            if (out_index)
+                *out_index = i;
+            return &entries[i];
+        }
+    }
+    return NULL;
+}
+
+static int set_entry(ud_config *config, const ud_config_entry *e, const char *value)
+{
+    char *field = (char *)config + e->offset;
+    if (e->type == UD_CONFIG_STRING) {
+        size_t n = strlen(value);
+        if (n >= e->size)
+            return ud_error_set(UD_EINVAL, "%s: value longer than %zu bytes", e->name,
+                                e->size - 1);
+        memcpy(field, value, n + 1);
+        if (strcmp(e->name, "log_level") == 0 && ud_log_level_parse(value) < 0)
+            return ud_error_set(UD_EINVAL, "log_level: '%s' is not error, warn, info or debug",
+                                value);
+        return 0;
+    }
+    char *end = NULL;
+    errno = 0;
+    double v = e->type == UD_CONFIG_INT ? (double)strtol(value, &end, 10) : strtod(value, &end);
+    while (end && isspace((unsigned char)*end))
+        end++;
+    if (errno || end == value || (end && *end) || isnan(v))
+        return ud_error_set(UD_EINVAL, "%s: '%s' is not a number", e->name, value);
+    if (v < e->min || v > e->max)
+        return ud_error_set(UD_EINVAL, "%s: %s is outside %g..%g", e->name, value, e->min,
+                            e->max);
+    if (e->type == UD_CONFIG_INT)
+        *(long *)field = (long)v;
+    else
+        *(double *)field = v;
+    return 0;
+}
+
+void ud_config_init(ud_config *out, const char *data_dir)
+{
+    memset(out, 0, sizeof(*out));
+    snprintf(out->data_dir, sizeof(out->data_dir), "%s", data_dir);
+    for (size_t i = 0; i < sizeof(entries) / sizeof(entries[0]); i++) {
+        int rc = set_entry(out, &entries[i], entries[i].default_value);
+        (void)rc; /* defaults are valid by construction; tests check it */
+        out->origin[i] = UD_FROM_DEFAULT;
+    }
+}
+
+int ud_config_set(ud_config *config, const char *name, const char *value,
+                  ud_config_origin origin)
+{
+    size_t index = 0;
+    const ud_config_entry *e = find(name, strlen(name), &index);
+    if (!e)
+        return ud_error_set(UD_EINVAL, "unknown setting '%s'", name);
+    int rc = set_entry(config, e, value);
+    if (rc == 0)
+        config->origin[index] = (unsigned char)origin;
+    return rc;
+}
+
+static int load_file(ud_config *config)
+{
+    char path[1200];
+    snprintf(path, sizeof(path), "%s/%s", config->data_dir, UD_CONFIG_FILE);
+    char *text = NULL;
+    size_t len = 0;
+    int rc = ud_file_read(&text, &len, path, 1 << 20);
+    if (rc == UD_ENOTFOUND)
+        return 0;
+    if (rc < 0)
+        return rc;
+    int line_no = 0;
+    char *line = text;
+    while (line && *line) {
+        char *next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        line_no++;
+        char *hash = strchr(line, '#');
+        if (hash)
+            *hash = '\0';
+        ud_str s = ud_str_trim(ud_str_from(line));
+        if (s.len) {
+            const char *eq = memchr(s.ptr, '=', s.len);
+            if (!eq) {
+                rc = ud_error_set(UD_EINVAL, "%s:%d: expected 'name = value'", path, line_no);
+                break;
+            }
+            ud_str name = ud_str_trim((ud_str){s.ptr, (size_t)(eq - s.ptr)});
+            ud_str value = ud_str_trim((ud_str){eq + 1, s.len - (size_t)(eq - s.ptr) - 1});
+            size_t index = 0;
+            const ud_config_entry *e = find(name.ptr, name.len, &index);
+            if (!e) {
+                rc = ud_error_set(UD_EINVAL, "%s:%d: unknown setting '%.*s'", path, line_no,
+                                  (int)name.len, name.ptr);
+                break;
+            }
+            char *v = ud_strndup(value.ptr, value.len);
+            rc = set_entry(config, e, v);
+            free(v);
+            if (rc < 0) {
+                char msg[512];
+                snprintf(msg, sizeof(msg), "%s", ud_error_last());
+                rc = ud_error_set(rc, "%s:%d: %s", path, line_no, msg);
+                break;
+            }
+            config->origin[index] = UD_FROM_FILE;
+        }
+        line = next;
+    }
+    free(text);
+    return rc;
+}
+
+int ud_config_load(ud_config *config)
+{
+    int rc = load_file(config);
+    if (rc < 0)
+        return rc;
+    for (size_t i = 0; i < sizeof(entries) / sizeof(entries[0]); i++) {
+        char env_name[64] = "UNIFY_";
+        size_t n = strlen(env_name);
+        for (const char *p = entries[i].name; *p && n < sizeof(env_name) - 1; p++)
+            env_name[n++] = (char)toupper((unsigned char)*p);
+        env_name[n] = '\0';
+        const char *value = getenv(env_name);
+        if (!value)
+            continue;
+        rc = set_entry(config, &entries[i], value);
+        if (rc < 0) {
+            char msg[512];
+            snprintf(msg, sizeof(msg), "%s", ud_error_last());
+            return ud_error_set(rc, "environment %s: %s", env_name, msg);
+        }
+        config->origin[i] = UD_FROM_ENV;
+    }
+    return 0;
+}
+
+void ud_config_store_url(const ud_config *config, char *out, size_t size)
+{
+    if (config->store[0])
+        snprintf(out, size, "%s", config->store);
+    else if (config->data_dir[0] == '/')
+        snprintf(out, size, "sqlite://%s/meta.db", config->data_dir);
+    else {
+        char cwd[1024];
+        if (!getcwd(cwd, sizeof(cwd)))
+            snprintf(cwd, sizeof(cwd), ".");
+        snprintf(out, size, "sqlite://%s/%s/meta.db", cwd, config->data_dir);
+    }
+}
+
+void ud_config_print(const ud_config *config, FILE *out)
+{
+    static const char *origin_names[] = {"default", "file", "environment", "flag"};
+    for (size_t i = 0; i < sizeof(entries) / sizeof(entries[0]); i++) {
+        const ud_config_entry *e = &entries[i];
+        const char *field = (const char *)config + e->offset;
+        if (e->type == UD_CONFIG_STRING)
+            fprintf(out, "%-18s = %-28s # %s\n", e->name, field, origin_names[config->origin[i]]);
+        else if (e->type == UD_CONFIG_INT)
+            fprintf(out, "%-18s = %-28ld # %s\n", e->name, *(const long *)field,
+                    origin_names[config->origin[i]]);
+        else
+            fprintf(out, "%-18s = %-28g # %s\n", e->name, *(const double *)field,
+                    origin_names[config->origin[i]]);
+    }
+}
+
+void ud_config_write_template(FILE *out)
+{
+    fprintf(out, "# unify configuration. Each setting can also be given as the environment\n"
+                 "# variable UNIFY_<NAME> (which wins over this file) or a command-line flag.\n\n");
+    for (size_t i = 0; i < sizeof(entries) / sizeof(entries[0]); i++)
+        fprintf(out, "# %s\n# %s = %s\n\n", entries[i].doc, entries[i].name,
+                entries[i].default_value);
+}

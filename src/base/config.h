@@ -1,0 +1,78 @@
+/*
+ * Configuration: one table of {name, type, min, max, default, doc} drives
+ * parsing, validation, `unify config` and the documentation. Values come, in
+ * rising precedence, from the defaults, the data directory's unify.conf
+ * (`name = value` lines, # comments), UNIFY_<NAME> environment variables and
+ * command-line flags.
+ */
+#ifndef UD_BASE_CONFIG_H
+#define UD_BASE_CONFIG_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "base/error.h"
+
+#define UD_CONFIG_FILE "unify.conf"
+
+typedef struct ud_config {
+    char data_dir[1024];
+    char store[1024];    /* metadata store URL; "" = sqlite in the data dir */
+    char org[101];       /* slug of the organization the CLI and server act for */
+    char bind[64];
+    long port;
+    long threads;
+    long max_body_kb;
+    long max_header_kb;
+    long max_connections;
+    long timeout_seconds;
+    char log_level[16];
+    long chunk_tokens;
+    long chunk_overlap;
+    long max_file_mb;
+    double bm25_k1;
+    double bm25_b;
+    double title_weight;
+    long argon2_memory_kb;
+    long argon2_iterations;
+    unsigned char origin[32]; /* ud_config_origin of each table row, for `unify config` */
+} ud_config;
+
+typedef enum { UD_CONFIG_STRING, UD_CONFIG_INT, UD_CONFIG_DOUBLE } ud_config_type;
+
+/* Where a value came from, for `unify config`. */
+typedef enum { UD_FROM_DEFAULT, UD_FROM_FILE, UD_FROM_ENV, UD_FROM_FLAG } ud_config_origin;
+
+typedef struct ud_config_entry {
+    const char *name;
+    ud_config_type type;
+    double min, max; /* numbers only */
+    const char *default_value;
+    size_t offset;
+    size_t size; /* strings: capacity */
+    const char *doc;
+} ud_config_entry;
+
+const ud_config_entry *ud_config_entries(size_t *out_count);
+
+/* Fills defaults for a data directory. */
+void ud_config_init(ud_config *out, const char *data_dir);
+
+/* Sets one value by name from text, validating type and range. */
+int ud_config_set(ud_config *config, const char *name, const char *value,
+                  ud_config_origin origin) UD_MUST_CHECK;
+
+/* Reads DATA/unify.conf if it exists (a missing file is not an error), then
+ * the UNIFY_* environment. Errors name the file and line. */
+int ud_config_load(ud_config *config) UD_MUST_CHECK;
+
+/* The metadata store URL in force (the data dir's SQLite file by default). */
+void ud_config_store_url(const ud_config *config, char *out, size_t size);
+
+/* Writes the effective configuration, one "name = value  # origin" line each. */
+void ud_config_print(const ud_config *config, FILE *out);
+
+/* The text of a fresh unify.conf with every setting commented out. */
+void ud_config_write_template(FILE *out);
+
+#endif

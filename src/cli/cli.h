@@ -1,0 +1,46 @@
+/*
+ * What the command files share: the command table's row type, option
+ * parsing of the common flags, and opening the configuration, the store and
+ * the organization the CLI acts for. Exit codes: 0 success, 1 failure, 2 usage.
+ */
+#ifndef UD_CLI_CLI_H
+#define UD_CLI_CLI_H
+
+#include <stdbool.h>
+
+#include "base/arena.h"
+#include "base/config.h"
+#include "store/meta.h"
+
+#define UD_VERSION "0.1.0"
+
+typedef struct ud_cli_command {
+    const char *name;
+    const char *summary;
+    int (*run)(int argc, char **argv);
+} ud_cli_command;
+
+int ud_cmd_init(int argc, char **argv);
+int ud_cmd_ingest(int argc, char **argv);
+int ud_cmd_search(int argc, char **argv);
+int ud_cmd_serve(int argc, char **argv);
+int ud_cmd_config(int argc, char **argv);
+
+/* The data directory: --data, else $UNIFY_DATA, else ./unify-data. */
+const char *ud_cli_data_dir(const char *flag);
+
+/* Loads the configuration of the data directory and applies the log level.
+ * Prints the error and returns non-zero on failure. */
+int ud_cli_load_config(ud_config *out, const char *data_dir);
+
+/* Opens and checks the store: it must have been initialised (`unify init`).
+ * Prints the error on failure. */
+int ud_cli_open_store(ud_meta **out, const ud_config *config);
+
+/* The organization named by the config's `org` slug. Prints the error. */
+int ud_cli_org(ud_org *out, ud_meta *meta, ud_arena *arena, const ud_config *config);
+
+/* "unify: <message>" on stderr, message from ud_error_last(). */
+void ud_cli_fail(const char *what);
+
+#endif

@@ -1,0 +1,158 @@
+/*
+ * `unify search QUERY`: ranked results with an excerpt, matched words marked.
+ */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/clock.h"
+#include "base/str.h"
+#include "cli/cli.h"
+#include "index/search.h"
+
+static const char usage[] =
+    "usage: unify search [--data DIR] [--top K] [--source TYPE]... [--json] QUERY...\n\n"
+    "Ranks the organization's documents for QUERY with BM25 (k1 and b from the\n"
+    "config) over title and text, one result per document, best first.\n\n"
+    "  --top K         number of results, 1..100 (default 10)\n"
+    "  --source TYPE   only documents of this source type (repeatable), e.g. file\n"
+    "  --json          print results as JSON, excerpts marked with <mark>\n";
+
+#define MAX_SOURCES 16
+
+static json_t *hits_json(const ud_search_hit *hits, size_t count, double took_ms)
+{
+    json_t *results = json_array();
+    for (size_t i = 0; i < count; i++) {
+        const ud_search_hit *h = &hits[i];
+        char updated[32];
+        ud_time_format(updated, h->updated_at);
+        json_array_append_new(
+            results, json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s, s:I, s:f, s:s, s:s?}",
+                               "document_id", h->doc_id, "title", h->title, "source_type",
+                               h->source_type, "url", h->url, "path", h->path, "heading_path",
+                               h->heading_path, "chunk_index", (json_int_t)h->chunk_index,
+                               "score", h->score, "excerpt", h->excerpt, "updated_at",
+                               updated[0] ? updated : NULL));
+    }
+    return json_pack("{s:o, s:I, s:f}", "results", results, "total", (json_int_t)count,
+                     "took_ms", took_ms);
+}
+
+int ud_cmd_search(int argc, char **argv)
+{
+    static const struct option options[] = {{"data", required_argument, NULL, 'd'},
+                                            {"top", required_argument, NULL, 'k'},
+                                            {"source", required_argument, NULL, 's'},
+                                            {"json", no_argument, NULL, 'j'},
+                                            {"help", no_argument, NULL, 'h'},
+                                            {0, 0, 0, 0}};
+    const char *data = NULL;
+    const char *sources[MAX_SOURCES];
+    size_t source_count = 0;
+    long top = 10;
+    bool json = false;
+    int c;
+    while ((c = getopt_long(argc, argv, "d:k:s:jh", options, NULL)) != -1) {
+        switch (c) {
+        case 'd': data = optarg; break;
+        case 'k': {
+            char *end = NULL;
+            top = strtol(optarg, &end, 10);
+            if (!end || *end || top < 1 || top > 100) {
+                fprintf(stderr, "unify: --top must be a number from 1 to 100\n");
+                return 2;
+            }
+            break;
+        }
+        case 's':
+            if (source_count == MAX_SOURCES) {
+                fprintf(stderr, "unify: at most %d --source filters\n", MAX_SOURCES);
+                return 2;
+            }
+            sources[source_count++] = optarg;
+            break;
+        case 'j': json = true; break;
+        case 'h': fputs(usage, stdout); return 0;
+        default: fputs(usage, stderr); return 2;
+        }
+    }
+    if (optind == argc) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    /* The words of the query may come as separate arguments. */
+    ud_buf qbuf;
+    ud_buf_init(&qbuf, 4096);
+    for (int i = optind; i < argc; i++) {
+        if ((i > optind && ud_buf_putc(&qbuf, ' ') < 0) || ud_buf_puts(&qbuf, argv[i]) < 0) {
+            fprintf(stderr, "unify: the query is longer than 4096 bytes\n");
+            ud_buf_dispose(&qbuf);
+            return 2;
+        }
+    }
+    char *query = ud_buf_take(&qbuf);
+
+    ud_config config;
+    if (ud_cli_load_config(&config, ud_cli_data_dir(data)) != 0) {
+        free(query);
+        return 1;
+    }
+    ud_meta *meta = NULL;
+    if (ud_cli_open_store(&meta, &config) != 0) {
+        free(query);
+        return 1;
+    }
+    int status = 1;
+    ud_arena arena;
+    ud_arena_init(&arena);
+    ud_searcher *searcher = NULL;
+    ud_org org;
+    if (ud_cli_org(&org, meta, &arena, &config) != 0)
+        goto done;
+    ud_bm25_params params = {config.bm25_k1, config.bm25_b, config.title_weight};
+    if (ud_searcher_new(&searcher, meta, &params) < 0) {
+        ud_cli_fail("search");
+        goto done;
+    }
+    bool tty = isatty(STDOUT_FILENO);
+    ud_search_opts opts = {(size_t)top, sources, source_count,
+                           json ? "<mark>" : tty ? "\033[1m" : "**",
+                           json ? "</mark>" : tty ? "\033[0m" : "**"};
+    double start = ud_monotonic_ms();
+    ud_search_hit *hits = NULL;
+    size_t count = 0;
+    if (ud_searcher_search(&hits, &count, searcher, &arena, org.id, query, &opts) < 0) {
+        ud_cli_fail("search");
+        goto done;
+    }
+    double took = ud_monotonic_ms() - start;
+    if (json) {
+        json_t *o = hits_json(hits, count, took);
+        char *text = json_dumps(o, JSON_INDENT(2));
+        puts(text);
+        free(text);
+        json_decref(o);
+    } else if (count == 0) {
+        printf("No results for \"%s\".\n", query);
+    } else {
+        for (size_t i = 0; i < count; i++) {
+            const ud_search_hit *h = &hits[i];
+            printf("%zu. %s  [%s]  score %.3f\n", i + 1, h->title, h->source_type, h->score);
+            printf("   %s%s%s\n", h->path ? h->path : h->url ? h->url : "",
+                   h->heading_path[0] ? " > " : "", h->heading_path);
+            printf("   %s\n\n", h->excerpt);
+        }
+        printf("%zu result%s in %.1f ms\n", count, count == 1 ? "" : "s", took);
+    }
+    status = 0;
+done:
+    ud_searcher_free(searcher);
+    ud_arena_dispose(&arena);
+    ud_meta_close(meta);
+    free(query);
+    return status;
+}

@@ -1,0 +1,124 @@
+/*
+ * `unify serve`: the HTTP API until SIGINT or SIGTERM, then a clean stop
+ * (in-flight requests finish, the store is closed).
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/log.h"
+#include "cli/cli.h"
+#include "index/search.h"
+#include "server/api.h"
+#include "server/http.h"
+
+static const char usage[] =
+    "usage: unify serve [--data DIR] [--bind ADDR] [--port P] [--threads N]\n\n"
+    "Serves the HTTP API for the organization named by the `org` setting:\n"
+    "  GET  /healthz               liveness and store status\n"
+    "  POST /v1/search             {\"query\", \"top_k\", \"source_types\"}\n"
+    "  GET  /v1/documents/{id}     one document's metadata\n"
+    "Stops cleanly on SIGINT or SIGTERM.\n\n"
+    "  --bind ADDR    address to listen on (default from config: 127.0.0.1)\n"
+    "  --port P       port, 0 for any free one (default from config: 8080)\n"
+    "  --threads N    worker threads (default from config: 4)\n";
+
+int ud_cmd_serve(int argc, char **argv)
+{
+    static const struct option options[] = {{"data", required_argument, NULL, 'd'},
+                                            {"bind", required_argument, NULL, 'b'},
+                                            {"port", required_argument, NULL, 'p'},
+                                            {"threads", required_argument, NULL, 't'},
+                                            {"help", no_argument, NULL, 'h'},
+                                            {0, 0, 0, 0}};
+    const char *data = NULL, *bind = NULL, *port = NULL, *threads = NULL;
+    int c;
+    while ((c = getopt_long(argc, argv, "d:b:p:t:h", options, NULL)) != -1) {
+        switch (c) {
+        case 'd': data = optarg; break;
+        case 'b': bind = optarg; break;
+        case 'p': port = optarg; break;
+        case 't': threads = optarg; break;
+        case 'h': fputs(usage, stdout); return 0;
+        default: fputs(usage, stderr); return 2;
+        }
+    }
+    if (optind != argc) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    ud_config config;
+    if (ud_cli_load_config(&config, ud_cli_data_dir(data)) != 0)
+        return 1;
+    if ((bind && ud_config_set(&config, "bind", bind, UD_FROM_FLAG) < 0) ||
+        (port && ud_config_set(&config, "port", port, UD_FROM_FLAG) < 0) ||
+        (threads && ud_config_set(&config, "threads", threads, UD_FROM_FLAG) < 0)) {
+        ud_cli_fail(NULL);
+        return 2;
+    }
+
+    /* Block the stop signals before any thread starts, so every server
+     * thread inherits the mask and only sigwait below receives them. */
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    ud_meta *meta = NULL;
+    if (ud_cli_open_store(&meta, &config) != 0)
+        return 1;
+    int status = 1;
+    ud_arena arena;
+    ud_arena_init(&arena);
+    ud_searcher *searcher = NULL;
+    ud_http_server *server = NULL;
+    ud_org org;
+    if (ud_cli_org(&org, meta, &arena, &config) != 0)
+        goto done;
+    ud_bm25_params params = {config.bm25_k1, config.bm25_b, config.title_weight};
+    if (ud_searcher_new(&searcher, meta, &params) < 0) {
+        ud_cli_fail("search");
+        goto done;
+    }
+    ud_api_context ctx = {meta, searcher, org.id, UD_VERSION};
+    ud_http_config http;
+    ud_http_config_default(&http);
+    http.bind = config.bind;
+    http.port = (uint16_t)config.port;
+    http.threads = (unsigned)config.threads;
+    http.max_body_bytes = (size_t)config.max_body_kb << 10;
+    http.max_header_bytes = (size_t)config.max_header_kb << 10;
+    http.max_connections = (unsigned)config.max_connections;
+    http.timeout_seconds = (unsigned)config.timeout_seconds;
+    size_t route_count = 0;
+    const ud_http_route *routes = ud_api_routes(&route_count);
+    if (ud_http_server_start(&server, &http, routes, route_count, &ctx) < 0) {
+        ud_cli_fail("server");
+        goto done;
+    }
+    /* IPv6 literals need brackets in a URL. */
+    bool ipv6 = strchr(config.bind, ':') != NULL;
+    char host[80];
+    snprintf(host, sizeof(host), "%s%s%s", ipv6 ? "[" : "", config.bind, ipv6 ? "]" : "");
+    printf("unify %s serving organization '%s' on http://%s:%u\n", UD_VERSION, config.org, host,
+           (unsigned)ud_http_server_port(server));
+    fflush(stdout);
+
+    int sig = 0;
+    sigwait(&stop_signals, &sig);
+    UD_LOG(NULL, UD_LOG_INFO, "received %s, stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    ud_http_server_stop(server);
+    server = NULL;
+    status = 0;
+done:
+    ud_http_server_stop(server);
+    ud_searcher_free(searcher);
+    ud_arena_dispose(&arena);
+    ud_meta_close(meta);
+    return status;
+}

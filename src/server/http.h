@@ -1,0 +1,87 @@
+/*
+ * The HTTP layer: libmicrohttpd with a thread pool, a route table, bodies
+ * read into a capped buffer, JSON error bodies, and limits on body size,
+ * header size, connection count and connection time. Routes are data: an
+ * array of {method, pattern, handler}. The server knows nothing of search
+ * or documents; src/server/api.c supplies the product's routes.
+ */
+#ifndef UD_SERVER_HTTP_H
+#define UD_SERVER_HTTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/arena.h"
+#include "base/error.h"
+
+typedef struct ud_http_config {
+    const char *bind;         /* "127.0.0.1" */
+    uint16_t port;            /* 0 = any free port (see ud_http_server_port) */
+    unsigned threads;         /* thread pool size, default 4 */
+    size_t max_body_bytes;    /* default 1 MiB; larger bodies get 413 */
+    size_t max_header_bytes;  /* per-connection memory for headers, default 32 KiB */
+    unsigned max_connections; /* default 256 */
+    unsigned timeout_seconds; /* idle/slow connection cut-off, default 30 */
+} ud_http_config;
+
+void ud_http_config_default(ud_http_config *out);
+
+#define UD_HTTP_MAX_PARAMS 4
+
+/* One request, as a handler sees it. Everything lives in `arena`, which is
+ * disposed after the response is sent. */
+typedef struct ud_http_request {
+    const char *method;
+    const char *path; /* without the query string */
+    const char *body; /* NUL-terminated, may contain NULs; NULL if none */
+    size_t body_len;
+    const char *content_type; /* NULL if absent */
+    const char *param_names[UD_HTTP_MAX_PARAMS]; /* from "{name}" in the pattern */
+    const char *param_values[UD_HTTP_MAX_PARAMS]; /* URL-decoded */
+    size_t param_count;
+    void *connection; /* the MHD connection, for headers and query arguments */
+    ud_arena *arena;
+    uint64_t request_id;
+} ud_http_request;
+
+typedef struct ud_http_response {
+    int status;
+    const char *content_type; /* default "application/json" */
+    const char *body;         /* in the request arena */
+    size_t body_len;
+} ud_http_response;
+
+/* A handler fills `res` and returns 0, or returns a negative UD_E* code with
+ * ud_error_set() called: the server then answers with
+ * {"error": {"code": ud_error_name(code), "message": ud_error_last()}} and
+ * ud_error_http_status(code). */
+typedef int (*ud_http_handler)(ud_http_response *res, const ud_http_request *req, void *payload);
+
+typedef struct ud_http_route {
+    const char *method;  /* "GET", "POST", ... */
+    const char *pattern; /* "/v1/documents/{id}": literal segments and {params} */
+    ud_http_handler handler;
+} ud_http_route;
+
+typedef struct ud_http_server ud_http_server;
+
+/* Starts serving the routes (borrowed: must outlive the server). A path that
+ * matches no route gets 404; one that matches with another method gets 405
+ * with an Allow header. */
+int ud_http_server_start(ud_http_server **out, const ud_http_config *config,
+                         const ud_http_route *routes, size_t route_count, void *payload)
+    UD_MUST_CHECK;
+/* The port actually bound (useful with port 0). */
+uint16_t ud_http_server_port(const ud_http_server *server);
+/* Stops accepting, finishes in-flight requests, frees everything. */
+void ud_http_server_stop(ud_http_server *server);
+
+/* Helpers for handlers. */
+int ud_http_respond_json(ud_http_response *res, const ud_http_request *req, int status,
+                         void *json /* json_t*, reference stolen */) UD_MUST_CHECK;
+/* A query-string argument, or NULL. */
+const char *ud_http_query_arg(const ud_http_request *req, const char *name);
+/* The value of the named path parameter, or NULL. */
+const char *ud_http_param(const ud_http_request *req, const char *name);
+
+#endif

@@ -1,0 +1,51 @@
+/*
+ * Ingesting files: the pipeline of the spec for the folder source.
+ *   walk -> read (capped) -> SHA-256 -> unchanged? stop : extract -> clean
+ *   -> language -> chunk -> store (document + chunks in one transaction)
+ * A failing file is reported with its reason and skipped; the batch goes on.
+ */
+#ifndef UD_SYNC_INGEST_H
+#define UD_SYNC_INGEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/error.h"
+#include "doc/chunker.h"
+#include "doc/extract/extract.h"
+#include "store/meta.h"
+
+typedef struct ud_ingest_opts {
+    const char *org_id;
+    ud_chunker_opts chunker;
+    ud_extract_limits limits;
+    /* Optional callbacks, called on the ingesting thread. */
+    void (*on_progress)(size_t done, size_t total, const char *path, void *payload);
+    void (*on_failure)(const char *path, const char *reason, void *payload);
+    void *payload;
+} ud_ingest_opts;
+
+void ud_ingest_opts_default(ud_ingest_opts *out, const char *org_id);
+
+typedef struct ud_ingest_stats {
+    size_t files;     /* supported files found */
+    size_t added;     /* new documents */
+    size_t updated;   /* documents whose content changed */
+    size_t unchanged; /* same SHA-256 as stored: no work done */
+    size_t failed;    /* files or folders that could not be ingested */
+    size_t chunks;    /* chunks written */
+} ud_ingest_stats;
+
+/* Ingests every supported file under the given paths into the org. Returns
+ * 0 even when some files failed (they are counted and reported); a negative
+ * code only when the store itself fails, which stops the run. */
+int ud_ingest_paths(ud_ingest_stats *out, ud_meta *meta, const char *const *paths, size_t count,
+                    const ud_ingest_opts *opts) UD_MUST_CHECK;
+
+/* Ingests one file as a document (exposed for tests and importers).
+ * *out_outcome: 0 unchanged, 1 added, 2 updated. On failure,
+ * *out_store_failed (may be NULL) tells whether the store, not the file, failed. */
+int ud_ingest_file(int *out_outcome, size_t *out_chunks, bool *out_store_failed, ud_meta *meta,
+                   const char *path, const ud_ingest_opts *opts) UD_MUST_CHECK;
+
+#endif
