@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "base/fs.h"
 #include "base/log.h"
 #include "cli/cli.h"
 
@@ -39,6 +40,14 @@ int ud_cli_load_config(ud_config *out, const char *data_dir)
 
 int ud_cli_open_store(ud_meta **out, const ud_config *config)
 {
+    /* Checked first so that a read command never creates anything. */
+    char conf[1100];
+    snprintf(conf, sizeof(conf), "%s/unify.conf", config->data_dir);
+    if (!ud_path_exists(conf)) {
+        fprintf(stderr, "unify: %s is not initialised; run `unify init --data %s` first\n",
+                config->data_dir, config->data_dir);
+        return 1;
+    }
     char url[1200];
     ud_config_store_url(config, url, sizeof(url));
     ud_meta *meta = NULL;

@@ -39,6 +39,24 @@ static const char *title_from_path(ud_arena *arena, const char *path)
 
 /* Sets *store_failed when the error came from the metadata store rather than
  * from the file, so the caller can stop the run instead of blaming the file. */
+/* A metadata string (title, author, path) as one line of valid UTF-8, or
+ * NULL. */
+static const char *clean_field(ud_arena *arena, const char *value)
+{
+    if (!value)
+        return NULL;
+    char *text = NULL;
+    size_t len = 0;
+    if (ud_clean_text(&text, &len, arena, value, strlen(value)) < 0) {
+        ud_error_clear();
+        return NULL;
+    }
+    for (size_t i = 0; i < len; i++)
+        if (text[i] == '\n')
+            text[i] = ' ';
+    return text;
+}
+
 static int ingest_one(int *out_outcome, size_t *out_chunks, bool *store_failed, ud_meta *meta,
                       const char *path, const ud_ingest_opts *opts, ud_arena *arena)
 {
@@ -69,7 +87,9 @@ static int ingest_one(int *out_outcome, size_t *out_chunks, bool *store_failed, 
     ud_document doc;
     memset(&doc, 0, sizeof(doc));
     ud_sha256_hex(doc.content_hash, raw, raw_len);
-    doc.source_key = ud_arena_sprintf(arena, "file:document:%s", abs_path);
+    /* Keys, titles and paths are text in the store and in JSON: a file name
+     * that is not valid UTF-8 is repaired like document text. */
+    doc.source_key = clean_field(arena, ud_arena_sprintf(arena, "file:document:%s", abs_path));
 
     /* Same bytes as stored: nothing to do, not even extraction. */
     ud_doc_row existing;
@@ -106,10 +126,12 @@ static int ingest_one(int *out_outcome, size_t *out_chunks, bool *store_failed, 
     int64_t mtime = stat(abs_path, &st) == 0 ? (int64_t)st.st_mtime : 0;
     static const char *everyone[] = {UD_ACL_EVERYONE};
     doc.source_type = "file";
-    doc.title = ex.title && *ex.title ? ex.title : title_from_path(arena, abs_path);
-    doc.url = ud_arena_sprintf(arena, "file://%s", abs_path);
-    doc.path = abs_path;
-    doc.author = ex.author;
+    const char *shown_path = clean_field(arena, abs_path);
+    const char *title = clean_field(arena, ex.title);
+    doc.title = title && *title ? title : clean_field(arena, title_from_path(arena, abs_path));
+    doc.url = ud_arena_sprintf(arena, "file://%s", shown_path);
+    doc.path = shown_path;
+    doc.author = clean_field(arena, ex.author);
     doc.language = ud_language_detect(text, text_len);
     doc.file_type = ud_format_name(format);
     doc.created_at = ex.created_at ? ex.created_at : mtime;

@@ -211,8 +211,9 @@ void test_cli__hostile_files_are_reported_and_skipped(void)
     UD_CHECK(chmod(secret, 0) == 0);
     char path[800];
     snprintf(path, sizeof(path), "%s/bad/loop", ws);
-    snprintf(data, sizeof(data), "%s/bad", ws);
-    UD_CHECK(symlink(data, path) == 0);
+    char bad_dir[800];
+    snprintf(bad_dir, sizeof(bad_dir), "%s/bad", ws);
+    UD_CHECK(symlink(bad_dir, path) == 0);
     snprintf(data, sizeof(data), "%s/data", dir);
     /* 200 MB, sparse: refused by size before a byte of it is read. */
     snprintf(path, sizeof(path), "%s/bad/huge.txt", ws);
@@ -273,7 +274,7 @@ static pid_t start_server(const char *data, const char *store, int *port)
     const char *colon = strrchr(line, ':');
     if (!colon)
         ud_test_fail(__FILE__, __LINE__, "server did not announce a port: '%s'", line);
-    *port = atoi(colon + 1); /* NOLINT: test code parsing our own output */
+    *port = (int)strtol(colon + 1, NULL, 10);
     return pid;
 }
 

@@ -1,0 +1,371 @@
+/*
+ * The HTTP layer on libmicrohttpd (see http.h). MHD calls the access handler
+ * several times per request: once with the headers, then with pieces of the
+ * body, then once more with none. We keep a per-request state (an arena and a
+ * capped body buffer) across those calls, answer 413 as soon as a declared or
+ * received body passes the cap, and dispatch to the route on the last call.
+ *
+ * MHD runs a pool of `threads` threads, each with its own event loop;
+ * handlers run on them, so a handler may block (SQL, search) without
+ * stalling the other threads' connections.
+ */
+#include "server/http.h"
+
+#include <arpa/inet.h>
+#include <jansson.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "base/log.h"
+#include "base/mem.h"
+#include "base/str.h"
+
+/* Parameter and segment counts of a route pattern or a request path. */
+#define MAX_SEGMENTS 16
+
+struct ud_http_server {
+    struct MHD_Daemon *daemon;
+    ud_http_config config;
+    const ud_http_route *routes;
+    size_t route_count;
+    void *payload;
+    uint16_t port;
+    atomic_uint_fast64_t next_request_id;
+};
+
+/* State of one request across MHD's calls. */
+typedef struct request_state {
+    ud_arena arena;
+    ud_buf body;
+    bool too_large;
+    uint64_t id;
+} request_state;
+
+void ud_http_config_default(ud_http_config *out)
+{
+    out->bind = "127.0.0.1";
+    out->port = 8080;
+    out->threads = 4;
+    out->max_body_bytes = 1u << 20;
+    out->max_header_bytes = 32u << 10;
+    out->max_connections = 256;
+    out->timeout_seconds = 30;
+}
+
+/* ---- responses ----------------------------------------------------------- */
+
+static enum MHD_Result send_response(struct MHD_Connection *connection, int status,
+                                     const char *content_type, const char *body, size_t len,
+                                     const char *allow, uint64_t request_id)
+{
+    struct MHD_Response *response =
+        MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
+    if (!response)
+        return MHD_NO;
+    char id[24];
+    snprintf(id, sizeof(id), "%llu", (unsigned long long)request_id);
+    MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE,
+                            content_type ? content_type : "application/json");
+    MHD_add_response_header(response, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(response, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    MHD_add_response_header(response, "X-Request-Id", id);
+    if (allow)
+        MHD_add_response_header(response, MHD_HTTP_HEADER_ALLOW, allow);
+    enum MHD_Result result = MHD_queue_response(connection, (unsigned)status, response);
+    MHD_destroy_response(response);
+    return result;
+}
+
+/* {"error": {"code": "...", "message": "..."}} with the given status. */
+static enum MHD_Result send_error_body(struct MHD_Connection *connection, int status,
+                                       const char *code_name, const char *message,
+                                       const char *allow, uint64_t request_id)
+{
+    json_t *body = json_pack("{s:{s:s,s:s}}", "error", "code", code_name, "message", message);
+    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    json_decref(body);
+    enum MHD_Result result =
+        send_response(connection, status, "application/json", text ? text : "{}",
+                      text ? strlen(text) : 2, allow, request_id);
+    free(text);
+    return result;
+}
+
+static enum MHD_Result send_error(struct MHD_Connection *connection, int code,
+                                  const char *message, uint64_t request_id)
+{
+    return send_error_body(connection, ud_error_http_status(code), ud_error_name(code),
+                           message ? message : ud_error_name(code), NULL, request_id);
+}
+
+int ud_http_respond_json(ud_http_response *res, const ud_http_request *req, int status, void *json)
+{
+    json_t *value = json;
+    char *text = value ? json_dumps(value, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+    json_decref(value);
+    if (!text)
+        return ud_error_set(UD_ENOMEM, "cannot encode the response");
+    res->status = status;
+    res->content_type = "application/json";
+    res->body = ud_arena_strdup(req->arena, text);
+    res->body_len = strlen(text);
+    free(text);
+    return 0;
+}
+
+const char *ud_http_query_arg(const ud_http_request *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->connection, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *ud_http_param(const ud_http_request *req, const char *name)
+{
+    for (size_t i = 0; i < req->param_count; i++)
+        if (strcmp(req->param_names[i], name) == 0)
+            return req->param_values[i];
+    return NULL;
+}
+
+/* ---- routing ------------------------------------------------------------- */
+
+/* Splits "/a/b/c" into segments (borrowed slices). Returns false if there
+ * are too many. */
+static bool split_path(const char *path, ud_str *out, size_t *out_count)
+{
+    size_t count = 0;
+    const char *p = path;
+    while (*p) {
+        while (*p == '/')
+            p++;
+        if (!*p)
+            break;
+        const char *end = strchr(p, '/');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if (count == MAX_SEGMENTS)
+            return false;
+        out[count++] = (ud_str){p, len};
+        p += len;
+    }
+    *out_count = count;
+    return true;
+}
+
+/* Matches a request path against a pattern, filling the request's params. */
+static bool match_route(const char *pattern, const ud_str *segments, size_t count,
+                        ud_http_request *req)
+{
+    ud_str parts[MAX_SEGMENTS];
+    size_t part_count;
+    if (!split_path(pattern, parts, &part_count) || part_count != count)
+        return false;
+    size_t params = 0;
+    for (size_t i = 0; i < count; i++) {
+        ud_str part = parts[i];
+        if (part.len >= 2 && part.ptr[0] == '{' && part.ptr[part.len - 1] == '}') {
+            if (params == UD_HTTP_MAX_PARAMS || segments[i].len == 0)
+                return false;
+            if (req) {
+                req->param_names[params] = ud_arena_strndup(req->arena, part.ptr + 1, part.len - 2);
+                req->param_values[params] =
+                    ud_arena_strndup(req->arena, segments[i].ptr, segments[i].len);
+            }
+            params++;
+        } else if (!ud_str_eq(part, segments[i])) {
+            return false;
+        }
+    }
+    if (req)
+        req->param_count = params;
+    return true;
+}
+
+static enum MHD_Result dispatch(ud_http_server *server, struct MHD_Connection *connection,
+                                const char *url, const char *method, request_state *state)
+{
+    ud_str segments[MAX_SEGMENTS];
+    size_t count = 0;
+    if (!split_path(url, segments, &count))
+        return send_error(connection, UD_ENOTFOUND, "no such route", state->id);
+
+    ud_http_request req = {
+        .method = method,
+        .path = url,
+        .body = state->body.ptr,
+        .body_len = state->body.len,
+        .content_type =
+            MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE),
+        .connection = connection,
+        .arena = &state->arena,
+        .request_id = state->id,
+    };
+    const ud_http_route *route = NULL;
+    char allow[128] = "";
+    for (size_t i = 0; i < server->route_count; i++) {
+        const ud_http_route *r = &server->routes[i];
+        if (!match_route(r->pattern, segments, count, NULL))
+            continue;
+        if (strcmp(r->method, method) == 0 ||
+            (strcmp(method, "HEAD") == 0 && strcmp(r->method, "GET") == 0)) {
+            route = r;
+            break;
+        }
+        size_t used = strlen(allow);
+        snprintf(allow + used, sizeof(allow) - used, "%s%s", used ? ", " : "", r->method);
+    }
+    if (!route) {
+        if (allow[0])
+            return send_error_body(connection, 405, "method_not_allowed",
+                                   "method not allowed on this route", allow, state->id);
+        return send_error(connection, UD_ENOTFOUND, "no such route", state->id);
+    }
+    match_route(route->pattern, segments, count, &req);
+
+    ud_http_response res = {.status = 200};
+    ud_error_clear();
+    int rc = route->handler(&res, &req, server->payload);
+    if (rc < 0) {
+        int status = ud_error_http_status(rc);
+        UD_LOG(NULL, status >= 500 ? UD_LOG_ERROR : UD_LOG_INFO,
+               "request_id=%llu method=%s path=%s status=%d error=\"%s\"",
+               (unsigned long long)state->id, method, url, status, ud_error_last());
+        /* Internal errors keep their detail in the log, not the response. */
+        return send_error(connection, rc, status >= 500 ? "internal error" : ud_error_last(),
+                          state->id);
+    }
+    return send_response(connection, res.status ? res.status : 200, res.content_type,
+                         res.body ? res.body : "", res.body ? res.body_len : 0, NULL, state->id);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
+{
+    (void)version;
+    ud_http_server *server = cls;
+    request_state *state = *con_cls;
+    if (!state) {
+        state = ud_calloc(1, sizeof(*state));
+        ud_arena_init(&state->arena);
+        ud_buf_init(&state->body, server->config.max_body_bytes);
+        state->id = atomic_fetch_add(&server->next_request_id, 1) + 1;
+        *con_cls = state;
+        /* A declared length over the cap is refused before reading a byte. */
+        const char *length = MHD_lookup_connection_value(connection, MHD_HEADER_KIND,
+                                                         MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (length) {
+            char *end = NULL;
+            unsigned long long declared = strtoull(length, &end, 10);
+            if (end == length || *end != '\0' || declared > server->config.max_body_bytes) {
+                state->too_large = true;
+                char message[96];
+                snprintf(message, sizeof(message), "request body is larger than %zu bytes",
+                         server->config.max_body_bytes);
+                return send_error(connection, UD_ELIMIT, message, state->id);
+            }
+        }
+        return MHD_YES;
+    }
+    if (*upload_data_size > 0) {
+        if (!state->too_large && ud_buf_append(&state->body, upload_data, *upload_data_size) < 0)
+            state->too_large = true;
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (state->too_large) {
+        char message[96];
+        snprintf(message, sizeof(message), "request body is larger than %zu bytes",
+                 server->config.max_body_bytes);
+        return send_error(connection, UD_ELIMIT, message, state->id);
+    }
+    return dispatch(server, connection, url, method, state);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *connection, void **con_cls,
+                         enum MHD_RequestTerminationCode code)
+{
+    (void)cls;
+    (void)connection;
+    (void)code;
+    request_state *state = *con_cls;
+    if (!state)
+        return;
+    ud_buf_dispose(&state->body);
+    ud_arena_dispose(&state->arena);
+    free(state);
+    *con_cls = NULL;
+}
+
+static void log_mhd(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    char message[256];
+    vsnprintf(message, sizeof(message), fmt, ap);
+    message[strcspn(message, "\n")] = '\0';
+    UD_LOG(NULL, UD_LOG_DEBUG, "microhttpd: %s", message);
+}
+
+int ud_http_server_start(ud_http_server **out, const ud_http_config *config,
+                         const ud_http_route *routes, size_t route_count, void *payload)
+{
+    struct sockaddr_storage addr;
+    memset(&addr, 0, sizeof(addr));
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+    const char *bind = config->bind ? config->bind : "127.0.0.1";
+    struct sockaddr_in *v4 = (struct sockaddr_in *)&addr;
+    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&addr;
+    if (inet_pton(AF_INET, bind, &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons(config->port);
+    } else if (inet_pton(AF_INET6, bind, &v6->sin6_addr) == 1) {
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons(config->port);
+        flags |= MHD_USE_IPv6;
+    } else {
+        return ud_error_set(UD_EINVAL, "bind address is not an IP address: %s", bind);
+    }
+    ud_http_server *server = ud_calloc(1, sizeof(*server));
+    server->config = *config;
+    if (server->config.threads == 0)
+        server->config.threads = 1;
+    server->routes = routes;
+    server->route_count = route_count;
+    server->payload = payload;
+    server->daemon = MHD_start_daemon(
+        flags, config->port, NULL, NULL, on_request, server, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
+        (unsigned)server->config.threads, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)config->max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)config->timeout_seconds, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)config->max_header_bytes, MHD_OPTION_NOTIFY_COMPLETED, on_completed, server,
+        MHD_OPTION_EXTERNAL_LOGGER, log_mhd, server, MHD_OPTION_END);
+    if (!server->daemon) {
+        free(server);
+        return ud_error_set(UD_EIO, "cannot listen on %s:%u (address in use or not permitted?)",
+                            bind, (unsigned)config->port);
+    }
+    const union MHD_DaemonInfo *info =
+        MHD_get_daemon_info(server->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    server->port = info ? info->port : config->port;
+    *out = server;
+    return 0;
+}
+
+uint16_t ud_http_server_port(const ud_http_server *server)
+{
+    return server->port;
+}
+
+void ud_http_server_stop(ud_http_server *server)
+{
+    if (!server)
+        return;
+    MHD_stop_daemon(server->daemon);
+    free(server);
+}

@@ -1,0 +1,66 @@
+/*
+ * The contract between the metadata store (meta.c, which holds every query)
+ * and a database backend (meta_sqlite.c, meta_postgres.c). A backend only
+ * moves SQL text and text values: parameters are strings ($1, $2, ...; NULL
+ * for SQL NULL) and result cells come back as strings. Both backends accept
+ * the same query text: SQLite gets to_timestamp() and ud_epoch() as
+ * registered functions, PostgreSQL gets ud_epoch() from the first migration,
+ * so timestamps are written with to_timestamp($n) and read with ud_epoch(col).
+ * Only the DDL of the migrations differs per backend.
+ */
+#ifndef UD_STORE_META_BACKEND_H
+#define UD_STORE_META_BACKEND_H
+
+#include <stddef.h>
+
+#include "base/arena.h"
+#include "base/error.h"
+
+/* A materialised result: rows x columns of cells, NULL for SQL NULL. */
+typedef struct ud_sql_rows {
+    size_t count;
+    size_t columns;
+    const char **cells; /* cells[row * columns + column] */
+} ud_sql_rows;
+
+static inline const char *ud_sql_cell(const ud_sql_rows *rows, size_t row, size_t column)
+{
+    return rows->cells[row * rows->columns + column];
+}
+
+/* Called for each row of a streamed query; cells live until it returns. A
+ * non-zero return stops the query and is passed back. */
+typedef int (*ud_sql_row_fn)(const char *const *cells, size_t columns, void *payload);
+
+typedef struct ud_meta_migration {
+    int version;
+    const char *name;
+    const char *sql; /* one or more statements */
+} ud_meta_migration;
+
+typedef struct ud_meta_driver {
+    const char *name;
+    /* Connects to the database the URL names. */
+    int (*open)(void **out_conn, const char *url);
+    void (*close)(void *conn);
+    /* Runs statements without parameters or results (DDL, BEGIN, COMMIT). */
+    int (*exec)(void *conn, const char *sql);
+    /* Starts a write transaction (SQLite takes the write lock at once, so
+     * two writers queue on the busy timeout instead of deadlocking). */
+    const char *begin_write;
+    /* Runs one statement and hands rows to fn one at a time, so that large
+     * results never sit in memory at once. */
+    int (*query_each)(void *conn, const char *sql, const char *const *params,
+                      size_t param_count, ud_sql_row_fn fn, void *payload);
+    /* The backend's migrations, in version order. */
+    const ud_meta_migration *(*migrations)(size_t *out_count);
+} ud_meta_driver;
+
+extern const ud_meta_driver ud_meta_sqlite_driver;
+extern const ud_meta_driver ud_meta_postgres_driver;
+
+/* The schema of each backend (schema_sqlite.c, schema_postgres.c). */
+const ud_meta_migration *ud_schema_sqlite(size_t *out_count);
+const ud_meta_migration *ud_schema_postgres(size_t *out_count);
+
+#endif
