@@ -39,6 +39,25 @@ void ud_log_write(const ud_log *log, ud_log_level level, const char *fmt, ...)
     vsnprintf(message, sizeof(message), fmt, ap);
     va_end(ap);
 
+    /* logfmt: the message is one quoted value, so quotes, backslashes and
+     * line breaks inside it are escaped (hostile input must not forge
+     * fields or lines). */
+    char escaped[sizeof(message) * 2];
+    size_t at = 0;
+    for (const char *p = message; *p && at + 2 < sizeof(escaped); p++) {
+        char c = *p;
+        if (c == '"' || c == '\\') {
+            escaped[at++] = '\\';
+            escaped[at++] = c;
+        } else if (c == '\n' || c == '\r') {
+            escaped[at++] = '\\';
+            escaped[at++] = c == '\n' ? 'n' : 'r';
+        } else {
+            escaped[at++] = c;
+        }
+    }
+    escaped[at] = '\0';
+
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     struct tm tm;
@@ -49,5 +68,5 @@ void ud_log_write(const ud_log *log, ud_log_level level, const char *fmt, ...)
     /* One fprintf per line so concurrent threads do not interleave within it. */
     fprintf(stderr, "time=%s.%03ldZ level=%s%s%s msg=\"%s\"\n", stamp, ts.tv_nsec / 1000000L,
             names[level], log && log->context ? " " : "", log && log->context ? log->context : "",
-            message);
+            escaped);
 }

@@ -198,6 +198,34 @@ static const char *heading_path_at(ud_arena *arena, const heading *headings, siz
     return path;
 }
 
+/* Where the overlap carried into the next chunk begins: the earliest
+ * boundary in [from, end) whose tail text[b .. end) has at most `budget`
+ * tokens. Sentence ends are preferred, then line ends, then spaces; with no
+ * such boundary the overlap is empty (returns end). */
+static size_t overlap_start(const char *text, size_t from, size_t end, size_t budget)
+{
+    if (budget == 0)
+        return end;
+    static const char *const BOUNDARIES[] = {". ", "\n", " "};
+    for (size_t k = 0; k < 3; k++) {
+        const char *sep = BOUNDARIES[k];
+        size_t sep_len = strlen(sep);
+        size_t best = end;
+        /* Walk back from the end over candidate boundaries while the tail
+         * stays within budget. */
+        for (size_t b = end; b > from + sep_len; b--) {
+            if (memcmp(text + b - sep_len, sep, sep_len) != 0)
+                continue;
+            if (ud_token_count(text + b, end - b) > budget)
+                break;
+            best = b;
+        }
+        if (best < end)
+            return best;
+    }
+    return end;
+}
+
 int ud_chunker_split(ud_chunk **out, size_t *out_count, ud_arena *arena, const char *text,
                      size_t len, const ud_chunker_opts *opts)
 {
@@ -218,21 +246,25 @@ int ud_chunker_split(ud_chunk **out, size_t *out_count, ud_arena *arena, const c
 
     ud_chunk *chunks = NULL;
     size_t count = 0, cap = 0;
-    size_t first = 0;
-    while (first < list.count) {
-        size_t last = first;
-        size_t tokens = list.items[first].tokens;
+    size_t next = 0;            /* first piece not yet in any chunk */
+    size_t start = 0;           /* where the next chunk starts (overlap included) */
+    size_t carried_tokens = 0;  /* tokens of text[start .. piece[next].start) */
+    if (list.count)
+        start = list.items[0].start;
+    while (next < list.count) {
+        size_t tokens = carried_tokens + list.items[next].tokens;
+        size_t last = next;
         while (last + 1 < list.count && tokens + list.items[last + 1].tokens <= opts->target_tokens) {
             last++;
             tokens += list.items[last].tokens;
         }
-        size_t start = list.items[first].start;
         size_t end = list.items[last].end;
-        while (start < end && is_blank(text[start]))
-            start++;
-        while (end > start && is_blank(text[end - 1]))
-            end--;
-        if (end > start) {
+        size_t s = start, e = end;
+        while (s < e && is_blank(text[s]))
+            s++;
+        while (e > s && is_blank(text[e - 1]))
+            e--;
+        if (e > s) {
             if (count == cap) {
                 cap = cap ? cap * 2 : 16;
                 ud_chunk *grown = ud_arena_alloc(arena, cap * sizeof(ud_chunk));
@@ -242,27 +274,20 @@ int ud_chunker_split(ud_chunk **out, size_t *out_count, ud_arena *arena, const c
             }
             ud_chunk *c = &chunks[count];
             c->index = count;
-            c->text = ud_arena_strndup(arena, text + start, end - start);
-            c->len = end - start;
+            c->text = ud_arena_strndup(arena, text + s, e - s);
+            c->len = e - s;
             c->tokens = ud_token_count(c->text, c->len);
-            c->start = start;
-            c->heading_path = heading_path_at(arena, headings, heading_count, start);
+            c->start = s;
+            c->heading_path = heading_path_at(arena, headings, heading_count, s);
             count++;
         }
-        if (last + 1 >= list.count)
+        next = last + 1;
+        if (next >= list.count)
             break;
-        /* Step back over the tail pieces that fit in the overlap, but always
-         * move forward by at least one piece, and keep room for the next
-         * new piece so no chunk repeats only what came before. */
-        size_t next = last + 1;
-        size_t incoming = list.items[next].tokens;
-        size_t overlap = 0;
-        while (next > first + 1 && overlap + list.items[next - 1].tokens <= opts->overlap_tokens &&
-               overlap + list.items[next - 1].tokens + incoming <= opts->target_tokens) {
-            overlap += list.items[next - 1].tokens;
-            next--;
-        }
-        first = next;
+        size_t room = opts->target_tokens - list.items[next].tokens;
+        size_t budget = opts->overlap_tokens < room ? opts->overlap_tokens : room;
+        start = overlap_start(text, s, end, budget);
+        carried_tokens = ud_token_count(text + start, end - start);
     }
     free(list.items);
     free(headings);

@@ -1,0 +1,255 @@
+/*
+ * Tests of the HTTP server and API on a real socket (port 0): good
+ * requests, and every kind of bad one answered with the right status and a
+ * JSON error body.
+ */
+#include <curl/curl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "index/search.h"
+#include "server/api.h"
+#include "server/http.h"
+#include "test.h"
+
+typedef struct reply {
+    long status;
+    char body[65536];
+    size_t len;
+    char allow[128];
+} reply;
+
+static size_t on_body(char *data, size_t size, size_t count, void *payload)
+{
+    reply *r = payload;
+    size_t n = size * count;
+    size_t room = sizeof(r->body) - 1 - r->len;
+    size_t take = n < room ? n : room;
+    memcpy(r->body + r->len, data, take);
+    r->len += take;
+    r->body[r->len] = '\0';
+    return n;
+}
+
+static size_t on_header(char *data, size_t size, size_t count, void *payload)
+{
+    reply *r = payload;
+    size_t n = size * count;
+    if (n > 7 && strncasecmp(data, "Allow: ", 7) == 0)
+        snprintf(r->allow, sizeof(r->allow), "%.*s", (int)(n - 9), data + 7);
+    return n;
+}
+
+static void request(reply *r, uint16_t port, const char *method, const char *path,
+                    const char *content_type, const char *body, size_t body_len)
+{
+    memset(r, 0, sizeof(*r));
+    CURL *curl = curl_easy_init();
+    char url[256];
+    snprintf(url, sizeof(url), "http://127.0.0.1:%u%s", (unsigned)port, path);
+    struct curl_slist *headers = NULL;
+    char type_header[128];
+    if (content_type) {
+        snprintf(type_header, sizeof(type_header), "Content-Type: %s", content_type);
+        headers = curl_slist_append(headers, type_header);
+    }
+    headers = curl_slist_append(headers, "Expect:");
+    curl_easy_setopt(curl, CURLOPT_URL, url);
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    if (body) {
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)body_len);
+    }
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, r);
+    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, r);
+    CURLcode rc = curl_easy_perform(curl);
+    UD_CHECK(rc == CURLE_OK);
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &r->status);
+    curl_slist_free_all(headers);
+    curl_easy_cleanup(curl);
+}
+
+static void post_search(reply *r, uint16_t port, const char *body)
+{
+    request(r, port, "POST", "/v1/search", "application/json", body, strlen(body));
+}
+
+/* The error code of a JSON error body. */
+static const char *error_code(const reply *r, char out[64])
+{
+    json_t *root = json_loads(r->body, 0, NULL);
+    const char *code = json_string_value(json_object_get(json_object_get(root, "error"), "code"));
+    snprintf(out, 64, "%s", code ? code : "(none)");
+    UD_CHECK(json_string_value(json_object_get(json_object_get(root, "error"), "message")));
+    json_decref(root);
+    return out;
+}
+
+typedef struct served {
+    ud_meta *meta;
+    ud_searcher *searcher;
+    ud_http_server *server;
+    ud_api_context ctx;
+    ud_arena arena;
+    char doc_id[37];
+} served;
+
+static void start(served *s)
+{
+    ud_arena_init(&s->arena);
+    char url[600];
+    snprintf(url, sizeof(url), "sqlite://%s/meta.db", ud_test_tmpdir());
+    UD_CHECK_OK(ud_meta_open(&s->meta, url));
+    UD_CHECK_OK(ud_meta_migrate(s->meta, NULL));
+    ud_org org;
+    UD_CHECK_OK(ud_meta_org_create(&org, s->meta, &s->arena, "Acme", "acme", "enterprise"));
+    static const char *everyone[] = {UD_ACL_EVERYONE};
+    ud_document doc = {.source_key = "file:document:/leave.md",
+                       .source_type = "file",
+                       .title = "Parental Leave Policy",
+                       .path = "/leave.md",
+                       .text = "Sixteen weeks of paid parental leave.",
+                       .text_len = 37,
+                       .metadata_json = "{}",
+                       .acl = everyone,
+                       .acl_count = 1};
+    ud_sha256_hex(doc.content_hash, "x", 1);
+    ud_chunk chunk = {0, doc.text, doc.text_len, 7, 0, "Parental Leave Policy"};
+    UD_CHECK_OK(ud_meta_document_put(s->doc_id, NULL, s->meta, org.id, &doc, &chunk, 1));
+    UD_CHECK_OK(ud_searcher_new(&s->searcher, s->meta, NULL));
+    s->ctx = (ud_api_context){s->meta, s->searcher, org.id, "test"};
+    ud_http_config config;
+    ud_http_config_default(&config);
+    config.port = 0;
+    config.threads = 2;
+    config.max_body_bytes = 1024;
+    size_t count = 0;
+    const ud_http_route *routes = ud_api_routes(&count);
+    UD_CHECK_OK(ud_http_server_start(&s->server, &config, routes, count, &s->ctx));
+    UD_CHECK(ud_http_server_port(s->server) > 0);
+}
+
+static void stop(served *s)
+{
+    ud_http_server_stop(s->server);
+    ud_searcher_free(s->searcher);
+    ud_meta_close(s->meta);
+    ud_arena_dispose(&s->arena);
+}
+
+void test_http__health_search_and_documents(void)
+{
+    served s;
+    start(&s);
+    uint16_t port = ud_http_server_port(s.server);
+    reply r;
+    request(&r, port, "GET", "/healthz", NULL, NULL, 0);
+    UD_CHECK_EQ_INT(200, r.status);
+    UD_CHECK_CONTAINS(r.body, "\"status\":\"ok\"");
+    UD_CHECK_CONTAINS(r.body, "\"documents\":1");
+
+    post_search(&r, port, "{\"query\": \"parental leave\", \"top_k\": 5}");
+    UD_CHECK_EQ_INT(200, r.status);
+    json_t *root = json_loads(r.body, 0, NULL);
+    json_t *results = json_object_get(root, "results");
+    UD_CHECK_EQ_INT(1, json_array_size(results));
+    json_t *first = json_array_get(results, 0);
+    UD_CHECK_EQ_STR("Parental Leave Policy", json_string_value(json_object_get(first, "title")));
+    UD_CHECK_EQ_STR(s.doc_id, json_string_value(json_object_get(first, "document_id")));
+    UD_CHECK(json_real_value(json_object_get(first, "score")) > 0);
+    UD_CHECK_CONTAINS(json_string_value(json_object_get(first, "excerpt")),
+                      "<mark>parental</mark> <mark>leave</mark>");
+    UD_CHECK(json_is_integer(json_object_get(root, "took_ms")));
+    json_decref(root);
+
+    /* A filter that excludes every source gives no results, not an error. */
+    post_search(&r, port, "{\"query\": \"leave\", \"source_types\": [\"slack\"]}");
+    UD_CHECK_EQ_INT(200, r.status);
+    UD_CHECK_CONTAINS(r.body, "\"results\":[]");
+
+    char path[128];
+    snprintf(path, sizeof(path), "/v1/documents/%s", s.doc_id);
+    request(&r, port, "GET", path, NULL, NULL, 0);
+    UD_CHECK_EQ_INT(200, r.status);
+    UD_CHECK_CONTAINS(r.body, "\"source_key\":\"file:document:/leave.md\"");
+    UD_CHECK_CONTAINS(r.body, "\"acl\":[\"org:*\"]");
+    stop(&s);
+}
+
+void test_http__bad_requests_get_json_errors(void)
+{
+    served s;
+    start(&s);
+    uint16_t port = ud_http_server_port(s.server);
+    reply r;
+    char code[64];
+
+    post_search(&r, port, "{\"query\": ");
+    UD_CHECK_EQ_INT(400, r.status);
+    UD_CHECK_EQ_STR("invalid", error_code(&r, code));
+    UD_CHECK_CONTAINS(r.body, "invalid JSON");
+
+    post_search(&r, port, "{\"top_k\": 3}");
+    UD_CHECK_EQ_INT(400, r.status);
+    UD_CHECK_CONTAINS(r.body, "missing field: query");
+
+    post_search(&r, port, "{\"query\": \"x\", \"top_k\": 0}");
+    UD_CHECK_EQ_INT(400, r.status);
+    post_search(&r, port, "{\"query\": 42}");
+    UD_CHECK_EQ_INT(400, r.status);
+    post_search(&r, port, "[\"query\"]");
+    UD_CHECK_EQ_INT(400, r.status);
+    post_search(&r, port, "{\"query\": \"   \"}");
+    UD_CHECK_EQ_INT(400, r.status);
+
+    request(&r, port, "POST", "/v1/search", "text/plain", "{\"query\": \"x\"}", 14);
+    UD_CHECK_EQ_INT(415, r.status);
+    UD_CHECK_EQ_STR("unsupported", error_code(&r, code));
+
+    request(&r, port, "GET", "/v1/search", NULL, NULL, 0);
+    UD_CHECK_EQ_INT(405, r.status);
+    UD_CHECK_EQ_STR("POST", r.allow);
+
+    request(&r, port, "GET", "/v1/nothing-here", NULL, NULL, 0);
+    UD_CHECK_EQ_INT(404, r.status);
+    UD_CHECK_EQ_STR("not_found", error_code(&r, code));
+
+    request(&r, port, "GET", "/v1/documents/00000000-0000-4000-8000-000000000000", NULL, NULL, 0);
+    UD_CHECK_EQ_INT(404, r.status);
+    request(&r, port, "GET", "/v1/documents/..%2F..%2Fetc", NULL, NULL, 0);
+    UD_CHECK_EQ_INT(404, r.status);
+
+    /* Over the 1 KiB body limit of this server. */
+    char big[4096];
+    memset(big, 'a', sizeof(big));
+    memcpy(big, "{\"query\": \"", 11);
+    memcpy(big + sizeof(big) - 2, "\"}", 2);
+    request(&r, port, "POST", "/v1/search", "application/json", big, sizeof(big));
+    UD_CHECK_EQ_INT(413, r.status);
+
+    /* The server still answers after all that. */
+    request(&r, port, "GET", "/healthz", NULL, NULL, 0);
+    UD_CHECK_EQ_INT(200, r.status);
+    stop(&s);
+}
+
+void test_http__a_taken_port_is_a_clear_error(void)
+{
+    served s;
+    start(&s);
+    ud_http_config config;
+    ud_http_config_default(&config);
+    config.port = ud_http_server_port(s.server);
+    ud_http_server *second = NULL;
+    UD_CHECK_EQ_INT(UD_EIO, ud_http_server_start(&second, &config, NULL, 0, NULL));
+    UD_CHECK_CONTAINS(ud_test_error_message(), "cannot listen");
+    config.bind = "not-an-ip";
+    UD_CHECK_EQ_INT(UD_EINVAL, ud_http_server_start(&second, &config, NULL, 0, NULL));
+    ud_http_server_stop(NULL);
+    stop(&s);
+}
