@@ -14,6 +14,7 @@ ListBullet style, tables as w:tbl) and docProps/core.xml (Dublin Core title,
 creator, created and modified dates).
 """
 
+import os
 import textwrap
 import zipfile
 from xml.sax.saxutils import escape
@@ -100,6 +101,7 @@ def write_pdf(path, title, author, date, blocks):
         out += b"%010d 00000 n \n" % offset
     out += (b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n"
             % (len(objects) + 1, catalog, info, xref))
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     with open(path, "wb") as f:
         f.write(out)
 
@@ -165,6 +167,7 @@ def write_docx(path, title, author, created, blocks):
             '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/'
             'relationships/metadata/core-properties" Target="docProps/core.xml"/>'
             '</Relationships>')
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     # A fixed timestamp keeps the output byte-identical between runs.
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in (("[Content_Types].xml", content_types), ("_rels/.rels", rels),

@@ -143,6 +143,13 @@ void test_bm25__bad_parameters_are_refused(void)
     UD_CHECK_EQ_INT(UD_EINVAL, ud_bm25_corpus_new(&corpus, &params));
 }
 
+/* Appends s to the NUL-terminated text in buf (large enough by design). */
+static void append(char *buf, const char *s)
+{
+    size_t len = strlen(buf);
+    memcpy(buf + len, s, strlen(s) + 1);
+}
+
 void test_bm25__excerpt_marks_matches_in_the_best_window(void)
 {
     ud_analyzer *analyzer = NULL;
@@ -151,8 +158,8 @@ void test_bm25__excerpt_marks_matches_in_the_best_window(void)
     ud_arena_init(&arena);
     char text[2048] = "Policies about travel are elsewhere. ";
     for (int i = 0; i < 20; i++)
-        strcat(text, "Filler sentence with nothing relevant in it at all. ");
-    strcat(text, "Our parental leave policy gives sixteen weeks.\nMore text follows here.");
+        append(text, "Filler sentence with nothing relevant in it at all. ");
+    append(text, "Our parental leave policy gives sixteen weeks.\nMore text follows here.");
     ud_excerpt_opts opts = {120, "[", "]"};
     char *excerpt = NULL;
     UD_CHECK_OK(ud_excerpt_build(&excerpt, analyzer, &arena, text, strlen(text),
@@ -165,8 +172,8 @@ void test_bm25__excerpt_marks_matches_in_the_best_window(void)
     /* Multi-byte text is never cut inside a character. */
     char wide[4096] = "";
     for (int i = 0; i < 300; i++)
-        strcat(wide, "ü");
-    strcat(wide, " Zoë");
+        append(wide, "ü");
+    append(wide, " Zoë");
     UD_CHECK_OK(ud_excerpt_build(&excerpt, analyzer, &arena, wide, strlen(wide), "zoë", &opts));
     UD_CHECK(ud_utf8_valid(excerpt, strlen(excerpt)));
     UD_CHECK_CONTAINS(excerpt, "[Zoë]");
