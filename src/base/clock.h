@@ -9,7 +9,7 @@
 
 #include "base/error.h"
 
-int64_t ud_now(void);       /* Unix seconds */
+int64_t ud_now(void);         /* Unix seconds */
 double ud_monotonic_ms(void); /* for durations only */
 
 /* "2026-01-15T10:30:00Z" into out (at least 21 bytes); empty string for 0. */

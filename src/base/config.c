@@ -77,8 +77,7 @@ static int set_entry(ud_config *config, const ud_config_entry *e, const char *va
     if (e->type == UD_CONFIG_STRING) {
         size_t n = strlen(value);
         if (n >= e->size)
-            return ud_error_set(UD_EINVAL, "%s: value longer than %zu bytes", e->name,
-                                e->size - 1);
+            return ud_error_set(UD_EINVAL, "%s: value longer than %zu bytes", e->name, e->size - 1);
         memcpy(field, value, n + 1);
         if (strcmp(e->name, "log_level") == 0 && ud_log_level_parse(value) < 0)
             return ud_error_set(UD_EINVAL, "log_level: '%s' is not error, warn, info or debug",
@@ -93,8 +92,7 @@ static int set_entry(ud_config *config, const ud_config_entry *e, const char *va
     if (errno || end == value || (end && *end) || isnan(v))
         return ud_error_set(UD_EINVAL, "%s: '%s' is not a number", e->name, value);
     if (v < e->min || v > e->max)
-        return ud_error_set(UD_EINVAL, "%s: %s is outside %g..%g", e->name, value, e->min,
-                            e->max);
+        return ud_error_set(UD_EINVAL, "%s: %s is outside %g..%g", e->name, value, e->min, e->max);
     if (e->type == UD_CONFIG_INT)
         *(long *)field = (long)v;
     else
@@ -113,8 +111,7 @@ void ud_config_init(ud_config *out, const char *data_dir)
     }
 }
 
-int ud_config_set(ud_config *config, const char *name, const char *value,
-                  ud_config_origin origin)
+int ud_config_set(ud_config *config, const char *name, const char *value, ud_config_origin origin)
 {
     size_t index = 0;
     const ud_config_entry *e = find(name, strlen(name), &index);

@@ -17,8 +17,8 @@
 
 typedef struct ud_config {
     char data_dir[1024];
-    char store[1024];    /* metadata store URL; "" = sqlite in the data dir */
-    char org[101];       /* slug of the organization the CLI and server act for */
+    char store[1024]; /* metadata store URL; "" = sqlite in the data dir */
+    char org[101];    /* slug of the organization the CLI and server act for */
     char bind[64];
     long port;
     long threads;

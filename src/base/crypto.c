@@ -57,8 +57,8 @@ void ud_sha256_end_hex(ud_sha256_ctx *ctx, char out[UD_SHA256_HEX_LEN + 1])
     ud_hex_encode(out, digest, sizeof(digest));
 }
 
-void ud_hmac_sha256(uint8_t out[UD_SHA256_LEN], const void *key, size_t key_len,
-                    const void *data, size_t len)
+void ud_hmac_sha256(uint8_t out[UD_SHA256_LEN], const void *key, size_t key_len, const void *data,
+                    size_t len)
 {
     unsigned int n = UD_SHA256_LEN;
     HMAC(EVP_sha256(), key, (int)key_len, data, len, out, &n);

@@ -27,8 +27,8 @@ void ud_sha256_begin(ud_sha256_ctx *ctx);
 void ud_sha256_update(ud_sha256_ctx *ctx, const void *data, size_t len);
 void ud_sha256_end_hex(ud_sha256_ctx *ctx, char out[UD_SHA256_HEX_LEN + 1]);
 
-void ud_hmac_sha256(uint8_t out[UD_SHA256_LEN], const void *key, size_t key_len,
-                    const void *data, size_t len);
+void ud_hmac_sha256(uint8_t out[UD_SHA256_LEN], const void *key, size_t key_len, const void *data,
+                    size_t len);
 
 /* Cryptographically secure random bytes; UD_EIO if the CSPRNG fails. */
 int ud_random_bytes(void *out, size_t len) UD_MUST_CHECK;

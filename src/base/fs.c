@@ -18,15 +18,11 @@ static int errno_code(int err)
 {
     switch (err) {
     case ENOENT:
-    case ENOTDIR:
-        return UD_ENOTFOUND;
+    case ENOTDIR: return UD_ENOTFOUND;
     case EACCES:
-    case EPERM:
-        return UD_EFORBIDDEN;
-    case ELOOP:
-        return UD_EINVAL;
-    default:
-        return UD_EIO;
+    case EPERM: return UD_EFORBIDDEN;
+    case ELOOP: return UD_EINVAL;
+    default: return UD_EIO;
     }
 }
 

@@ -6,8 +6,8 @@
 #ifndef UD_BASE_STR_H
 #define UD_BASE_STR_H
 
-#include <stdbool.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "base/error.h"

@@ -39,8 +39,8 @@ static void on_failure(const char *path, const char *reason, void *payload)
 {
     ingest_ui *ui = payload;
     if (ui->json) {
-        json_array_append_new(ui->failures, json_pack("{s:s, s:s}", "path", path, "reason",
-                                                      reason));
+        json_array_append_new(ui->failures,
+                              json_pack("{s:s, s:s}", "path", path, "reason", reason));
         return;
     }
     /* Clear the bar's line so the message is readable, the bar redraws. */
@@ -111,11 +111,11 @@ int ud_cmd_ingest(int argc, char **argv)
         goto done;
     }
     if (json) {
-        json_t *o = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:o}", "files",
-                              (json_int_t)stats.files, "added", (json_int_t)stats.added,
-                              "updated", (json_int_t)stats.updated, "unchanged",
-                              (json_int_t)stats.unchanged, "failed", (json_int_t)stats.failed,
-                              "chunks", (json_int_t)stats.chunks, "failures", ui.failures);
+        json_t *o =
+            json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:o}", "files", (json_int_t)stats.files,
+                      "added", (json_int_t)stats.added, "updated", (json_int_t)stats.updated,
+                      "unchanged", (json_int_t)stats.unchanged, "failed", (json_int_t)stats.failed,
+                      "chunks", (json_int_t)stats.chunks, "failures", ui.failures);
         char *text = json_dumps(o, JSON_INDENT(2));
         puts(text);
         free(text);

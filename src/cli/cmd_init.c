@@ -149,10 +149,10 @@ int ud_cmd_init(int argc, char **argv)
 
     bool changed = config_created || migrations > 0 || org_created || admin_created;
     if (json) {
-        json_t *o = json_pack("{s:s, s:s, s:b, s:i, s:b, s:s, s:b}", "data_dir", data_dir,
-                              "store", ud_meta_backend(meta), "changed", changed, "migrations",
-                              migrations, "org_created", org_created, "org", config.org,
-                              "admin_created", admin_created);
+        json_t *o = json_pack("{s:s, s:s, s:b, s:i, s:b, s:s, s:b}", "data_dir", data_dir, "store",
+                              ud_meta_backend(meta), "changed", changed, "migrations", migrations,
+                              "org_created", org_created, "org", config.org, "admin_created",
+                              admin_created);
         if (admin_created) {
             json_object_set_new(o, "admin_email", json_string(email));
             if (password_generated)

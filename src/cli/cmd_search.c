@@ -30,26 +30,24 @@ static json_t *hits_json(const ud_search_hit *hits, size_t count, double took_ms
         const ud_search_hit *h = &hits[i];
         char updated[32];
         ud_time_format(updated, h->updated_at);
-        json_array_append_new(
-            results, json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s, s:I, s:f, s:s, s:s?}",
-                               "document_id", h->doc_id, "title", h->title, "source_type",
-                               h->source_type, "url", h->url, "path", h->path, "heading_path",
-                               h->heading_path, "chunk_index", (json_int_t)h->chunk_index,
-                               "score", h->score, "excerpt", h->excerpt, "updated_at",
-                               updated[0] ? updated : NULL));
+        json_array_append_new(results,
+                              json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s, s:I, s:f, s:s, s:s?}",
+                                        "document_id", h->doc_id, "title", h->title, "source_type",
+                                        h->source_type, "url", h->url, "path", h->path,
+                                        "heading_path", h->heading_path, "chunk_index",
+                                        (json_int_t)h->chunk_index, "score", h->score, "excerpt",
+                                        h->excerpt, "updated_at", updated[0] ? updated : NULL));
     }
-    return json_pack("{s:o, s:I, s:f}", "results", results, "total", (json_int_t)count,
-                     "took_ms", took_ms);
+    return json_pack("{s:o, s:I, s:f}", "results", results, "total", (json_int_t)count, "took_ms",
+                     took_ms);
 }
 
 int ud_cmd_search(int argc, char **argv)
 {
-    static const struct option options[] = {{"data", required_argument, NULL, 'd'},
-                                            {"top", required_argument, NULL, 'k'},
-                                            {"source", required_argument, NULL, 's'},
-                                            {"json", no_argument, NULL, 'j'},
-                                            {"help", no_argument, NULL, 'h'},
-                                            {0, 0, 0, 0}};
+    static const struct option options[] = {
+        {"data", required_argument, NULL, 'd'},   {"top", required_argument, NULL, 'k'},
+        {"source", required_argument, NULL, 's'}, {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},         {0, 0, 0, 0}};
     const char *data = NULL;
     const char *sources[MAX_SOURCES];
     size_t source_count = 0;
@@ -120,8 +118,12 @@ int ud_cmd_search(int argc, char **argv)
     }
     bool tty = isatty(STDOUT_FILENO);
     ud_search_opts opts = {(size_t)top, sources, source_count,
-                           json ? "<mark>" : tty ? "\033[1m" : "**",
-                           json ? "</mark>" : tty ? "\033[0m" : "**"};
+                           json  ? "<mark>"
+                           : tty ? "\033[1m"
+                                 : "**",
+                           json  ? "</mark>"
+                           : tty ? "\033[0m"
+                                 : "**"};
     double start = ud_monotonic_ms();
     ud_search_hit *hits = NULL;
     size_t count = 0;
@@ -142,7 +144,10 @@ int ud_cmd_search(int argc, char **argv)
         for (size_t i = 0; i < count; i++) {
             const ud_search_hit *h = &hits[i];
             printf("%zu. %s  [%s]  score %.3f\n", i + 1, h->title, h->source_type, h->score);
-            printf("   %s%s%s\n", h->path ? h->path : h->url ? h->url : "",
+            printf("   %s%s%s\n",
+                   h->path  ? h->path
+                   : h->url ? h->url
+                            : "",
                    h->heading_path[0] ? " > " : "", h->heading_path);
             printf("   %s\n\n", h->excerpt);
         }

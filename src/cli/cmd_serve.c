@@ -28,12 +28,10 @@ static const char usage[] =
 
 int ud_cmd_serve(int argc, char **argv)
 {
-    static const struct option options[] = {{"data", required_argument, NULL, 'd'},
-                                            {"bind", required_argument, NULL, 'b'},
-                                            {"port", required_argument, NULL, 'p'},
-                                            {"threads", required_argument, NULL, 't'},
-                                            {"help", no_argument, NULL, 'h'},
-                                            {0, 0, 0, 0}};
+    static const struct option options[] = {
+        {"data", required_argument, NULL, 'd'}, {"bind", required_argument, NULL, 'b'},
+        {"port", required_argument, NULL, 'p'}, {"threads", required_argument, NULL, 't'},
+        {"help", no_argument, NULL, 'h'},       {0, 0, 0, 0}};
     const char *data = NULL, *bind = NULL, *port = NULL, *threads = NULL;
     int c;
     while ((c = getopt_long(argc, argv, "d:b:p:t:h", options, NULL)) != -1) {

@@ -57,8 +57,7 @@ int ud_cli_open_store(ud_meta **out, const ud_config *config)
     }
     int version = 0;
     if (ud_meta_schema_version(meta, &version) < 0 || version == 0) {
-        fprintf(stderr,
-                "unify: %s is not initialised; run `unify init --data %s` first\n",
+        fprintf(stderr, "unify: %s is not initialised; run `unify init --data %s` first\n",
                 config->data_dir, config->data_dir);
         ud_meta_close(meta);
         return 1;

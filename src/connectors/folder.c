@@ -79,8 +79,7 @@ static int walk_dir(walk_state *st, const char *path, const struct stat *dir_st)
         if (rc == 0) {
             size_t n = strlen(path) + strlen(names[i]) + 2;
             char *child = ud_malloc(n);
-            snprintf(child, n, "%s%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/",
-                     names[i]);
+            snprintf(child, n, "%s%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/", names[i]);
             rc = walk(st, child, 0);
             free(child);
         }
@@ -117,8 +116,9 @@ static int walk(walk_state *st, const char *path, int is_root)
     }
     if (ud_format_from_path(path) == UD_FORMAT_UNKNOWN) {
         if (is_root)
-            report(st, path, "unsupported file type (supported: .txt .md .html .htm .pdf "
-                             ".docx .eml .json)");
+            report(st, path,
+                   "unsupported file type (supported: .txt .md .html .htm .pdf "
+                   ".docx .eml .json)");
         return 0;
     }
     return st->visitor->on_file(path, st->visitor->payload);

@@ -89,8 +89,8 @@ static const char *find_in_range(const char *text, size_t start, size_t end, con
     return memmem(text + start, end - start, sep, sep_len);
 }
 
-static void split_range(piece_list *list, const char *text, size_t start, size_t end,
-                        size_t level, size_t budget)
+static void split_range(piece_list *list, const char *text, size_t start, size_t end, size_t level,
+                        size_t budget)
 {
     size_t tokens = ud_token_count(text + start, end - start);
     if (tokens <= budget) {
@@ -235,7 +235,8 @@ int ud_chunker_split(ud_chunk **out, size_t *out_count, ud_arena *arena, const c
         opts = &defaults;
     }
     if (opts->target_tokens == 0 || opts->overlap_tokens >= opts->target_tokens)
-        return ud_error_set(UD_EINVAL, "chunk overlap (%zu) must be smaller than the chunk size (%zu)",
+        return ud_error_set(UD_EINVAL,
+                            "chunk overlap (%zu) must be smaller than the chunk size (%zu)",
                             opts->overlap_tokens, opts->target_tokens);
 
     piece_list list = {0};
@@ -246,15 +247,16 @@ int ud_chunker_split(ud_chunk **out, size_t *out_count, ud_arena *arena, const c
 
     ud_chunk *chunks = NULL;
     size_t count = 0, cap = 0;
-    size_t next = 0;            /* first piece not yet in any chunk */
-    size_t start = 0;           /* where the next chunk starts (overlap included) */
-    size_t carried_tokens = 0;  /* tokens of text[start .. piece[next].start) */
+    size_t next = 0;           /* first piece not yet in any chunk */
+    size_t start = 0;          /* where the next chunk starts (overlap included) */
+    size_t carried_tokens = 0; /* tokens of text[start .. piece[next].start) */
     if (list.count)
         start = list.items[0].start;
     while (next < list.count) {
         size_t tokens = carried_tokens + list.items[next].tokens;
         size_t last = next;
-        while (last + 1 < list.count && tokens + list.items[last + 1].tokens <= opts->target_tokens) {
+        while (last + 1 < list.count &&
+               tokens + list.items[last + 1].tokens <= opts->target_tokens) {
             last++;
             tokens += list.items[last].tokens;
         }

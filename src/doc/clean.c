@@ -193,12 +193,11 @@ int ud_clean_text(char **out, size_t *out_len, ud_arena *arena, const char *text
     size_t plain_len = strip_controls(plain, repaired, repaired_len);
 
     utf8proc_uint8_t *nfc = NULL;
-    utf8proc_ssize_t nfc_len = utf8proc_map((const utf8proc_uint8_t *)plain,
-                                            (utf8proc_ssize_t)plain_len, &nfc,
-                                            UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+    utf8proc_ssize_t nfc_len =
+        utf8proc_map((const utf8proc_uint8_t *)plain, (utf8proc_ssize_t)plain_len, &nfc,
+                     UTF8PROC_STABLE | UTF8PROC_COMPOSE);
     if (nfc_len < 0)
-        return ud_error_set(UD_ECORRUPT, "text normalisation failed: %s",
-                            utf8proc_errmsg(nfc_len));
+        return ud_error_set(UD_ECORRUPT, "text normalisation failed: %s", utf8proc_errmsg(nfc_len));
     ud_arena_on_dispose(arena, free, nfc);
 
     /* A tab of indentation becomes four spaces: at most 4x the input. */

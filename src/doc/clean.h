@@ -14,12 +14,12 @@
 #include "base/arena.h"
 #include "base/error.h"
 
-int ud_clean_text(char **out, size_t *out_len, ud_arena *arena, const char *text, size_t len)
-    UD_MUST_CHECK;
+int ud_clean_text(char **out, size_t *out_len, ud_arena *arena, const char *text,
+                  size_t len) UD_MUST_CHECK;
 
 /* Replaces invalid UTF-8 sequences with U+FFFD (EF BF BD). */
-int ud_utf8_repair(char **out, size_t *out_len, ud_arena *arena, const char *text, size_t len)
-    UD_MUST_CHECK;
+int ud_utf8_repair(char **out, size_t *out_len, ud_arena *arena, const char *text,
+                   size_t len) UD_MUST_CHECK;
 
 bool ud_utf8_valid(const char *text, size_t len);
 

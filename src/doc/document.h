@@ -21,10 +21,10 @@ typedef struct ud_document {
     const char *source_key;
     const char *source_type; /* "file", "slack", "gmail", ... */
     const char *title;
-    const char *url;    /* link back to the original, may be NULL */
-    const char *path;   /* relative path for files, may be NULL */
-    const char *author; /* name or email, may be NULL */
-    const char *language; /* ISO 639-1 ("en") or NULL when unknown */
+    const char *url;       /* link back to the original, may be NULL */
+    const char *path;      /* relative path for files, may be NULL */
+    const char *author;    /* name or email, may be NULL */
+    const char *language;  /* ISO 639-1 ("en") or NULL when unknown */
     const char *file_type; /* "pdf", "docx", "html", "md", "txt", "eml", "json" */
     int64_t created_at;    /* Unix seconds, 0 when unknown */
     int64_t updated_at;
@@ -37,11 +37,11 @@ typedef struct ud_document {
 } ud_document;
 
 typedef struct ud_chunk {
-    size_t index;        /* position in the document, from 0 */
-    const char *text;    /* NUL-terminated copy of the chunk's text */
-    size_t len;          /* bytes */
-    size_t tokens;       /* ud_token_count() of text */
-    size_t start;        /* byte offset of the chunk in the document text */
+    size_t index;             /* position in the document, from 0 */
+    const char *text;         /* NUL-terminated copy of the chunk's text */
+    size_t len;               /* bytes */
+    size_t tokens;            /* ud_token_count() of text */
+    size_t start;             /* byte offset of the chunk in the document text */
     const char *heading_path; /* "Policy > Leave > Eligibility", "" at top */
 } ud_chunk;
 

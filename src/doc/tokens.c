@@ -36,10 +36,10 @@ static bool is_space_cp(int32_t cp)
 
 static bool is_unspaced_script(int32_t cp)
 {
-    return (cp >= 0x3040 && cp <= 0x30FF) ||  /* hiragana, katakana */
-           (cp >= 0x3400 && cp <= 0x4DBF) ||  /* CJK extension A */
-           (cp >= 0x4E00 && cp <= 0x9FFF) ||  /* CJK unified ideographs */
-           (cp >= 0xF900 && cp <= 0xFAFF) ||  /* CJK compatibility */
+    return (cp >= 0x3040 && cp <= 0x30FF) || /* hiragana, katakana */
+           (cp >= 0x3400 && cp <= 0x4DBF) || /* CJK extension A */
+           (cp >= 0x4E00 && cp <= 0x9FFF) || /* CJK unified ideographs */
+           (cp >= 0xF900 && cp <= 0xFAFF) || /* CJK compatibility */
            (cp >= 0x20000 && cp <= 0x2FFFF); /* CJK extensions B.. */
 }
 
@@ -58,12 +58,9 @@ static ud_token_class classify(int32_t cp)
     case UTF8PROC_CATEGORY_LO:
     case UTF8PROC_CATEGORY_MN:
     case UTF8PROC_CATEGORY_MC:
-    case UTF8PROC_CATEGORY_ME:
-        return UD_TOKEN_LETTER;
-    case UTF8PROC_CATEGORY_ND:
-        return UD_TOKEN_DIGIT;
-    default:
-        return UD_TOKEN_SINGLE;
+    case UTF8PROC_CATEGORY_ME: return UD_TOKEN_LETTER;
+    case UTF8PROC_CATEGORY_ND: return UD_TOKEN_DIGIT;
+    default: return UD_TOKEN_SINGLE;
     }
 }
 

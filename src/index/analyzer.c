@@ -21,10 +21,9 @@ struct ud_analyzer {
 
 /* Lucene's EnglishAnalyzer default stop set. Sorted for bsearch. */
 static const char *const STOP_WORDS[] = {
-    "a",    "an",    "and",   "are",  "as",   "at",   "be",    "but",   "by",
-    "for",  "if",    "in",    "into", "is",   "it",   "no",    "not",   "of",
-    "on",   "or",    "such",  "that", "the",  "their", "then", "there", "these",
-    "they", "this",  "to",    "was",  "will", "with",
+    "a",   "an",    "and",  "are",   "as",    "at",   "be",   "but", "by",  "for",  "if",
+    "in",  "into",  "is",   "it",    "no",    "not",  "of",   "on",  "or",  "such", "that",
+    "the", "their", "then", "there", "these", "they", "this", "to",  "was", "will", "with",
 };
 
 static int compare_stop(const void *key, const void *item)
@@ -74,10 +73,8 @@ static bool is_word_cp(int32_t cp)
     case UTF8PROC_CATEGORY_MC:
     case UTF8PROC_CATEGORY_ND:
     case UTF8PROC_CATEGORY_NL:
-    case UTF8PROC_CATEGORY_NO:
-        return true;
-    default:
-        return false;
+    case UTF8PROC_CATEGORY_NO: return true;
+    default: return false;
     }
 }
 
@@ -146,8 +143,8 @@ int ud_analyze(ud_term **out, size_t *out_count, ud_analyzer *analyzer, ud_arena
                 memcpy(grown, terms, count * sizeof(ud_term));
             terms = grown;
         }
-        terms[count++] = (ud_term){ud_arena_strndup(arena, (const char *)stem, stem_len),
-                                   stem_len, start, pos};
+        terms[count++] =
+            (ud_term){ud_arena_strndup(arena, (const char *)stem, stem_len), stem_len, start, pos};
     }
     *out = terms;
     *out_count = count;

@@ -153,8 +153,7 @@ static term_entry *intern(ud_bm25_corpus *corpus, const char *text, size_t len)
     return t;
 }
 
-static void add_occurrence(ud_bm25_corpus *corpus, const ud_term *term, uint32_t doc,
-                           double weight)
+static void add_occurrence(ud_bm25_corpus *corpus, const ud_term *term, uint32_t doc, double weight)
 {
     term_entry *t = intern(corpus, term->text, term->len);
     if (t->count == 0 || t->postings[t->count - 1].doc != doc) {

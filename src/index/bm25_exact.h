@@ -39,8 +39,8 @@ void ud_bm25_corpus_free(ud_bm25_corpus *corpus);
 
 /* Adds a document; `doc` is an opaque caller value returned with hits. */
 int ud_bm25_corpus_add(ud_bm25_corpus *corpus, ud_analyzer *analyzer, uint64_t doc,
-                       const char *title, size_t title_len, const char *text, size_t text_len)
-    UD_MUST_CHECK;
+                       const char *title, size_t title_len, const char *text,
+                       size_t text_len) UD_MUST_CHECK;
 size_t ud_bm25_corpus_size(const ud_bm25_corpus *corpus);
 
 typedef struct ud_bm25_hit {

@@ -124,8 +124,8 @@ static int add_chunk(const ud_chunk_row *row, void *payload)
     ci->path = keep(&oc->arena, row->path);
     ci->heading_path = keep(&oc->arena, row->heading_path ? row->heading_path : "");
     ci->updated_at = row->updated_at;
-    int rc = ud_bm25_corpus_add(oc->corpus, st->analyzer, oc->count, ci->title,
-                                strlen(ci->title), ci->text, ci->text_len);
+    int rc = ud_bm25_corpus_add(oc->corpus, st->analyzer, oc->count, ci->title, strlen(ci->title),
+                                ci->text, ci->text_len);
     if (rc < 0)
         return rc;
     oc->count++;
@@ -184,9 +184,8 @@ static bool source_allowed(const ud_search_opts *opts, const char *source_type)
     return false;
 }
 
-static int search_locked(ud_search_hit **out, size_t *out_count, ud_searcher *s,
-                         ud_arena *arena, const char *org_id, const char *query,
-                         const ud_search_opts *opts)
+static int search_locked(ud_search_hit **out, size_t *out_count, ud_searcher *s, ud_arena *arena,
+                         const char *org_id, const char *query, const ud_search_opts *opts)
 {
     org_corpus *oc = NULL;
     int rc = corpus_for(&oc, s, org_id);

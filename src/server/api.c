@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "base/clock.h"
+#include "base/log.h"
 
 #define MAX_QUERY_BYTES 1000
 #define MAX_SOURCE_TYPES 16
@@ -19,9 +20,13 @@ static int handle_health(ud_http_response *res, const ud_http_request *req, void
 {
     ud_api_context *ctx = payload;
     int64_t documents = 0;
-    int rc = ud_meta_document_count(ctx->meta, ctx->org_id, &documents);
-    if (rc < 0)
-        return rc;
+    if (ud_meta_document_count(ctx->meta, ctx->org_id, &documents) < 0) {
+        /* A load balancer takes this instance out; the cause goes to the log. */
+        UD_LOG(NULL, UD_LOG_ERROR, "health check: metadata store: %s", ud_error_last());
+        return ud_http_respond_json(
+            res, req, 503,
+            json_pack("{s:s,s:s}", "status", "unavailable", "version", ctx->version));
+    }
     return ud_http_respond_json(res, req, 200,
                                 json_pack("{s:s,s:s,s:s,s:I}", "status", "ok", "version",
                                           ctx->version, "store", ud_meta_backend(ctx->meta),
@@ -84,8 +89,9 @@ static int read_search_request(const char **out_query, ud_search_opts *opts, jso
     json_t *types = json_object_get(body, "source_types");
     if (types && !json_is_null(types)) {
         if (!json_is_array(types) || json_array_size(types) > MAX_SOURCE_TYPES)
-            return ud_error_set(UD_EINVAL, "field source_types must be an array of at most %d "
-                                           "strings",
+            return ud_error_set(UD_EINVAL,
+                                "field source_types must be an array of at most %d "
+                                "strings",
                                 MAX_SOURCE_TYPES);
         size_t n = json_array_size(types);
         const char **list = ud_arena_alloc(arena, (n ? n : 1) * sizeof(char *));
@@ -175,12 +181,12 @@ static int handle_document(ud_http_response *res, const ud_http_request *req, vo
         "{s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:s,s:o,s:o,s:o,s:o,s:o,s:I,s:I}", "id", doc.id,
         "source_key", doc.source_key, "source_type", doc.source_type, "title",
         string_or_null(doc.title), "url", string_or_null(doc.url), "path", string_or_null(doc.path),
-        "author", string_or_null(doc.author), "language", string_or_null(doc.language),
-        "file_type", string_or_null(doc.file_type), "content_hash",
-        doc.content_hash ? doc.content_hash : "", "metadata", json_column(doc.metadata_json),
-        "acl", json_column(doc.acl_json), "created_at", time_or_null(doc.created_at),
-        "updated_at", time_or_null(doc.updated_at), "indexed_at", time_or_null(doc.indexed_at),
-        "chunk_count", (json_int_t)doc.chunk_count, "text_bytes", (json_int_t)doc.text_bytes);
+        "author", string_or_null(doc.author), "language", string_or_null(doc.language), "file_type",
+        string_or_null(doc.file_type), "content_hash", doc.content_hash ? doc.content_hash : "",
+        "metadata", json_column(doc.metadata_json), "acl", json_column(doc.acl_json), "created_at",
+        time_or_null(doc.created_at), "updated_at", time_or_null(doc.updated_at), "indexed_at",
+        time_or_null(doc.indexed_at), "chunk_count", (json_int_t)doc.chunk_count, "text_bytes",
+        (json_int_t)doc.text_bytes);
     return ud_http_respond_json(res, req, 200, out);
 }
 

@@ -97,8 +97,8 @@ static enum MHD_Result send_error_body(struct MHD_Connection *connection, int st
     return result;
 }
 
-static enum MHD_Result send_error(struct MHD_Connection *connection, int code,
-                                  const char *message, uint64_t request_id)
+static enum MHD_Result send_error(struct MHD_Connection *connection, int code, const char *message,
+                                  uint64_t request_id)
 {
     return send_error_body(connection, ud_error_http_status(code), ud_error_name(code),
                            message ? message : ud_error_name(code), NULL, request_id);
@@ -243,9 +243,8 @@ static enum MHD_Result dispatch(ud_http_server *server, struct MHD_Connection *c
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
 {
     (void)version;
     ud_http_server *server = cls;
@@ -339,12 +338,12 @@ int ud_http_server_start(ud_http_server **out, const ud_http_config *config,
     server->payload = payload;
     server->daemon = MHD_start_daemon(
         flags, config->port, NULL, NULL, on_request, server, MHD_OPTION_SOCK_ADDR,
-        (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
-        (unsigned)server->config.threads, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)config->max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)config->timeout_seconds, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)config->max_header_bytes, MHD_OPTION_NOTIFY_COMPLETED, on_completed, server,
-        MHD_OPTION_EXTERNAL_LOGGER, log_mhd, server, MHD_OPTION_END);
+        (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)server->config.threads,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)config->max_connections,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)config->timeout_seconds,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)config->max_header_bytes,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, server, MHD_OPTION_EXTERNAL_LOGGER, log_mhd,
+        server, MHD_OPTION_END);
     if (!server->daemon) {
         free(server);
         return ud_error_set(UD_EIO, "cannot listen on %s:%u (address in use or not permitted?)",

@@ -35,8 +35,8 @@ typedef struct ud_http_request {
     const char *path; /* without the query string */
     const char *body; /* NUL-terminated, may contain NULs; NULL if none */
     size_t body_len;
-    const char *content_type; /* NULL if absent */
-    const char *param_names[UD_HTTP_MAX_PARAMS]; /* from "{name}" in the pattern */
+    const char *content_type;                     /* NULL if absent */
+    const char *param_names[UD_HTTP_MAX_PARAMS];  /* from "{name}" in the pattern */
     const char *param_values[UD_HTTP_MAX_PARAMS]; /* URL-decoded */
     size_t param_count;
     void *connection; /* the MHD connection, for headers and query arguments */
@@ -69,8 +69,8 @@ typedef struct ud_http_server ud_http_server;
  * matches no route gets 404; one that matches with another method gets 405
  * with an Allow header. */
 int ud_http_server_start(ud_http_server **out, const ud_http_config *config,
-                         const ud_http_route *routes, size_t route_count, void *payload)
-    UD_MUST_CHECK;
+                         const ud_http_route *routes, size_t route_count,
+                         void *payload) UD_MUST_CHECK;
 /* The port actually bound (useful with port 0). */
 uint16_t ud_http_server_port(const ud_http_server *server);
 /* Stops accepting, finishes in-flight requests, frees everything. */

@@ -25,9 +25,9 @@ int ud_password_hash(char *out, size_t out_size, const char *password,
     int rc = ud_random_bytes(salt, sizeof(salt));
     if (rc < 0)
         return rc;
-    int arc = argon2id_hash_encoded(params->iterations, params->memory_kb, params->parallelism,
-                                    password, strlen(password), salt, sizeof(salt), HASH_LEN, out,
-                                    out_size);
+    int arc =
+        argon2id_hash_encoded(params->iterations, params->memory_kb, params->parallelism, password,
+                              strlen(password), salt, sizeof(salt), HASH_LEN, out, out_size);
     if (arc != ARGON2_OK)
         return ud_error_set(UD_EINVAL, "password hashing failed: %s", argon2_error_message(arc));
     return 0;

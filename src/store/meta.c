@@ -17,6 +17,7 @@
 #include "base/clock.h"
 #include "base/crypto.h"
 #include "base/mem.h"
+#include "base/str.h"
 #include "store/meta_backend.h"
 
 struct ud_meta {
@@ -154,12 +155,11 @@ const char *ud_meta_backend(const ud_meta *meta)
     return meta->backend->name;
 }
 
-static const char MIGRATIONS_TABLE[] =
-    "CREATE TABLE IF NOT EXISTS schema_migrations (\n"
-    "    version INTEGER PRIMARY KEY,\n"
-    "    name TEXT NOT NULL,\n"
-    "    applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP\n"
-    ")";
+static const char MIGRATIONS_TABLE[] = "CREATE TABLE IF NOT EXISTS schema_migrations (\n"
+                                       "    version INTEGER PRIMARY KEY,\n"
+                                       "    name TEXT NOT NULL,\n"
+                                       "    applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP\n"
+                                       ")";
 
 static int applied_version(ud_meta *meta, int *out)
 {
@@ -173,16 +173,47 @@ static int applied_version(ud_meta *meta, int *out)
     return rc;
 }
 
+/* The migration's SQL with the driver's spelling of every {token}, in the
+ * arena. */
+static const char *expand_schema(ud_arena *arena, const ud_sql_dialect *dialect, const char *sql)
+{
+    ud_buf buf;
+    ud_buf_init(&buf, strlen(sql) * 4 + 4096);
+    int rc = 0;
+    const char *p = sql;
+    while (*p && rc == 0) {
+        const ud_sql_dialect *hit = NULL;
+        if (*p == '{')
+            for (const ud_sql_dialect *d = dialect; d->token && !hit; d++)
+                if (strncmp(p, d->token, strlen(d->token)) == 0)
+                    hit = d;
+        if (hit) {
+            rc = ud_buf_puts(&buf, hit->sql);
+            p += strlen(hit->token);
+        } else {
+            rc = ud_buf_putc(&buf, *p++);
+        }
+    }
+    const char *out = rc == 0 ? ud_arena_strdup(arena, buf.ptr ? buf.ptr : "") : NULL;
+    ud_buf_dispose(&buf);
+    return out;
+}
+
 int ud_meta_migrate(ud_meta *meta, int *out_applied)
 {
     pthread_mutex_lock(&meta->lock);
     int applied = 0;
     int current = 0;
-    int rc = meta->backend->exec(meta->conn, MIGRATIONS_TABLE);
+    const char *lock = meta->backend->lock_migrations;
+    int rc = lock ? meta->backend->exec(meta->conn, lock) : 0;
+    if (rc == 0)
+        rc = meta->backend->exec(meta->conn, MIGRATIONS_TABLE);
     if (rc == 0)
         rc = applied_version(meta, &current);
     size_t count = 0;
-    const ud_meta_migration *migrations = meta->backend->migrations(&count);
+    const ud_meta_migration *migrations = ud_schema_migrations(&count);
+    ud_arena arena;
+    ud_arena_init(&arena);
     for (size_t i = 0; i < count && rc == 0; i++) {
         const ud_meta_migration *m = &migrations[i];
         if (m->version <= current)
@@ -193,10 +224,12 @@ int ud_meta_migrate(ud_meta *meta, int *out_applied)
         rc = begin(meta);
         if (rc < 0)
             break;
-        rc = meta->backend->exec(meta->conn, m->sql);
+        const char *sql = expand_schema(&arena, meta->backend->dialect, m->sql);
+        rc = sql ? meta->backend->exec(meta->conn, sql)
+                 : ud_error_set(UD_ELIMIT, "migration %d is too large", m->version);
         if (rc == 0)
-            rc = run(meta, "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
-                     params, 2);
+            rc = run(meta, "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", params,
+                     2);
         if (rc == 0)
             rc = commit(meta);
         if (rc < 0) {
@@ -208,6 +241,9 @@ int ud_meta_migrate(ud_meta *meta, int *out_applied)
         }
         applied++;
     }
+    ud_arena_dispose(&arena);
+    if (lock && meta->backend->exec(meta->conn, meta->backend->unlock_migrations) < 0 && rc == 0)
+        rc = ud_error_set(UD_EIO, "cannot release the migration lock: %s", ud_error_last());
     pthread_mutex_unlock(&meta->lock);
     if (rc == 0 && out_applied)
         *out_applied = applied;
@@ -229,7 +265,7 @@ int ud_meta_schema_version(ud_meta *meta, int *out)
 
 /* ---- organizations ---------------------------------------------------- */
 
-#define ORG_COLUMNS \
+#define ORG_COLUMNS                                                                                \
     "id, name, slug, plan, status, max_data_sources, max_users, ud_epoch(created_at)"
 
 static void org_from_row(ud_org *out, const ud_sql_rows *rows)
@@ -244,8 +280,8 @@ static void org_from_row(ud_org *out, const ud_sql_rows *rows)
     out->created_at = to_int(ud_sql_cell(rows, 0, 7), 0);
 }
 
-static int org_select(ud_org *out, ud_meta *meta, ud_arena *arena, const char *sql,
-                      const char *key, const char *what)
+static int org_select(ud_org *out, ud_meta *meta, ud_arena *arena, const char *sql, const char *key,
+                      const char *what)
 {
     ud_sql_rows rows;
     const char *params[] = {key};
@@ -285,8 +321,9 @@ int ud_meta_org_create(ud_org *out, ud_meta *meta, ud_arena *arena, const char *
     if (rc == UD_EEXISTS)
         rc = ud_error_set(UD_EEXISTS, "an organization with slug '%s' already exists", slug);
     else if (rc == UD_EINVAL)
-        rc = ud_error_set(UD_EINVAL, "invalid organization (plan must be starter, professional "
-                                     "or enterprise): %s",
+        rc = ud_error_set(UD_EINVAL,
+                          "invalid organization (plan must be starter, professional "
+                          "or enterprise): %s",
                           ud_error_last());
     if (rc == 0)
         rc = org_select(out, meta, arena, "SELECT " ORG_COLUMNS " FROM organizations WHERE id = $1",
@@ -335,7 +372,7 @@ int ud_meta_org_delete(ud_meta *meta, const char *id)
 
 /* ---- users -------------------------------------------------------------- */
 
-#define USER_COLUMNS \
+#define USER_COLUMNS                                                                               \
     "id, org_id, email, password_hash, role, first_name, last_name, ud_epoch(created_at)"
 
 static int user_select(ud_user *out, ud_meta *meta, ud_arena *arena, const char *sql,
@@ -423,9 +460,9 @@ int ud_meta_user_count(ud_meta *meta, const char *org_id, int64_t *out)
 
 /* ---- documents and chunks ---------------------------------------------- */
 
-#define DOC_COLUMNS                                                                            \
-    "id, org_id, source_key, source_type, title, url, path, author, language, file_type, "     \
-    "content_hash, metadata, acl, ud_epoch(created_at), ud_epoch(updated_at), "                \
+#define DOC_COLUMNS                                                                                \
+    "id, org_id, source_key, source_type, title, url, path, author, language, file_type, "         \
+    "content_hash, metadata, acl, ud_epoch(created_at), ud_epoch(updated_at), "                    \
     "ud_epoch(indexed_at), chunk_count, text_bytes"
 
 static int doc_select(ud_doc_row *out, ud_meta *meta, ud_arena *arena, const char *sql,
@@ -462,15 +499,16 @@ static int doc_select(ud_doc_row *out, ud_meta *meta, ud_arena *arena, const cha
     return 0;
 }
 
-int ud_meta_document_get_by_key(ud_doc_row *out, ud_meta *meta, ud_arena *arena,
-                                const char *org_id, const char *source_key)
+int ud_meta_document_get_by_key(ud_doc_row *out, ud_meta *meta, ud_arena *arena, const char *org_id,
+                                const char *source_key)
 {
     if (!is_uuid(org_id))
         return ud_error_set(UD_ENOTFOUND, "no document '%s'", source_key);
     pthread_mutex_lock(&meta->lock);
-    int rc = doc_select(out, meta, arena,
-                        "SELECT " DOC_COLUMNS " FROM documents WHERE org_id = $1 AND source_key = $2",
-                        org_id, source_key);
+    int rc =
+        doc_select(out, meta, arena,
+                   "SELECT " DOC_COLUMNS " FROM documents WHERE org_id = $1 AND source_key = $2",
+                   org_id, source_key);
     pthread_mutex_unlock(&meta->lock);
     return rc;
 }
@@ -579,8 +617,13 @@ static int put_locked(char id[UD_UUID_LEN + 1], bool *created, ud_meta *meta, ud
         format_int(index, (int64_t)chunks[i].index);
         format_int(tokens, (int64_t)chunks[i].tokens);
         format_int(start, (int64_t)chunks[i].start);
-        const char *chunk_params[] = {id,     org_id, index, chunks[i].text, tokens,
-                                      start,  chunks[i].heading_path ? chunks[i].heading_path : ""};
+        const char *chunk_params[] = {id,
+                                      org_id,
+                                      index,
+                                      chunks[i].text,
+                                      tokens,
+                                      start,
+                                      chunks[i].heading_path ? chunks[i].heading_path : ""};
         rc = run(meta,
                  "INSERT INTO chunks (document_id, org_id, chunk_index, text, tokens, "
                  "start_offset, heading_path) VALUES ($1, $2, $3, $4, $5, $6, $7)",

@@ -4,7 +4,7 @@
  *   sqlite:///absolute/path/meta.db   (embedded default, WAL mode)
  *   postgres://user@host:port/dbname  (production, libpq)
  * All SQL of the program lives in src/store/. Both backends implement the
- * same schema (see schema_sqlite.c / schema_postgres.c) and the same
+ * same schema (schema.c, one text for both) and the same
  * migrations, recorded in a schema_migrations table.
  *
  * A ud_meta handle may be shared by threads: each backend serialises access
@@ -30,8 +30,8 @@ typedef struct ud_org {
     const char *id; /* UUID */
     const char *name;
     const char *slug;
-    const char *plan;   /* starter | professional | enterprise */
-    const char *status; /* active | suspended | cancelled */
+    const char *plan;         /* starter | professional | enterprise */
+    const char *status;       /* active | suspended | cancelled */
     int64_t max_data_sources; /* -1 = NULL (unlimited) */
     int64_t max_users;        /* -1 = NULL */
     int64_t created_at;
@@ -100,23 +100,23 @@ int ud_meta_schema_version(ud_meta *meta, int *out) UD_MUST_CHECK;
 /* Organizations. Errors: UD_EEXISTS (slug taken), UD_EINVAL (constraint). */
 int ud_meta_org_create(ud_org *out, ud_meta *meta, ud_arena *arena, const char *name,
                        const char *slug, const char *plan) UD_MUST_CHECK;
-int ud_meta_org_get_by_slug(ud_org *out, ud_meta *meta, ud_arena *arena, const char *slug)
-    UD_MUST_CHECK;
+int ud_meta_org_get_by_slug(ud_org *out, ud_meta *meta, ud_arena *arena,
+                            const char *slug) UD_MUST_CHECK;
 int ud_meta_org_get(ud_org *out, ud_meta *meta, ud_arena *arena, const char *id) UD_MUST_CHECK;
 /* Deletes the org and, by ON DELETE CASCADE, everything it owns. */
 int ud_meta_org_delete(ud_meta *meta, const char *id) UD_MUST_CHECK;
 
 /* Users. Errors: UD_EEXISTS (email taken), UD_EINVAL (role not allowed, unknown org). */
 int ud_meta_user_create(ud_user *out, ud_meta *meta, ud_arena *arena, const char *org_id,
-                        const char *email, const char *password_hash, const char *role)
-    UD_MUST_CHECK;
-int ud_meta_user_get_by_email(ud_user *out, ud_meta *meta, ud_arena *arena, const char *email)
-    UD_MUST_CHECK;
+                        const char *email, const char *password_hash,
+                        const char *role) UD_MUST_CHECK;
+int ud_meta_user_get_by_email(ud_user *out, ud_meta *meta, ud_arena *arena,
+                              const char *email) UD_MUST_CHECK;
 int ud_meta_user_count(ud_meta *meta, const char *org_id, int64_t *out) UD_MUST_CHECK;
 
 /* Documents. */
-int ud_meta_document_get_by_key(ud_doc_row *out, ud_meta *meta, ud_arena *arena,
-                                const char *org_id, const char *source_key) UD_MUST_CHECK;
+int ud_meta_document_get_by_key(ud_doc_row *out, ud_meta *meta, ud_arena *arena, const char *org_id,
+                                const char *source_key) UD_MUST_CHECK;
 int ud_meta_document_get(ud_doc_row *out, ud_meta *meta, ud_arena *arena, const char *org_id,
                          const char *id) UD_MUST_CHECK;
 
@@ -126,8 +126,8 @@ int ud_meta_document_get(ud_doc_row *out, ud_meta *meta, ud_arena *arena, const 
  * document's id, which is kept across updates; *out_created whether it was
  * new. Bumps the org's generation. */
 int ud_meta_document_put(char out_id[37], bool *out_created, ud_meta *meta, const char *org_id,
-                         const ud_document *doc, const ud_chunk *chunks, size_t chunk_count)
-    UD_MUST_CHECK;
+                         const ud_document *doc, const ud_chunk *chunks,
+                         size_t chunk_count) UD_MUST_CHECK;
 /* Deletes a document and its chunks; UD_ENOTFOUND if absent. Bumps the generation. */
 int ud_meta_document_delete(ud_meta *meta, const char *org_id, const char *id) UD_MUST_CHECK;
 int ud_meta_document_count(ud_meta *meta, const char *org_id, int64_t *out) UD_MUST_CHECK;
@@ -136,8 +136,8 @@ int ud_meta_document_count(ud_meta *meta, const char *org_id, int64_t *out) UD_M
  * index. Row strings live until fn returns. A non-zero return from fn stops
  * the scan and is returned. */
 typedef int (*ud_chunk_fn)(const ud_chunk_row *row, void *payload);
-int ud_meta_chunks_scan(ud_meta *meta, const char *org_id, ud_chunk_fn fn, void *payload)
-    UD_MUST_CHECK;
+int ud_meta_chunks_scan(ud_meta *meta, const char *org_id, ud_chunk_fn fn,
+                        void *payload) UD_MUST_CHECK;
 
 /* A number that changes whenever the org's documents change (put/delete),
  * so readers can cache what they built from the chunks. */

@@ -6,7 +6,8 @@
  * the same query text: SQLite gets to_timestamp() and ud_epoch() as
  * registered functions, PostgreSQL gets ud_epoch() from the first migration,
  * so timestamps are written with to_timestamp($n) and read with ud_epoch(col).
- * Only the DDL of the migrations differs per backend.
+ * The schema is shared too; its few backend-specific words are {tokens} the
+ * driver's dialect spells out.
  */
 #ifndef UD_STORE_META_BACKEND_H
 #define UD_STORE_META_BACKEND_H
@@ -38,6 +39,13 @@ typedef struct ud_meta_migration {
     const char *sql; /* one or more statements */
 } ud_meta_migration;
 
+/* One {token} of the schema and its spelling in a backend; an array ends
+ * with {NULL, NULL}. */
+typedef struct ud_sql_dialect {
+    const char *token;
+    const char *sql;
+} ud_sql_dialect;
+
 typedef struct ud_meta_driver {
     const char *name;
     /* Connects to the database the URL names. */
@@ -48,19 +56,22 @@ typedef struct ud_meta_driver {
     /* Starts a write transaction (SQLite takes the write lock at once, so
      * two writers queue on the busy timeout instead of deadlocking). */
     const char *begin_write;
+    /* Held while migrating so two processes never migrate at once (NULL
+     * when begin_write already serialises writers, as in SQLite). */
+    const char *lock_migrations;
+    const char *unlock_migrations;
     /* Runs one statement and hands rows to fn one at a time, so that large
      * results never sit in memory at once. */
-    int (*query_each)(void *conn, const char *sql, const char *const *params,
-                      size_t param_count, ud_sql_row_fn fn, void *payload);
-    /* The backend's migrations, in version order. */
-    const ud_meta_migration *(*migrations)(size_t *out_count);
+    int (*query_each)(void *conn, const char *sql, const char *const *params, size_t param_count,
+                      ud_sql_row_fn fn, void *payload);
+    /* How the {tokens} of the shared schema (schema.c) are spelled here. */
+    const ud_sql_dialect *dialect;
 } ud_meta_driver;
 
 extern const ud_meta_driver ud_meta_sqlite_driver;
 extern const ud_meta_driver ud_meta_postgres_driver;
 
-/* The schema of each backend (schema_sqlite.c, schema_postgres.c). */
-const ud_meta_migration *ud_schema_sqlite(size_t *out_count);
-const ud_meta_migration *ud_schema_postgres(size_t *out_count);
+/* The schema shared by the backends, in version order (schema.c). */
+const ud_meta_migration *ud_schema_migrations(size_t *out_count);
 
 #endif

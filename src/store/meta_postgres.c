@@ -41,8 +41,8 @@ static int pg_open(void **out_conn, const char *url)
         return ud_error_set(UD_ENOMEM, "postgres: cannot allocate a connection");
     if (PQstatus(conn) != CONNECTION_OK) {
         const char *message = PQerrorMessage(conn);
-        int rc = ud_error_set(UD_EIO, "postgres: cannot connect: %.*s",
-                              (int)strcspn(message, "\n"), message);
+        int rc = ud_error_set(UD_EIO, "postgres: cannot connect: %.*s", (int)strcspn(message, "\n"),
+                              message);
         PQfinish(conn);
         return rc;
     }
@@ -76,8 +76,8 @@ static int pg_exec(void *conn, const char *sql)
     return rc;
 }
 
-static int pg_query_each(void *conn, const char *sql, const char *const *params,
-                         size_t param_count, ud_sql_row_fn fn, void *payload)
+static int pg_query_each(void *conn, const char *sql, const char *const *params, size_t param_count,
+                         ud_sql_row_fn fn, void *payload)
 {
     if (!PQsendQueryParams(conn, sql, (int)param_count, NULL, params, NULL, NULL, 0))
         return fail(conn, NULL, "query");
@@ -110,12 +110,27 @@ static int pg_query_each(void *conn, const char *sql, const char *const *params,
     return result;
 }
 
+static const ud_sql_dialect POSTGRES_DIALECT[] = {
+    {"{uuid_pk}", "UUID PRIMARY KEY DEFAULT gen_random_uuid()"},
+    {"{uuid}", "UUID"},
+    {"{json}", "JSONB"},
+    {"{text_array}", "TEXT[]"},
+    {"{now}", "NOW()"},
+    /* Timestamps are read as Unix seconds with the same SQL as SQLite. */
+    {"{setup}", "CREATE OR REPLACE FUNCTION ud_epoch(t TIMESTAMP) RETURNS BIGINT AS\n"
+                "  $$ SELECT extract(epoch FROM t)::BIGINT $$ LANGUAGE sql IMMUTABLE;\n"},
+    {NULL, NULL},
+};
+
 const ud_meta_driver ud_meta_postgres_driver = {
     .name = "postgres",
     .open = pg_open,
     .close = pg_close,
     .exec = pg_exec,
     .begin_write = "BEGIN",
+    /* An arbitrary constant key: "unify" in ASCII. */
+    .lock_migrations = "SELECT pg_advisory_lock(478560430457)",
+    .unlock_migrations = "SELECT pg_advisory_unlock(478560430457)",
     .query_each = pg_query_each,
-    .migrations = ud_schema_postgres,
+    .dialect = POSTGRES_DIALECT,
 };

@@ -94,8 +94,7 @@ size_t ud_test_store_urls(const char *out[2])
 {
     static char sqlite_url[600];
     static int counter;
-    snprintf(sqlite_url, sizeof(sqlite_url), "sqlite://%s/meta-%d.db", ud_test_tmpdir(),
-             counter++);
+    snprintf(sqlite_url, sizeof(sqlite_url), "sqlite://%s/meta-%d.db", ud_test_tmpdir(), counter++);
     out[0] = sqlite_url;
     /* UNIFY_TEST_PG is a server URL without a database, e.g.
      * postgres://postgres@127.0.0.1:54321 */

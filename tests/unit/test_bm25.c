@@ -55,8 +55,8 @@ static void teardown(fixture *f)
 
 static void add(fixture *f, uint64_t id, const char *title, const char *text)
 {
-    UD_CHECK_OK(ud_bm25_corpus_add(f->corpus, f->analyzer, id, title, strlen(title), text,
-                                   strlen(text)));
+    UD_CHECK_OK(
+        ud_bm25_corpus_add(f->corpus, f->analyzer, id, title, strlen(title), text, strlen(text)));
 }
 
 static size_t search(fixture *f, const char *query, ud_bm25_hit **hits, size_t top_k)

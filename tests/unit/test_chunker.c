@@ -160,8 +160,8 @@ void test_chunker__chunks_carry_their_heading_path(void)
     char *body = make_prose(20);
     size_t cap = strlen(body) * 3 + 256;
     char *text = malloc(cap);
-    snprintf(text, cap, "# Handbook\n\n## Leave\n\n%s\n\n### Parental\n\n%s\n\n# Travel\n\n%s", body,
-             body, body);
+    snprintf(text, cap, "# Handbook\n\n## Leave\n\n%s\n\n### Parental\n\n%s\n\n# Travel\n\n%s",
+             body, body, body);
     ud_chunker_opts opts = {60, 0};
     ud_chunk *chunks = NULL;
     size_t count = 0;

@@ -23,12 +23,19 @@ void test_clean__invalid_utf8_becomes_replacement_characters(void)
     ud_arena_init(&arena);
     /* a lone continuation byte, a truncated sequence, an overlong "/", a
      * UTF-16 surrogate */
-    const char bad[] = "a\x80" "b\xC3" "c\xC0\xAF" "d\xED\xA0\x80" "e";
+    const char bad[] = "a\x80"
+                       "b\xC3"
+                       "c\xC0\xAF"
+                       "d\xED\xA0\x80"
+                       "e";
     UD_CHECK(!ud_utf8_valid(bad, sizeof(bad) - 1));
     const char *out = clean(&arena, bad, sizeof(bad) - 1);
     UD_CHECK(ud_utf8_valid(out, strlen(out)));
-    UD_CHECK_EQ_STR("a\xEF\xBF\xBD" "b\xEF\xBF\xBD" "c\xEF\xBF\xBD\xEF\xBF\xBD"
-                    "d\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD" "e",
+    UD_CHECK_EQ_STR("a\xEF\xBF\xBD"
+                    "b\xEF\xBF\xBD"
+                    "c\xEF\xBF\xBD\xEF\xBF\xBD"
+                    "d\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"
+                    "e",
                     out);
     ud_arena_dispose(&arena);
 }

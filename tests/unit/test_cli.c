@@ -51,8 +51,9 @@ static void write_workspace(const char *dir)
 /* Runs unify with the given arguments against the data dir and store URL. */
 static int unify(char **out, const char *data, const char *store, const char *args)
 {
-    return ud_test_run(out, "UNIFY_STORE='%s' UNIFY_ADMIN_PASSWORD=correct-horse-battery %s %s --data '%s'",
-                       store, ud_test_unify_bin(), args, data);
+    return ud_test_run(
+        out, "UNIFY_STORE='%s' UNIFY_ADMIN_PASSWORD=correct-horse-battery %s %s --data '%s'", store,
+        ud_test_unify_bin(), args, data);
 }
 
 static json_t *parse_json(const char *text)
@@ -94,7 +95,8 @@ void test_cli__init_ingest_search_on_both_stores(void)
         UD_CHECK_EQ_INT(0, unify(&out, data, urls[i], "search --json 'parental leave'"));
         json_t *res = parse_json(out);
         json_t *first = json_array_get(json_object_get(res, "results"), 0);
-        UD_CHECK_EQ_STR("Parental leave policy", json_string_value(json_object_get(first, "title")));
+        UD_CHECK_EQ_STR("Parental leave policy",
+                        json_string_value(json_object_get(first, "title")));
         UD_CHECK_CONTAINS(json_string_value(json_object_get(first, "excerpt")), "<mark>");
         json_decref(res);
         free(out);
@@ -151,8 +153,8 @@ void test_cli__search_before_init_says_what_to_do(void)
     char *out = NULL;
     char data[600];
     snprintf(data, sizeof(data), "%s/none", ud_test_tmpdir());
-    UD_CHECK_EQ_INT(1, ud_test_run(&out, "UNIFY_STORE= %s search x --data '%s'",
-                                   ud_test_unify_bin(), data));
+    UD_CHECK_EQ_INT(
+        1, ud_test_run(&out, "UNIFY_STORE= %s search x --data '%s'", ud_test_unify_bin(), data));
     UD_CHECK_CONTAINS(out, "unify init");
     free(out);
 }
@@ -162,7 +164,8 @@ void test_cli__generated_admin_password_is_printed_once(void)
     char *out = NULL;
     char data[600];
     snprintf(data, sizeof(data), "%s/d", ud_test_tmpdir());
-    UD_CHECK_EQ_INT(0, ud_test_run(&out, "UNIFY_STORE= UNIFY_ADMIN_PASSWORD= %s init --json --data '%s'",
+    UD_CHECK_EQ_INT(0, ud_test_run(&out,
+                                   "UNIFY_STORE= UNIFY_ADMIN_PASSWORD= %s init --json --data '%s'",
                                    ud_test_unify_bin(), data));
     json_t *j = parse_json(out);
     const char *pw = json_string_value(json_object_get(j, "admin_password"));
@@ -170,8 +173,8 @@ void test_cli__generated_admin_password_is_printed_once(void)
     UD_CHECK_EQ_INT(20, strlen(pw));
     json_decref(j);
     free(out);
-    UD_CHECK_EQ_INT(0, ud_test_run(&out, "UNIFY_STORE= %s init --json --data '%s'",
-                                   ud_test_unify_bin(), data));
+    UD_CHECK_EQ_INT(
+        0, ud_test_run(&out, "UNIFY_STORE= %s init --json --data '%s'", ud_test_unify_bin(), data));
     UD_CHECK(strstr(out, "admin_password") == NULL);
     UD_CHECK_CONTAINS(out, "\"changed\": false");
     free(out);
@@ -239,8 +242,9 @@ void test_cli__hostile_files_are_reported_and_skipped(void)
     /* The good files and the repaired one made it. */
     UD_CHECK_CONTAINS(out, "6 added, 0 updated, 0 unchanged, 7 failed");
     free(out);
-    UD_CHECK_EQ_INT(0, ud_test_run(&out, "%senv UNIFY_STORE= %s search --json quarterly --data '%s'",
-                                   as, ud_test_unify_bin(), data));
+    UD_CHECK_EQ_INT(0,
+                    ud_test_run(&out, "%senv UNIFY_STORE= %s search --json quarterly --data '%s'",
+                                as, ud_test_unify_bin(), data));
     UD_CHECK_CONTAINS(out, "\xEF\xBF\xBD"); /* U+FFFD where the bad bytes were */
     free(out);
 }

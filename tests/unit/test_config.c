@@ -15,8 +15,8 @@ void test_config__defaults_are_valid_and_documented(void)
     ud_config_init(&config, "/tmp/x");
     for (size_t i = 0; i < count; i++) {
         /* Every default must pass its own validation. */
-        UD_CHECK_OK(ud_config_set(&config, entries[i].name, entries[i].default_value,
-                                  UD_FROM_DEFAULT));
+        UD_CHECK_OK(
+            ud_config_set(&config, entries[i].name, entries[i].default_value, UD_FROM_DEFAULT));
         UD_CHECK(entries[i].doc && entries[i].doc[0]);
     }
     UD_CHECK_EQ_INT(8080, config.port);

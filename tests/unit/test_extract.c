@@ -101,7 +101,7 @@ void test_extract__pdf_text_pages_and_info(void)
     UD_CHECK_EQ_INT(1741608000, ex.created_at); /* 2025-03-10T12:00:00Z */
     UD_CHECK_CONTAINS(ex.text, "battery lasts");
     UD_CHECK_CONTAINS(ex.text, "warranty of three years"); /* on the last page */
-    UD_CHECK_CONTAINS(ex.text, "\f");                     /* page break */
+    UD_CHECK_CONTAINS(ex.text, "\f");                      /* page break */
     UD_CHECK_CONTAINS(ex.metadata_json, "\"pages\": 3");
     ud_arena_dispose(&arena);
 }
@@ -127,31 +127,30 @@ void test_extract__email_headers_plain_body_and_attachments(void)
 {
     ud_arena arena;
     ud_arena_init(&arena);
-    const char *eml =
-        "From: =?UTF-8?Q?Jos=C3=A9_Pe=C3=B1a?= <jose@example.com>\r\n"
-        "To: Support <support@northwind.example>\r\n"
-        "Cc: ann@example.com\r\n"
-        "Subject: Battery question\r\n"
-        "Date: Mon, 10 Mar 2025 12:00:00 +0000\r\n"
-        "Message-ID: <abc@example.com>\r\n"
-        "MIME-Version: 1.0\r\n"
-        "Content-Type: multipart/mixed; boundary=\"outer\"\r\n\r\n"
-        "--outer\r\n"
-        "Content-Type: multipart/alternative; boundary=\"inner\"\r\n\r\n"
-        "--inner\r\n"
-        "Content-Type: text/plain; charset=utf-8\r\n"
-        "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
-        "How long does the battery last? Caf=C3=A9 question.\r\n"
-        "--inner\r\n"
-        "Content-Type: text/html; charset=utf-8\r\n\r\n"
-        "<p>HTML copy of the same body</p>\r\n"
-        "--inner--\r\n"
-        "--outer\r\n"
-        "Content-Type: application/pdf; name=\"report.pdf\"\r\n"
-        "Content-Disposition: attachment; filename=\"report.pdf\"\r\n"
-        "Content-Transfer-Encoding: base64\r\n\r\n"
-        "JVBERi0xLjQK\r\n"
-        "--outer--\r\n";
+    const char *eml = "From: =?UTF-8?Q?Jos=C3=A9_Pe=C3=B1a?= <jose@example.com>\r\n"
+                      "To: Support <support@northwind.example>\r\n"
+                      "Cc: ann@example.com\r\n"
+                      "Subject: Battery question\r\n"
+                      "Date: Mon, 10 Mar 2025 12:00:00 +0000\r\n"
+                      "Message-ID: <abc@example.com>\r\n"
+                      "MIME-Version: 1.0\r\n"
+                      "Content-Type: multipart/mixed; boundary=\"outer\"\r\n\r\n"
+                      "--outer\r\n"
+                      "Content-Type: multipart/alternative; boundary=\"inner\"\r\n\r\n"
+                      "--inner\r\n"
+                      "Content-Type: text/plain; charset=utf-8\r\n"
+                      "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
+                      "How long does the battery last? Caf=C3=A9 question.\r\n"
+                      "--inner\r\n"
+                      "Content-Type: text/html; charset=utf-8\r\n\r\n"
+                      "<p>HTML copy of the same body</p>\r\n"
+                      "--inner--\r\n"
+                      "--outer\r\n"
+                      "Content-Type: application/pdf; name=\"report.pdf\"\r\n"
+                      "Content-Disposition: attachment; filename=\"report.pdf\"\r\n"
+                      "Content-Transfer-Encoding: base64\r\n\r\n"
+                      "JVBERi0xLjQK\r\n"
+                      "--outer--\r\n";
     ud_extracted ex;
     UD_CHECK_OK(extract(&ex, &arena, UD_FORMAT_EMAIL, eml, strlen(eml)));
     UD_CHECK_EQ_STR("Battery question", ex.title);
@@ -211,8 +210,8 @@ void test_extract__hostile_input_fails_cleanly(void)
     free(data);
     /* Text over the text limit. */
     limits.max_text_bytes = 10;
-    UD_CHECK_EQ_INT(UD_ELIMIT, ud_extract(&ex, &arena, UD_FORMAT_TEXT, "0123456789ABC", 13, "t",
-                                          &limits));
+    UD_CHECK_EQ_INT(UD_ELIMIT,
+                    ud_extract(&ex, &arena, UD_FORMAT_TEXT, "0123456789ABC", 13, "t", &limits));
     UD_CHECK_EQ_INT(UD_EUNSUPPORTED, extract(&ex, &arena, UD_FORMAT_UNKNOWN, "x", 1));
     /* Deeply nested HTML and JSON do not overflow the stack. */
     size_t depth = 100000;

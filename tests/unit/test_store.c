@@ -94,25 +94,25 @@ void test_store__organizations_and_users_obey_the_constraints(void)
         UD_CHECK_OK(ud_meta_org_get_by_slug(&again, meta, &arena, "acme"));
         UD_CHECK_EQ_STR(org.id, again.id);
         UD_CHECK_OK(ud_meta_org_get(&again, meta, &arena, org.id));
-        UD_CHECK_EQ_INT(UD_EEXISTS, ud_meta_org_create(&again, meta, &arena, "A2", "acme",
-                                                        "starter"));
+        UD_CHECK_EQ_INT(UD_EEXISTS,
+                        ud_meta_org_create(&again, meta, &arena, "A2", "acme", "starter"));
         UD_CHECK_EQ_INT(UD_EINVAL, ud_meta_org_create(&again, meta, &arena, "B", "b", "gold"));
         UD_CHECK_EQ_INT(UD_ENOTFOUND, ud_meta_org_get_by_slug(&again, meta, &arena, "nope"));
         UD_CHECK_EQ_INT(UD_ENOTFOUND, ud_meta_org_get(&again, meta, &arena, "not-a-uuid"));
 
         ud_user user;
-        UD_CHECK_OK(ud_meta_user_create(&user, meta, &arena, org.id, "ann@acme.test", "h", "admin"));
+        UD_CHECK_OK(
+            ud_meta_user_create(&user, meta, &arena, org.id, "ann@acme.test", "h", "admin"));
         UD_CHECK_EQ_STR("admin", user.role);
         UD_CHECK_EQ_STR(org.id, user.org_id);
         UD_CHECK_EQ_INT(UD_EINVAL, ud_meta_user_create(&user, meta, &arena, org.id, "b@acme.test",
-                                                        "h", "superuser"));
+                                                       "h", "superuser"));
         UD_CHECK_CONTAINS(ud_test_error_message(), "role");
         UD_CHECK_EQ_INT(UD_EEXISTS, ud_meta_user_create(&user, meta, &arena, org.id,
-                                                         "ann@acme.test", "h", "user"));
-        UD_CHECK_EQ_INT(UD_EINVAL,
-                        ud_meta_user_create(&user, meta, &arena,
-                                            "00000000-0000-4000-8000-000000000000", "c@x.test",
-                                            "h", "user"));
+                                                        "ann@acme.test", "h", "user"));
+        UD_CHECK_EQ_INT(UD_EINVAL, ud_meta_user_create(&user, meta, &arena,
+                                                       "00000000-0000-4000-8000-000000000000",
+                                                       "c@x.test", "h", "user"));
         int64_t users = 0;
         UD_CHECK_OK(ud_meta_user_count(meta, org.id, &users));
         UD_CHECK_EQ_INT(1, users);
@@ -138,9 +138,8 @@ void test_store__documents_are_replaced_whole_and_scoped_to_their_org(void)
         UD_CHECK_OK(ud_meta_generation(meta, org.id, &gen0));
 
         ud_document doc = make_doc("file:document:/a.md", "First", "v1");
-        ud_chunk chunks[3] = {{0, "alpha", 5, 1, 0, ""},
-                              {1, "beta", 4, 1, 6, "H"},
-                              {2, "gamma", 5, 1, 11, "H > I"}};
+        ud_chunk chunks[3] = {
+            {0, "alpha", 5, 1, 0, ""}, {1, "beta", 4, 1, 6, "H"}, {2, "gamma", 5, 1, 11, "H > I"}};
         char id[37] = "", id2[37] = "";
         bool created = false;
         UD_CHECK_OK(ud_meta_document_put(id, &created, meta, org.id, &doc, chunks, 3));
@@ -159,8 +158,8 @@ void test_store__documents_are_replaced_whole_and_scoped_to_their_org(void)
         UD_CHECK_EQ_STR(doc.content_hash, row.content_hash);
         /* Another organization does not see it, by id or by key. */
         UD_CHECK_EQ_INT(UD_ENOTFOUND, ud_meta_document_get(&row, meta, &arena, other.id, id));
-        UD_CHECK_EQ_INT(UD_ENOTFOUND, ud_meta_document_get_by_key(&row, meta, &arena, other.id,
-                                                                   doc.source_key));
+        UD_CHECK_EQ_INT(UD_ENOTFOUND,
+                        ud_meta_document_get_by_key(&row, meta, &arena, other.id, doc.source_key));
         UD_CHECK_EQ_INT(UD_ENOTFOUND, ud_meta_document_get(&row, meta, &arena, org.id, "x'--"));
 
         /* A new version keeps the id and replaces every chunk. */
@@ -221,7 +220,8 @@ void test_store__deleting_an_organization_cascades(void)
         UD_CHECK_EQ_INT(0, count);
         UD_CHECK_OK(ud_meta_document_count(meta, org.id, &count));
         UD_CHECK_EQ_INT(0, count);
-        UD_CHECK_EQ_INT(UD_ENOTFOUND, ud_meta_user_get_by_email(&user, meta, &arena, "u@gone.test"));
+        UD_CHECK_EQ_INT(UD_ENOTFOUND,
+                        ud_meta_user_get_by_email(&user, meta, &arena, "u@gone.test"));
         collected c = {0};
         UD_CHECK_OK(ud_meta_chunks_scan(meta, org.id, collect_chunk, &c));
         UD_CHECK_EQ_INT(0, c.count);

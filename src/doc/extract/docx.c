@@ -237,8 +237,7 @@ static void write_body(ud_text_out *t, xmlNode *node, int depth)
     }
 }
 
-static void read_core_properties(ud_extracted *out, ud_arena *arena, const char *xml,
-                                 size_t len)
+static void read_core_properties(ud_extracted *out, ud_arena *arena, const char *xml, size_t len)
 {
     xmlDocPtr doc = parse_xml(xml, len);
     if (!doc)

@@ -170,7 +170,8 @@ int ud_extract_email(ud_extracted *out, ud_arena *arena, const char *data, size_
         g_free(to);
         g_free(cc);
         g_object_unref(msg);
-        return ud_error_set(UD_ECORRUPT, "not an email: no From, To, Date, Subject or Message-ID header");
+        return ud_error_set(UD_ECORRUPT,
+                            "not an email: no From, To, Date, Subject or Message-ID header");
     }
 
     json_t *meta = json_object();

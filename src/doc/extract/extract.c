@@ -40,22 +40,14 @@ ud_format ud_format_from_path(const char *path)
 const char *ud_format_name(ud_format format)
 {
     switch (format) {
-    case UD_FORMAT_TEXT:
-        return "txt";
-    case UD_FORMAT_MARKDOWN:
-        return "md";
-    case UD_FORMAT_HTML:
-        return "html";
-    case UD_FORMAT_PDF:
-        return "pdf";
-    case UD_FORMAT_DOCX:
-        return "docx";
-    case UD_FORMAT_EMAIL:
-        return "eml";
-    case UD_FORMAT_JSON:
-        return "json";
-    case UD_FORMAT_UNKNOWN:
-        break;
+    case UD_FORMAT_TEXT: return "txt";
+    case UD_FORMAT_MARKDOWN: return "md";
+    case UD_FORMAT_HTML: return "html";
+    case UD_FORMAT_PDF: return "pdf";
+    case UD_FORMAT_DOCX: return "docx";
+    case UD_FORMAT_EMAIL: return "eml";
+    case UD_FORMAT_JSON: return "json";
+    case UD_FORMAT_UNKNOWN: break;
     }
     return "unknown";
 }
@@ -76,29 +68,14 @@ int ud_extract(ud_extracted *out, ud_arena *arena, ud_format format, const char 
                             limits->max_file_bytes >> 20);
     extractor_fn fn = NULL;
     switch (format) {
-    case UD_FORMAT_TEXT:
-        fn = ud_extract_text;
-        break;
-    case UD_FORMAT_MARKDOWN:
-        fn = ud_extract_markdown;
-        break;
-    case UD_FORMAT_HTML:
-        fn = ud_extract_html;
-        break;
-    case UD_FORMAT_PDF:
-        fn = ud_extract_pdf;
-        break;
-    case UD_FORMAT_DOCX:
-        fn = ud_extract_docx;
-        break;
-    case UD_FORMAT_EMAIL:
-        fn = ud_extract_email;
-        break;
-    case UD_FORMAT_JSON:
-        fn = ud_extract_json;
-        break;
-    case UD_FORMAT_UNKNOWN:
-        break;
+    case UD_FORMAT_TEXT: fn = ud_extract_text; break;
+    case UD_FORMAT_MARKDOWN: fn = ud_extract_markdown; break;
+    case UD_FORMAT_HTML: fn = ud_extract_html; break;
+    case UD_FORMAT_PDF: fn = ud_extract_pdf; break;
+    case UD_FORMAT_DOCX: fn = ud_extract_docx; break;
+    case UD_FORMAT_EMAIL: fn = ud_extract_email; break;
+    case UD_FORMAT_JSON: fn = ud_extract_json; break;
+    case UD_FORMAT_UNKNOWN: break;
     }
     if (!fn)
         return ud_error_set(UD_EUNSUPPORTED, "unsupported file type");

@@ -34,7 +34,8 @@ typedef struct ud_extracted {
     const char *author;
     int64_t created_at; /* Unix seconds, 0 if unknown */
     int64_t updated_at;
-    const char *metadata_json; /* format-specific extras (email headers, ...), JSON object or NULL */
+    const char
+        *metadata_json; /* format-specific extras (email headers, ...), JSON object or NULL */
 } ud_extracted;
 
 /* Limits applied to every extraction; input beyond them fails with UD_ELIMIT. */

@@ -14,9 +14,9 @@
 /* The output text of one extraction: a buffer capped at the text limit. */
 typedef struct ud_text_out {
     ud_buf buf;
-    const char *name;  /* file name for messages */
+    const char *name; /* file name for messages */
     size_t max_bytes;
-    int failed;        /* first error (sticky), 0 while all is well */
+    int failed; /* first error (sticky), 0 while all is well */
 } ud_text_out;
 
 void ud_text_out_init(ud_text_out *t, const char *name, const ud_extract_limits *limits);

@@ -21,10 +21,9 @@
 static const char *const DROPPED[] = {"script", "style",  "noscript", "template", "nav",
                                       "footer", "aside",  "form",     "iframe",   "svg",
                                       "canvas", "button", "select",   "head",     NULL};
-static const char *const BLOCKS[] = {"p",       "div",     "section",    "article", "main",
-                                     "header",  "blockquote", "figure", "figcaption", "dl",
-                                     "dt",      "dd",      "address",    "hr",      "body",
-                                     "ul",      "ol",      "table",      NULL};
+static const char *const BLOCKS[] = {
+    "p",  "div", "section", "article", "main", "header", "blockquote", "figure", "figcaption", "dl",
+    "dt", "dd",  "address", "hr",      "body", "ul",     "ol",         "table",  NULL};
 
 static bool name_in(const xmlChar *name, const char *const *list)
 {
@@ -174,8 +173,7 @@ static void walk_children(walker *w, xmlNode *node, int depth)
     for (xmlNode *c = node->children; c && !w->out->failed; c = c->next) {
         if (c->type == XML_ELEMENT_NODE) {
             walk_element(w, c, depth + 1);
-        } else if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) &&
-                   c->content) {
+        } else if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content) {
             size_t n = strlen((const char *)c->content);
             if (w->in_pre)
                 ud_text_out_append(w->out, (const char *)c->content, n);
@@ -254,8 +252,8 @@ int ud_extract_html(ud_extracted *out, ud_arena *arena, const char *data, size_t
     if (len > (size_t)INT32_MAX)
         return ud_error_set(UD_ELIMIT, "HTML file too large");
     htmlDocPtr doc = htmlReadMemory(data, (int)len, NULL, NULL,
-                                    HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
-                                        HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
+                                    HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                                        HTML_PARSE_NONET);
     if (!doc)
         return ud_error_set(UD_ECORRUPT, "the HTML could not be parsed");
     xmlNode *root = xmlDocGetRootElement(doc);

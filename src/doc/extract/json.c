@@ -16,12 +16,12 @@
 #define MAX_RENDER_DEPTH 16
 
 static const char *const TITLE_KEYS[] = {"title", "name", "subject", "summary", NULL};
-static const char *const AUTHOR_KEYS[] = {"author", "owner", "created_by", "createdBy", "from",
-                                          NULL};
-static const char *const CREATED_KEYS[] = {"created_at", "createdAt", "created", "date",
-                                           "CreatedDate", NULL};
-static const char *const UPDATED_KEYS[] = {"updated_at", "updatedAt", "modified", "updated",
-                                           "LastModifiedDate", NULL};
+static const char *const AUTHOR_KEYS[] = {"author",    "owner", "created_by",
+                                          "createdBy", "from",  NULL};
+static const char *const CREATED_KEYS[] = {"created_at", "createdAt",   "created",
+                                           "date",       "CreatedDate", NULL};
+static const char *const UPDATED_KEYS[] = {"updated_at", "updatedAt",        "modified",
+                                           "updated",    "LastModifiedDate", NULL};
 
 static const char *string_field(json_t *object, const char *const *keys)
 {
@@ -62,14 +62,9 @@ static void render_scalar(ud_text_out *t, json_t *value)
         snprintf(number, sizeof(number), "%g", json_real_value(value));
         ud_text_out_puts(t, number);
         break;
-    case JSON_TRUE:
-        ud_text_out_puts(t, "true");
-        break;
-    case JSON_FALSE:
-        ud_text_out_puts(t, "false");
-        break;
-    default:
-        break;
+    case JSON_TRUE: ud_text_out_puts(t, "true"); break;
+    case JSON_FALSE: ud_text_out_puts(t, "false"); break;
+    default: break;
     }
 }
 
