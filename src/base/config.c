@@ -216,15 +216,36 @@ void ud_config_store_url(const ud_config *config, char *out, size_t size)
     }
 }
 
+void ud_config_redact(char *out, size_t size, const char *value)
+{
+    /* scheme://user:password@host... -> scheme://user:***@host... */
+    const char *scheme = strstr(value, "://");
+    const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
+    const char *colon = scheme ? memchr(scheme + 3, ':', at ? (size_t)(at - scheme - 3) : 0) : NULL;
+    if (!colon) {
+        snprintf(out, size, "%s", value);
+        return;
+    }
+    snprintf(out, size, "%.*s:***%s", (int)(colon - value), value, at);
+}
+
+const char *ud_config_origin_name(ud_config_origin origin)
+{
+    static const char *names[] = {"default", "file", "environment", "flag"};
+    return (size_t)origin < sizeof(names) / sizeof(names[0]) ? names[origin] : "unknown";
+}
+
 void ud_config_print(const ud_config *config, FILE *out)
 {
     static const char *origin_names[] = {"default", "file", "environment", "flag"};
     for (size_t i = 0; i < sizeof(entries) / sizeof(entries[0]); i++) {
         const ud_config_entry *e = &entries[i];
         const char *field = (const char *)config + e->offset;
-        if (e->type == UD_CONFIG_STRING)
-            fprintf(out, "%-18s = %-28s # %s\n", e->name, field, origin_names[config->origin[i]]);
-        else if (e->type == UD_CONFIG_INT)
+        if (e->type == UD_CONFIG_STRING) {
+            char shown[1100];
+            ud_config_redact(shown, sizeof(shown), field);
+            fprintf(out, "%-18s = %-28s # %s\n", e->name, shown, origin_names[config->origin[i]]);
+        } else if (e->type == UD_CONFIG_INT)
             fprintf(out, "%-18s = %-28ld # %s\n", e->name, *(const long *)field,
                     origin_names[config->origin[i]]);
         else

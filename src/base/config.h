@@ -69,7 +69,15 @@ int ud_config_load(ud_config *config) UD_MUST_CHECK;
 /* The metadata store URL in force (the data dir's SQLite file by default). */
 void ud_config_store_url(const ud_config *config, char *out, size_t size);
 
-/* Writes the effective configuration, one "name = value  # origin" line each. */
+/* "default", "file", "environment" or "flag". */
+const char *ud_config_origin_name(ud_config_origin origin);
+
+/* Copies a setting's value for display with the password of a URL
+ * (scheme://user:password@host) replaced by "***". */
+void ud_config_redact(char *out, size_t size, const char *value);
+
+/* Writes the effective configuration, one "name = value  # origin" line each
+ * (passwords in URLs redacted). */
 void ud_config_print(const ud_config *config, FILE *out);
 
 /* The text of a fresh unify.conf with every setting commented out. */

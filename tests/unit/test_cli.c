@@ -258,6 +258,9 @@ static pid_t start_server(const char *data, const char *store, int *port)
     pid_t pid = fork();
     if (pid == 0) {
         dup2(fds[1], STDOUT_FILENO);
+        int quiet = open("/dev/null", O_WRONLY); /* the server's log lines */
+        if (quiet >= 0)
+            dup2(quiet, STDERR_FILENO);
         close(fds[0]);
         close(fds[1]);
         setenv("UNIFY_STORE", store, 1);

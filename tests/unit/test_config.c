@@ -67,3 +67,15 @@ void test_config__unknown_key_in_file_is_an_error(void)
     UD_CHECK_EQ_INT(UD_EINVAL, ud_config_load(&config));
     UD_CHECK_CONTAINS(ud_test_error_message(), "unknown setting 'prot'");
 }
+
+void test_config__passwords_in_urls_are_redacted_for_display(void)
+{
+    char out[256];
+    ud_config_redact(out, sizeof(out), "postgres://bob:s3cret@db:5432/unify");
+    UD_CHECK_EQ_STR("postgres://bob:***@db:5432/unify", out);
+    ud_config_redact(out, sizeof(out), "postgres://bob@db:5432/unify");
+    UD_CHECK_EQ_STR("postgres://bob@db:5432/unify", out);
+    ud_config_redact(out, sizeof(out), "sqlite:///var/lib/unify/meta.db");
+    UD_CHECK_EQ_STR("sqlite:///var/lib/unify/meta.db", out);
+    UD_CHECK_EQ_STR("environment", ud_config_origin_name(UD_FROM_ENV));
+}

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/log.h"
 #include "index/search.h"
 #include "server/api.h"
 #include "server/http.h"
@@ -101,6 +102,8 @@ typedef struct served {
 
 static void start(served *s)
 {
+    /* Client errors are logged at info; the tests provoke many on purpose. */
+    ud_log_set_level(UD_LOG_WARN);
     ud_arena_init(&s->arena);
     char url[600];
     snprintf(url, sizeof(url), "sqlite://%s/meta.db", ud_test_tmpdir());
