@@ -103,3 +103,2449 @@ def clean_previous():
         else:
             os.remove(path)
 
+
+# =========================================================================
+# HR
+# =========================================================================
+
+HR_DOCS = {}
+
+HR_DOCS["hr/parental-leave-policy.md"] = """
+# Parental Leave Policy
+Author: Zoë Müller
+Date: 2025-02-03
+
+Version 3.1, approved by the leadership team on 28 January 2025 and by the
+Munich works council on 31 January 2025. Owner: People team
+(people@northwind-robotics.example). Replaces the parental leave policy of
+April 2023.
+
+## Purpose
+
+Northwind Robotics wants new parents to spend the first months with their
+child without worrying about money or their job. This policy sets out how
+much paid parental leave you get, who is eligible, how to apply and how we
+support your return. It applies to every Northwind employee in the United
+States, Germany and France. Where local law is more generous (for example
+German Elternzeit and Elterngeld, or the French congé de naissance), the
+local rule applies and this policy tops it up.
+
+## How much paid parental leave you get
+
+| Caregiver | Paid parental leave | Pay during the leave |
+|-----------|---------------------|----------------------|
+| Primary caregiver | 16 weeks | 100% of base salary |
+| Secondary caregiver | 6 weeks | 100% of base salary |
+
+- **Primary caregiver**: the parent who has the main day-to-day
+  responsibility for the child after birth, adoption or foster placement.
+  Primary caregivers get **16 weeks of fully paid parental leave**.
+- **Secondary caregiver**: the other parent. Secondary caregivers get
+  **6 weeks of fully paid parental leave**.
+- Both parents may be primary caregivers at different times: if you take
+  over as primary caregiver when your partner returns to work, tell the
+  People team and we will re-classify the remaining weeks.
+- Parental leave applies equally to birth, adoption (of a child under 18)
+  and long-term foster placement, and to parents of every gender.
+- Multiple births or adoptions at the same time do not add weeks; a second
+  child born or placed within twelve months starts a new entitlement.
+
+## Eligibility
+
+You are eligible for paid parental leave once you have completed **6 months
+of continuous employment** at Northwind Robotics on the date the child is
+born or placed. Part-time employees receive the same number of weeks, paid
+at their contracted hours. Contractors and interns are not covered by this
+policy, but may ask their manager about unpaid time off.
+
+If you have worked here for less than 6 months, you still get any parental
+leave required by local law, and the People team will discuss an unpaid
+extension with you.
+
+## When to take parental leave
+
+- Parental leave must start within 12 months of the birth or placement.
+- You may start up to 4 weeks before the expected due date.
+- You can take the weeks in one block or in up to three blocks of at least
+  2 weeks each, agreed with your manager.
+- Unused weeks expire 12 months after the birth or placement; they are not
+  paid out.
+
+## How to apply
+
+1. Tell your manager and the People team at least **8 weeks** before you
+   plan to start parental leave (or as soon as you know, for adoption and
+   foster placement, which often come at short notice).
+2. Submit the request in the HR portal under *Time off > Parental leave*,
+   with the expected date of birth or placement and whether you are the
+   primary or secondary caregiver.
+3. The People team confirms the dates, your pay and any statutory
+   benefits within 5 working days. In Germany we also help you file the
+   Elterngeld application; in France, the CPAM declaration.
+4. Agree a hand-over plan with your manager two weeks before you go: who
+   covers your projects, your on-call shifts and your customer accounts.
+5. After the birth or placement, send the birth certificate or placement
+   document to people@northwind-robotics.example within 30 days.
+
+## Pay, benefits and your job while you are away
+
+- Your base salary is paid in full for the weeks above; statutory benefits
+  (such as Elterngeld) are offset so that you receive 100% in total.
+- Health insurance, pension contributions and equity vesting continue.
+- You keep accruing vacation days during parental leave.
+- Your job, or an equivalent role with the same pay and level, is
+  guaranteed when you return. Parental leave is never a factor in
+  performance ratings or promotion decisions.
+- You are not expected to read e-mail or Slack. Your manager may send one
+  update per month if you ask for it.
+
+## Returning to work
+
+- **Phased return**: for the first 4 weeks after your parental leave you may
+  work 60% of your hours at full pay.
+- Keep-in-touch days: up to 10 optional paid days during the leave, for
+  training or team events, agreed in advance.
+- Nursing rooms are available in Boston, Munich and Lyon; ask the office
+  manager for a key.
+- The People team schedules a return conversation in your first week back.
+
+## Examples
+
+- Aiko has worked at Northwind for 2 years and gives birth in May 2025.
+  She is the primary caregiver and takes 16 weeks of paid parental leave
+  from 21 April, then a 4-week phased return at 60%.
+- Ben adopts a child with his partner, who stays home as primary
+  caregiver. Ben is the secondary caregiver and takes 6 weeks, split into
+  two 3-week blocks.
+- Inês joined 4 months before her child is born. She receives statutory
+  French leave; after her 6-month anniversary the remaining Northwind
+  top-up weeks become available.
+
+## Questions
+
+Ask Zoë Müller (Head of People) or write to people@northwind-robotics.example.
+For Germany, the works council (Jonas Weber) can also advise on Elternzeit.
+"""
+
+HR_DOCS["hr/vacation-policy.md"] = """
+# Vacation and Public Holidays Policy
+Author: Zoë Müller
+Date: 2024-12-02
+
+## Entitlement
+
+Every full-time employee gets paid vacation days each calendar year:
+
+- United States: 25 days, plus 10 company holidays.
+- Germany: 30 days (the statutory minimum is 20), plus the public holidays
+  of Bavaria.
+- France: 25 jours ouvrés plus 10 RTT days for employees on a forfait jours
+  contract.
+
+New joiners receive a pro-rated number of days in their first year.
+
+## Booking time off
+
+Book days in the HR portal at least two weeks ahead for anything longer than
+three days. Managers approve within three working days. During the November
+and December peak season, field service engineers coordinate with the
+Customer Success team first, because most customers freeze changes then.
+
+## Carry-over
+
+Up to 5 unused days carry over to 31 March of the following year. Days above
+that expire unless local law says otherwise. We do not pay out unused days
+except when you leave the company, where the law requires it.
+
+## Minimum time off
+
+We ask everyone to take at least two consecutive weeks once a year. Managers
+receive a report in September listing team members with more than 15 unused
+days so that they can plan ahead.
+
+## Sickness
+
+Sick days are separate from vacation and unlimited within reason. From the
+fourth day, German employees send a doctor's note (the electronic AU arrives
+automatically).
+"""
+
+HR_DOCS["hr/remote-work-policy.md"] = """
+# Remote and Hybrid Work Policy
+Author: Zoë Müller
+Date: 2025-01-15
+
+Northwind builds physical robots, so many roles need lab and warehouse
+time. This policy balances that with the flexibility people value.
+
+## Role categories
+
+| Category | Examples | Office days per week |
+|----------|----------|----------------------|
+| On-site | Manufacturing, hardware lab, field service | 5 |
+| Hybrid | Firmware, product, customer success | 2 to 3 |
+| Remote-first | Hermes backend, finance, recruiting | 0 to 1 |
+
+Your offer letter states your category; changes need approval from your
+manager and the People team.
+
+## Core hours
+
+Meetings across Boston, Munich and Lyon happen between 15:00 and 17:00
+Central European Time (09:00 to 11:00 in Boston). Keep that window free
+where you can.
+
+## Working from another country
+
+Up to 20 working days a year from another EU country (for Munich and Lyon
+staff) or another US state (for Boston staff) without approval. Longer stays
+need a tax and social security check by Finance.
+
+## Home office allowance
+
+One-off 600 EUR / 650 USD for a desk, chair and monitor, plus 30 EUR / 35
+USD a month towards internet. Claim both through the expenses tool.
+
+## Security
+
+Robot maps and customer floor plans are confidential. Never open them on a
+shared or public network without the VPN, and never print them at home.
+"""
+
+HR_DOCS["hr/travel-and-expenses-policy.md"] = """
+# Travel and Expenses Policy
+Author: Marta Kowalska
+Date: 2025-03-03
+
+## Before you travel
+
+Customer site visits, trade fairs (LogiMAT in Stuttgart, ProMat in Chicago,
+SITL in Paris) and inter-office travel are booked through the travel portal.
+Trips above 2,500 EUR need approval from your director before booking.
+
+## Flights and trains
+
+- Economy class for flights under 6 hours; premium economy above 6 hours.
+- Within Germany and France, take the train when it is under 4 hours door to
+  door (Munich to Stuttgart, Lyon to Paris).
+- Book at least 14 days in advance when possible.
+
+## Hotels
+
+Nightly caps: 180 EUR in Munich and Lyon, 230 EUR in Paris and London, 260
+USD in Boston and Chicago, 210 USD elsewhere in the US.
+
+## Meals and per diem
+
+Germany uses the statutory Verpflegungspauschale (14 EUR for 8+ hours,
+28 EUR for a full day). In the US and France we reimburse actual costs up to
+75 USD or 60 EUR per day, with receipts.
+
+## Customer entertainment
+
+Up to 90 EUR per person, logged with the names of the guests and the
+opportunity in the CRM. Gifts to customers over 50 EUR need Compliance
+approval (see the Code of Conduct).
+
+## Submitting expenses
+
+Submit within 30 days in the expenses tool, with a photo of every receipt.
+Finance reimburses with the next payroll run. Corporate cards are issued to
+people who travel more than six times a year.
+"""
+
+HR_DOCS["hr/code-of-conduct.md"] = """
+# Code of Conduct
+Author: Maya Okafor
+Date: 2024-09-01
+
+## Our commitments
+
+We build machines that work next to people in warehouses, so safety and
+honesty come before speed. Every employee, contractor and board member
+signs this code when joining and again every year.
+
+## Safety first
+
+- Never disable a robot's safety-rated stop, laser scanner field or speed
+  limit on a customer site, even for a demo.
+- Report every near miss involving an Atlas robot or a Pallas arm within 24
+  hours in the safety log. Reporting is blame-free.
+
+## Respect
+
+Harassment, discrimination and retaliation are not tolerated. This covers
+the office, customer sites, trade fairs, team events and chat.
+
+## Conflicts of interest
+
+Tell Compliance if you, or a close relative, hold a stake in a supplier,
+competitor or customer, or if you want a second job.
+
+## Gifts and bribery
+
+No cash gifts, ever. Gifts and hospitality above 50 EUR given or received
+need approval. We follow the US FCPA, the UK Bribery Act and the French
+Sapin II law.
+
+## Export control
+
+The Atlas navigation stack and Pallas vision models are dual-use items for
+some destinations. Check with Legal before shipping hardware or software
+outside the EU, UK, US, Canada, Japan or Australia.
+
+## Speaking up
+
+Raise concerns with your manager, with People, or anonymously through the
+whistleblowing channel.
+"""
+
+HR_DOCS["hr/performance-reviews.md"] = """
+# Performance Reviews and Promotions
+Author: Zoë Müller
+Date: 2025-05-12
+
+## Cycle
+
+Northwind runs one review cycle a year, in October, with a lighter
+mid-year check-in in April. Calibration happens per department in
+November; salary changes take effect on 1 January.
+
+## Ratings
+
+| Rating | Meaning | Typical share |
+|--------|---------|---------------|
+| Exceptional | Far above the expectations of the level | 5 to 10% |
+| Strong | Above expectations in most areas | 25 to 30% |
+| Solid | Meets the expectations of the level | 50 to 60% |
+| Developing | Below expectations in some areas | 5 to 10% |
+
+## Inputs
+
+- A self-review of at most one page.
+- Feedback from three peers chosen with your manager.
+- For managers, an upward feedback survey of their reports.
+
+## Promotions
+
+Promotions are decided in calibration, based on a written case that shows
+sustained work at the next level for at least six months. Engineering levels
+run from E1 to E7; the level guide is in the engineering handbook.
+
+## Fairness checks
+
+The People team compares ratings and raises across gender, office and
+part-time status before results are final, and reports the outcome to the
+leadership team. In 2024, the gap between average raises for part-time and
+full-time staff was closed from 0.8 to 0.1 percentage points.
+"""
+
+HR_DOCS["hr/equipment-and-security.md"] = """
+# Laptops, Phones and Security Basics
+Author: Hannah Berg
+Date: 2025-01-08
+
+## What you get
+
+Engineers receive a 14-inch laptop with 32 GB of memory; everyone else a
+13-inch model with 16 GB. Field service engineers also get a rugged tablet
+and a service kit (USB-CAN adapter, torque screwdriver, spare e-stop).
+
+## Security rules
+
+- Full-disk encryption and the endpoint agent are mandatory.
+- Use the password manager; reuse of passwords is blocked by policy.
+- Hardware security keys are required for SSO, the VPN and GitHub.
+- Do not plug unknown USB devices into a robot's service port.
+
+## Lost or stolen devices
+
+Report to it-help@northwind-robotics.example within one hour. We wipe the
+device remotely; you will not be blamed for reporting quickly.
+
+## Returning equipment
+
+When you move on, return all equipment to your office within five working
+days. Remote staff receive a prepaid shipping box.
+"""
+
+HR_DOCS["hr/onboarding-checklist.md"] = """
+# New Joiner Onboarding Checklist
+Author: Elif Yılmaz
+Date: 2025-04-22
+
+## Before day one (People team)
+
+- [ ] Contract signed and background check complete
+- [ ] Laptop ordered (allow 10 working days in Germany and France)
+- [ ] Accounts created: Google Workspace, Slack, HR portal, GitHub, Jira
+- [ ] Buddy assigned from a different team
+
+## Week one (manager)
+
+- [ ] Welcome lunch with the team
+- [ ] Safety induction in the robot lab (mandatory before entering the test
+      hall in Munich or the Boston demo floor)
+- [ ] Walk through the product overview: Atlas, Hermes, Pallas
+- [ ] First 30/60/90-day goals written down together
+
+## First month
+
+- [ ] Shadow a customer call and a field visit
+- [ ] Read the architecture decision records in engineering/adr
+- [ ] Complete the security awareness course (45 minutes)
+- [ ] Complete the anti-bribery course (30 minutes)
+
+## Day 90
+
+- [ ] Probation review with your manager and the People team
+- [ ] Feedback survey about the onboarding process
+"""
+
+HR_DOCS["hr/hiring-process.md"] = """
+# How We Hire
+Author: Elif Yılmaz
+Date: 2025-02-17
+
+## Stages
+
+1. Recruiter screen (30 minutes): motivation, salary range, start date.
+2. Hiring manager interview (45 minutes).
+3. Work sample: a take-home exercise of at most 3 hours, or a paid
+   half-day on site for hardware roles.
+4. Panel (3 interviews of 45 minutes, at least one by someone outside the
+   team).
+5. Debrief within 48 hours; reference checks; offer.
+
+## Principles
+
+- Every interviewer submits written feedback before the debrief.
+- Salary ranges are published in every job ad (required in Colorado, New
+  York and, from 2026, under the EU pay transparency directive).
+- We reimburse travel for on-site interviews.
+
+## Targets for 2025
+
+We plan 28 hires: 12 in engineering, 6 in field service, 4 in sales, 3 in
+manufacturing and 3 in G&A. The median time from application to offer was
+31 days in 2024; the goal for 2025 is 25 days.
+"""
+
+HR_DOCS["hr/learning-budget.md"] = """
+# Learning and Conference Budget
+Author: Zoë Müller
+Date: 2025-01-20
+
+Each employee has 1,500 EUR (or 1,600 USD) per year for courses, books and
+conferences, plus up to three working days. Unused budget does not carry
+over.
+
+Popular uses in 2024: ROSCon (Odense), the Embedded World fair in Nuremberg,
+SREcon, a PostgreSQL administration course, and German or French lessons for
+people who moved between offices.
+
+Ask your manager first, then submit the invoice in the expenses tool with the
+category "Learning". Certifications that the company asks you to get (for
+example the functional safety engineer certificate) are paid from the
+department budget, not from your personal one.
+"""
+
+HR_DOCS["hr/whistleblowing-policy.md"] = """
+# Whistleblowing Policy
+Author: Sam Whitfield
+Date: 2024-10-01
+
+Northwind Robotics complies with the EU Whistleblower Directive, the German
+Hinweisgeberschutzgesetz and US Sarbanes-Oxley protections.
+
+## What to report
+
+Fraud, bribery, safety violations, data protection breaches, export control
+violations, and any retaliation against people who raised a concern.
+
+## How to report
+
+- Online: the external reporting portal (anonymous if you wish).
+- Phone: the 24/7 hotline run by our external provider.
+- In person: the Compliance Officer (Sam Whitfield) or the works council.
+
+Reports are acknowledged within 7 days and receive feedback within 3 months.
+Retaliation against a reporter is a disciplinary offence.
+"""
+
+HR_DOCS["hr/benefits-overview-us.md"] = """
+# US Benefits Overview 2025
+Author: Zoë Müller
+Date: 2024-11-18
+
+For employees of Northwind Robotics Inc. (Boston). Open enrollment runs
+from 4 to 22 November 2024 for the plan year starting 1 January 2025.
+
+## Health
+
+- Medical: choice of a PPO or an HSA-eligible plan; Northwind pays 90% of
+  the employee premium and 75% for dependants.
+- Dental and vision: 100% of the employee premium.
+- HSA contribution: 1,000 USD (single) or 2,000 USD (family).
+
+## Retirement
+
+401(k) with a match of 100% of the first 4% of salary, vesting immediately.
+
+## Family
+
+Fertility and adoption assistance up to 15,000 USD lifetime. Time off for
+new parents is described in the separate parental policy.
+
+## Other
+
+- Commuter benefit: up to 315 USD a month pre-tax for the MBTA.
+- Life and disability insurance: 2x salary, paid by Northwind.
+- Employee assistance program: 8 free counselling sessions a year.
+"""
+
+HR_DOCS["hr/on-call-compensation.md"] = """
+# On-Call Compensation
+Author: Daniel Reyes
+Date: 2025-06-02
+
+Engineers on the Hermes cloud rotation and field service engineers on the
+robot hotline are paid for being on call.
+
+| Region | Weekday standby (per day) | Weekend/holiday standby (per day) | Per call-out hour |
+|--------|---------------------------|------------------------------------|-------------------|
+| Germany | 45 EUR | 90 EUR | 1.5 x hourly rate |
+| France | 40 EUR | 85 EUR | 1.5 x hourly rate |
+| US | 50 USD | 100 USD | 1.5 x hourly rate |
+
+Rules: a shift is one week, handed over on Monday at 10:00 CET. Nobody is on
+call more than one week in four. In Germany, the Arbeitszeitgesetz rest
+period of 11 hours applies after a night call-out, and the start of the next
+working day moves accordingly (see the works agreement on working time).
+"""
+
+HR_DOCS["hr/betriebsvereinbarung-arbeitszeit.md"] = """
+# Betriebsvereinbarung Arbeitszeit und Rufbereitschaft
+Author: Jonas Weber
+Date: 2024-11-28
+
+Zwischen der Northwind Robotics GmbH, München, vertreten durch die
+Geschäftsführung, und dem Betriebsrat der Northwind Robotics GmbH, vertreten
+durch den Vorsitzenden Jonas Weber, wird folgende Betriebsvereinbarung
+geschlossen.
+
+## § 1 Geltungsbereich
+
+Diese Vereinbarung gilt für alle Beschäftigten der Northwind Robotics GmbH
+am Standort München mit Ausnahme der leitenden Angestellten im Sinne von
+§ 5 Abs. 3 BetrVG.
+
+## § 2 Regelmäßige Arbeitszeit
+
+Die regelmäßige wöchentliche Arbeitszeit beträgt 38,5 Stunden. Es gilt
+Gleitzeit mit einer Kernarbeitszeit von 10:00 bis 15:00 Uhr (freitags bis
+13:00 Uhr). Die Arbeitszeit wird elektronisch erfasst; das Zeitkonto darf
+höchstens 60 Plusstunden und 20 Minusstunden aufweisen.
+
+## § 3 Rufbereitschaft
+
+(1) Rufbereitschaft für die Hermes-Cloud und die Roboter-Hotline wird
+wochenweise im Voraus für drei Monate geplant.
+
+(2) Niemand wird öfter als eine Woche in vier Wochen zur Rufbereitschaft
+eingeteilt. Tauschwünsche werden im Team geregelt und dem Schichtplan
+gemeldet.
+
+(3) Die Pauschale beträgt 45 Euro pro Werktag und 90 Euro pro Wochenend-
+oder Feiertag. Einsätze werden mit 150 Prozent des Stundenlohns vergütet.
+
+(4) Nach einem nächtlichen Einsatz ist die Ruhezeit von elf Stunden nach
+§ 5 ArbZG einzuhalten; der Arbeitsbeginn verschiebt sich entsprechend,
+ohne dass Minusstunden entstehen.
+
+## § 4 Arbeit an Kundenstandorten
+
+Reisezeiten zu Kundenstandorten (zum Beispiel Rotterdam oder Basel) gelten
+als Arbeitszeit. Inbetriebnahmen am Wochenende bedürfen der Zustimmung des
+Betriebsrats mit einer Frist von zehn Tagen.
+
+## § 5 Elternzeit und Teilzeit
+
+Beschäftigte in Elternzeit oder Teilzeit werden nicht zur Rufbereitschaft
+eingeteilt, es sei denn, sie wünschen es ausdrücklich.
+
+## § 6 Inkrafttreten und Kündigung
+
+Diese Vereinbarung tritt am 1. Januar 2025 in Kraft. Sie kann mit einer
+Frist von drei Monaten zum Jahresende gekündigt werden.
+
+München, den 28. November 2024
+
+Maya Okafor, Geschäftsführerin — Jonas Weber, Betriebsratsvorsitzender
+"""
+
+HR_TXT = {}
+
+HR_TXT["hr/politique-teletravail-lyon.txt"] = """
+Politique de télétravail — site de Lyon
+Northwind Robotics SAS, 14 rue de la Part-Dieu, 69003 Lyon
+Mise à jour : 10 mars 2025 — rédigée par François Lefèvre et Inês Carvalho
+
+1. Principe
+Les salariés du site de Lyon peuvent télétravailler jusqu'à deux jours par
+semaine, sauf les postes d'atelier et d'intégration du bras Pallas, qui
+exigent une présence sur site.
+
+2. Demande
+La demande se fait par e-mail au manager, avec copie à l'équipe RH. Un
+avenant au contrat précise les jours choisis (en général mardi et jeudi).
+
+3. Équipement et indemnité
+Northwind fournit un ordinateur portable, un écran et un casque. Une
+indemnité forfaitaire de 2,60 EUR par jour de télétravail est versée chaque
+mois, dans la limite de 57,20 EUR, conformément au barème de l'URSSAF.
+
+4. Droit à la déconnexion
+Aucun e-mail ni message n'est attendu entre 19h et 8h, ni le week-end,
+sauf pour les personnes d'astreinte. Les outils de messagerie affichent un
+rappel automatique après 20h.
+
+5. Sécurité des données
+Les plans d'entrepôt de nos clients (par exemple Everline Retail à
+Saint-Priest) sont confidentiels : connexion VPN obligatoire, pas
+d'impression à domicile.
+
+Contact : François Lefèvre, responsable du site, ou le CSE de Lyon.
+"""
+
+HR_TXT["hr/office-notes-munich.txt"] = """
+Munich office notes — Atelierstraße 7, 81671 München
+Maintained by the office team, last edited 2025-09-02
+
+Access: badge readers on the main door and the test hall. Visitors sign in at
+reception (Ms. Brigitte Hofer, ext. 100) and wear the orange lanyard. Nobody
+enters the test hall without the safety induction, not even for five minutes.
+
+Kitchen: coffee machine descaled every Friday. Oat milk and regular milk
+delivered Tuesday and Friday by the organic grocer.
+
+Parking: 12 spaces in the courtyard, 4 with EV chargers. Book through the
+room-booking tool; priority for people carrying robot parts.
+
+Bikes: indoor racks in the basement, code 4711 (changes every quarter).
+
+Quiet rooms: "Isar" and "Lech" on the 2nd floor are phone booths, max 30
+minutes. The large room "Zugspitze" seats 14 and has the video bar.
+
+Fire wardens: Noah Schreiber (ground floor), Marta Kowalska (1st floor),
+Hannah Berg (2nd floor). Assembly point: the car park across the street.
+
+Deliveries over 30 kg go to the loading bay on Ostbahnhof side, Mon-Fri
+07:00-15:30. Tell Kwame's team in Boston if it's an Atlas chassis from them.
+"""
+
+
+def hr():
+    for rel, text in HR_DOCS.items():
+        write(rel, dedent(text))
+    for rel, text in HR_TXT.items():
+        write(rel, dedent(text))
+    write_json("hr/holiday-calendar-2025.json", {
+        "title": "Company Holiday Calendar 2025",
+        "author": name("zoe"),
+        "created_at": "2024-11-25T09:00:00Z",
+        "description": "Public and company holidays observed by each Northwind office in 2025.",
+        "offices": [
+            {"office": "Boston", "holidays": [
+                {"date": "2025-01-01", "name": "New Year's Day"},
+                {"date": "2025-01-20", "name": "Martin Luther King Jr. Day"},
+                {"date": "2025-04-21", "name": "Patriots' Day"},
+                {"date": "2025-05-26", "name": "Memorial Day"},
+                {"date": "2025-06-19", "name": "Juneteenth"},
+                {"date": "2025-07-04", "name": "Independence Day"},
+                {"date": "2025-09-01", "name": "Labor Day"},
+                {"date": "2025-11-27", "name": "Thanksgiving"},
+                {"date": "2025-11-28", "name": "Day after Thanksgiving"},
+                {"date": "2025-12-25", "name": "Christmas Day"}]},
+            {"office": "Munich", "holidays": [
+                {"date": "2025-01-06", "name": "Heilige Drei Könige"},
+                {"date": "2025-04-18", "name": "Karfreitag"},
+                {"date": "2025-04-21", "name": "Ostermontag"},
+                {"date": "2025-05-01", "name": "Tag der Arbeit"},
+                {"date": "2025-05-29", "name": "Christi Himmelfahrt"},
+                {"date": "2025-06-09", "name": "Pfingstmontag"},
+                {"date": "2025-06-19", "name": "Fronleichnam"},
+                {"date": "2025-10-03", "name": "Tag der Deutschen Einheit"},
+                {"date": "2025-12-24", "name": "Heiligabend (company day)"},
+                {"date": "2025-12-26", "name": "Zweiter Weihnachtstag"}]},
+            {"office": "Lyon", "holidays": [
+                {"date": "2025-04-21", "name": "Lundi de Pâques"},
+                {"date": "2025-05-08", "name": "Victoire 1945"},
+                {"date": "2025-07-14", "name": "Fête nationale"},
+                {"date": "2025-08-15", "name": "Assomption"},
+                {"date": "2025-11-11", "name": "Armistice"},
+                {"date": "2025-12-08", "name": "Fête des Lumières (company afternoon)"}]},
+        ],
+    })
+
+
+# =========================================================================
+# Engineering
+# =========================================================================
+
+ADRS = [
+    ("001", "Use PostgreSQL for Hermes mission state", "daniel", "2024-02-12", "Accepted",
+     """Hermes must store missions (pick up a tote here, drop it there), robot
+     reservations of aisles and the audit trail that customers ask for after a
+     collision review. The prototype kept this in Redis with periodic snapshots,
+     and we lost eleven minutes of missions at Drayton Parts in January 2024
+     when a snapshot failed silently.""",
+     """We store all mission state in PostgreSQL 16 (managed, one primary and
+     two synchronous-capable replicas per region). Redis stays only as a cache
+     for robot positions, which are rebuilt from telemetry within seconds.""",
+     """Writes are slower (p99 of 9 ms instead of 1 ms), which is fine at our
+     scale of roughly 400 missions per minute per site. We need a proper
+     failover procedure and connection pooling (PgBouncer), and the on-call team
+     needs PostgreSQL skills."""),
+    ("002", "Rust for the Atlas motor controller firmware", "aiko", "2024-03-04", "Accepted",
+     """The motor controller firmware was written in C in 2021. Three of the
+     last five field defects were memory-safety bugs in the CAN message parser,
+     one of which caused a wheel to stall on a ramp at Bluefin Grocers.""",
+     """New motor controller code is written in Rust (no_std, embassy runtime on
+     the STM32H7). The existing C parser is replaced first; the PID loops follow
+     once the hardware-in-the-loop rig covers them.""",
+     """We must train four firmware engineers and keep two toolchains until
+     2026. Binary size grew by 18 KB, well within the 1 MB flash."""),
+    ("003", "gRPC between robots and Hermes", "ben", "2024-04-22", "Accepted",
+     """Robots talked to Hermes over MQTT with JSON payloads. Schemas drifted
+     between firmware and cloud versions, and JSON parsing cost 7% of the
+     navigation computer's CPU.""",
+     """Robots and Hermes speak gRPC with protobuf schemas stored in the
+     `northwind-protos` repository; bidirectional streams carry telemetry and
+     mission commands. MQTT remains for third-party sensors only.""",
+     """Customers with strict firewalls need port 443 outbound only, which gRPC
+     over HTTP/2 satisfies. We need a compatibility test matrix of the last
+     three firmware releases against the current Hermes."""),
+    ("004", "One map format for robots and arms", "camille", "2024-06-10", "Accepted",
+     """Atlas used occupancy grids in PGM files while Pallas used a point-cloud
+     format from its vision vendor. Commissioning a mixed site meant surveying
+     twice and aligning the two by hand, which took two engineer-days.""",
+     """All Northwind products use the NWMap format: a tiled occupancy grid at
+     2.5 cm resolution with semantic layers (racks, docks, no-go zones, pick
+     faces) and a shared site coordinate frame.""",
+     """Pallas needs a converter for legacy vision data. Map files grow by
+     about 30%, acceptable for sites up to 60,000 square metres."""),
+    ("005", "Blue-green deployments for Hermes", "tom", "2024-08-19", "Accepted",
+     """Rolling deployments of Hermes caused brief mission stalls whenever a
+     scheduler pod restarted while holding aisle reservations.""",
+     """Hermes is deployed blue-green per region. The new colour warms up,
+     takes over reservations through a hand-off protocol, and the old colour
+     drains for 10 minutes before it is removed.""",
+     """Peak deployments need twice the compute for about 20 minutes. Database
+     migrations must be backwards compatible for one release."""),
+    ("006", "Telemetry retention of 90 days", "raj", "2024-10-07", "Accepted",
+     """Each Atlas robot sends about 1.2 GB of telemetry a day. Keeping it
+     forever cost 14,000 USD a month by September 2024 and made GDPR requests
+     slow, because some customers' telemetry includes operator badge IDs.""",
+     """Raw telemetry is kept for 90 days. Aggregates (per robot, per hour) are
+     kept for 3 years. Operator identifiers are pseudonymised at ingestion.""",
+     """Root-cause analysis of rare faults older than 90 days relies on the
+     aggregates and on the robots' local flight recorder."""),
+    ("007", "Feature flags in Hermes via a config service", "grace", "2025-01-27", "Proposed",
+     """Customer-specific behaviour (for example, Cobalt Pharma's two-person
+     confirmation for controlled substances) lives in if-statements keyed on
+     site IDs, and we ship a release to change one.""",
+     """Introduce a config service with typed, audited flags per site, read by
+     the scheduler at mission start. Flags have an owner and an expiry date.""",
+     """We need a UI for Customer Success and a review step for flags that
+     touch safety behaviour, which must be approved by the safety officer."""),
+    ("008", "Separate safety PLC from navigation computer on Atlas Gen 3", "omar", "2025-04-14", "Accepted",
+     """On Atlas Gen 2, the safety functions (protective stop, speed
+     monitoring) run on a safety co-processor on the same board as the Linux
+     navigation computer. Certification auditors asked for clearer
+     separation for the ISO 3691-4 recertification.""",
+     """Atlas Gen 3 uses a separate safety PLC (SIL 2 / PL d) connected to the
+     laser scanners and motor drives over a safety fieldbus. The navigation
+     computer can only request speeds; the PLC enforces limits.""",
+     """Bill of materials rises by 310 USD per robot. Recertification is
+     simpler and the navigation computer can be updated without re-assessing
+     the safety functions."""),
+]
+
+
+ENG_DOCS = {}
+
+ENG_DOCS["engineering/design/hermes-mission-scheduler.md"] = """
+# Design: Hermes Mission Scheduler v2
+Author: Ben Adeyemi
+Date: 2025-02-24
+
+Status: implemented in Hermes 2025.4. Reviewers: Grace Kim, Tom Lindqvist.
+
+## Problem
+
+The v1 scheduler assigns each new mission to the nearest idle robot. At
+Granite Foods (Chicago, 46 robots) this produces long empty runs at shift
+change, and robots queue at the same three charging docks. Average mission
+latency at peak was 4 min 10 s in December 2024.
+
+## Approach
+
+The v2 scheduler solves a batched assignment problem every 2 seconds:
+
+1. Collect open missions and robots that are idle or will be idle within
+   60 seconds (predicted from their current mission).
+2. Build a cost matrix: travel time from the site graph, plus a penalty for
+   low state of charge, plus a penalty for aisle congestion.
+3. Solve with the Hungarian algorithm (sites have at most 150 robots, so
+   a 150x150 problem solves in under 20 ms).
+4. Commit assignments in one PostgreSQL transaction together with aisle
+   reservations, so a crash never leaves half an assignment.
+
+## Charging
+
+Robots below 25% state of charge are withheld from new missions unless
+nothing else can serve a priority mission. Dock slots are reserved like
+aisles.
+
+## Results from the Granite Foods pilot
+
+| Metric | v1 | v2 |
+|--------|----|----|
+| Mean mission latency at peak | 4 min 10 s | 2 min 35 s |
+| Empty travel share | 41% | 29% |
+| Dock queue events per shift | 38 | 6 |
+
+## Risks
+
+The batch window adds up to 2 seconds of latency for a single urgent
+mission; priority missions bypass the batch.
+"""
+
+ENG_DOCS["engineering/design/atlas-localization-stack.md"] = """
+# Design: Atlas Localization Stack
+Author: Aiko Tanaka
+Date: 2024-09-16
+
+## Sensors
+
+Two 270-degree safety laser scanners (front and rear corners), a 3D depth
+camera facing forward, wheel odometry from both drive units and a 6-axis IMU.
+
+## Pipeline
+
+- Wheel odometry and IMU fused in an EKF at 200 Hz.
+- Scan matching against the NWMap occupancy layer at 20 Hz (correlative
+  matcher on a GPU-less ARM board, 6 ms per match).
+- Fiducial correction: optional AprilTag markers on rack uprights give an
+  absolute fix when the robot passes them; used at sites with long identical
+  aisles such as Fjord Freight's Oslo cold store.
+
+## Accuracy targets
+
+Position error below 10 mm and heading error below 0.5 degrees at docking
+stations; below 50 mm in open aisles.
+
+## Failure handling
+
+If the match score drops below 0.55 for 3 seconds, the robot slows to
+0.3 m/s; below 0.4 for 5 seconds it stops and raises a "lost" alarm in Hermes.
+Ops can relocalize it remotely by clicking its position on the map.
+
+## Open issues
+
+Reflective floor coatings (Harbor Home, Seattle) cause ghost returns.
+We are testing a reflectivity filter in firmware 3.9.
+"""
+
+ENG_DOCS["engineering/design/pallas-grasp-planner.md"] = """
+# Design: Pallas Grasp Planner 2.0
+Author: Camille Durand
+Date: 2025-06-30
+
+## Goal
+
+Raise the first-attempt pick success rate on mixed SKUs from 92.4% to above
+97%, at 600 picks per hour, for the piece-picking cell at Cobalt Pharma.
+
+## Inputs
+
+An RGB-D image from the overhead camera, the SKU master data (dimensions,
+weight, fragility, packaging type), and the tote pose from the Atlas robot
+that delivered it.
+
+## Method
+
+1. Segment items with the instance model (retrained on 41,000 labelled
+   images from four customer sites).
+2. Generate suction and two-finger grasp candidates per item.
+3. Score candidates with a learned quality model plus rule-based vetoes:
+   no suction on blister packs with perforations, no grasps within 8 mm of a
+   tote wall.
+4. Execute the best candidate; on failure, re-image and try the next one,
+   at most three times before asking a human.
+
+## Results (lab, 12,000 picks)
+
+First-attempt success 97.3%, median cycle 5.6 s, 0.02% drops.
+
+## Rollout
+
+Cobalt Pharma Basel in September 2025, then Everline Retail in Q4.
+"""
+
+ENG_DOCS["engineering/coding-standards.md"] = """
+# Engineering Coding Standards
+Author: Daniel Reyes
+Date: 2024-07-01
+
+## General
+
+- Every change goes through a pull request with at least one reviewer; two
+  for safety-related code (anything under `firmware/safety/` or the Hermes
+  speed-zone service).
+- CI must be green. Flaky tests are quarantined within a day, with a ticket.
+- Commit messages explain why, not only what.
+
+## Languages
+
+- Firmware: Rust for new code, C (MISRA C:2012 subset) for legacy modules.
+- Navigation: C++17 with clang-tidy, ROS 2 Humble.
+- Hermes: Go for services, TypeScript/React for the web console.
+- Data: Python 3.11, typed with mypy in strict mode.
+
+## Logging
+
+Structured logs only. Never log customer floor-plan coordinates at INFO
+level, and never log operator badge IDs in clear text.
+
+## Reviews
+
+Reviewers answer within one working day. Large changes (over 600 lines)
+need a design note first.
+"""
+
+ENG_DOCS["engineering/release-process.md"] = """
+# Release Process for Atlas Firmware and Hermes
+Author: Tom Lindqvist
+Date: 2025-05-05
+
+## Atlas firmware
+
+1. Release branch cut every six weeks on a Monday.
+2. One week of hardware-in-the-loop tests and a 72-hour soak on the
+   twelve-robot fleet in the Munich test hall.
+3. Canary: two customer sites with a standing agreement (currently Acme
+   Logistics Rotterdam and Bluefin Grocers Leeds), 5% of their robots first.
+4. Staged rollout to all sites over two weeks; customers can defer by up to
+   30 days.
+
+## Hermes
+
+Hermes is released every two weeks per region, blue-green (ADR 005), EU
+first on Tuesday, US on Thursday. Hotfixes follow the same path in hours.
+
+## Release notes
+
+Product managers publish release notes in `product/release-notes/` the day
+the rollout starts. Customer Success sends the customer summary.
+
+## Freeze periods
+
+No firmware rollouts between 15 November and 10 January, when most retail
+and grocery customers are in peak season.
+"""
+
+ENG_TXT = {}
+
+ENG_TXT["engineering/notes/hil-rig-notes.txt"] = """
+HIL rig notes (hardware-in-the-loop), Munich lab bench 3
+Kept by Aiko Tanaka. Newest entries at the top.
+
+2025-08-14  Swapped the CAN interface on bench 3 to the new 4-channel
+            adapter. Timing jitter on the motor bus went from 180 us to 35 us.
+            Re-ran the ramp-stall regression suite: 412/412 passing.
+2025-07-29  Drive unit #7 on the rig has a worn encoder; it produces a
+            phantom 2 mm jump every ~40 minutes. Marked it "do not use for
+            odometry tests". Omar ordered a replacement (PO 2025-0719).
+2025-07-02  Added a test for the new brake-release timing (firmware 3.7).
+            Under 12 ms in all 1,000 runs. Spec says 20 ms.
+2025-06-11  Power supply on bench 3 tripped twice when simulating a
+            regenerative braking spike. Limited the sim to 54 V. Ticket HW-233.
+"""
+
+ENG_TXT["engineering/notes/test-hall-schedule.txt"] = """
+Munich test hall booking — week 38/2025
+(copy of the whiteboard, typed by Noah)
+
+Mon 15.09  08:00-12:00  Pallas cell calibration (Camille, remote from Lyon)
+           13:00-18:00  Firmware 3.10 soak start, 12 robots (Aiko)
+Tue 16.09  all day      soak continues, hall CLOSED to visitors
+Wed 17.09  10:00-11:30  Customer visit: Fjord Freight (Erik Nilsen + 2)
+                        -> Lena hosts, demo route B only, soak robots parked
+Thu 18.09  09:00-17:00  Gen 3 safety PLC tests with TÜV auditor (Omar)
+Fri 19.09  09:00-12:00  Cleaning, floor re-marking aisle 4
+           14:00        Weekly hall retro
+
+Reminder: the new floor tape in aisle 4 is the reflective kind, which
+confuses scanner matching. Use the matte one from the blue box.
+"""
+
+ENG_TXT["engineering/notes/gen3-bom-scratch.txt"] = """
+Atlas Gen 3 BOM deltas vs Gen 2 (scratch, Omar Haddad, 2025-05-20)
+
++ safety PLC (SIL2/PLd)                    +310 USD
++ second depth camera (rear)               +145 USD
+- old safety co-processor board            -95 USD
+~ drive units: new supplier (Kessler Antriebe), quote 1,120 -> 1,040 USD/pair
+~ chassis: laser-cut + bent instead of welded, -60 USD, +0.8 kg
+~ lidar: unchanged
+~ battery pack: unchanged cells, new BMS firmware only
+
+Net: +240 USD per robot at 500 units/yr.
+Open: confirm PLC lead time (quoted 16 weeks!), ask Kwame about fixture cost.
+"""
+
+
+def engineering():
+    for num, title, who, date, status, context, decision, consequences in ADRS:
+        slug = title.lower().replace(" ", "-").replace(",", "")
+        text = "# ADR %s: %s\nAuthor: %s\nDate: %s\n\nStatus: %s\n\n## Context\n\n%s\n\n## Decision\n\n%s\n\n## Consequences\n\n%s\n" % (
+            num, title, name(who), date, status,
+            textwrap.dedent("    " + context.strip()).strip(),
+            textwrap.dedent("    " + decision.strip()).strip(),
+            textwrap.dedent("    " + consequences.strip()).strip())
+        write("engineering/adr/%s-%s.md" % (num, slug), text)
+    for rel, text in ENG_DOCS.items():
+        write(rel, dedent(text))
+    for rel, text in ENG_TXT.items():
+        write(rel, dedent(text))
+    write_json("engineering/hermes-api-notes.json", {
+        "title": "Hermes Public API v2: Endpoint Notes",
+        "author": name("ben"),
+        "created_at": "2025-03-20T14:05:00Z",
+        "description": "Internal notes on the Hermes REST API that customers use to "
+                       "submit missions from their warehouse management systems.",
+        "base_url": "https://api.hermes.northwind-robotics.example/v2",
+        "auth": "OAuth 2.0 client credentials; tokens valid for 60 minutes",
+        "endpoints": [
+            {"method": "POST", "path": "/sites/{site_id}/missions",
+             "notes": "Create a mission. Idempotent with the Idempotency-Key header; "
+                      "SAP EWM and Manhattan integrations always send it."},
+            {"method": "GET", "path": "/sites/{site_id}/missions/{id}",
+             "notes": "Status is one of queued, assigned, in_progress, done, failed, cancelled."},
+            {"method": "GET", "path": "/sites/{site_id}/robots",
+             "notes": "Positions are in the site frame in metres; refreshed every 500 ms."},
+            {"method": "POST", "path": "/sites/{site_id}/zones/{zone_id}/lock",
+             "notes": "Closes an area to robots, e.g. for forklift maintenance. Requires "
+                      "the zone:write scope."},
+            {"method": "GET", "path": "/sites/{site_id}/events",
+             "notes": "Server-sent events stream; customers use it to feed their dashboards."},
+        ],
+        "rate_limits": {"default_per_minute": 600, "burst": 100},
+        "known_issues": [
+            "Pagination cursor expires after 10 minutes (HRM-1882).",
+            "Zone lock does not yet return the list of robots rerouted (HRM-1910).",
+        ],
+    })
+    rota = []
+    names = ["tom", "ben", "raj", "hannah", "daniel"]
+    start = datetime(2025, 9, 1)
+    for i in range(12):
+        rota.append({"week_starting": (start + timedelta(weeks=i)).strftime("%Y-%m-%d"),
+                     "primary": name(names[i % 5]), "secondary": name(names[(i + 2) % 5])})
+    write_json("engineering/oncall-rotation-q4-2025.json", {
+        "title": "Hermes Cloud On-Call Rotation, September to November 2025",
+        "author": name("tom"),
+        "created_at": "2025-08-22T08:30:00Z",
+        "description": "Primary and secondary on-call engineers per week for the Hermes cloud. "
+                       "Hand-over Mondays 10:00 CET in #hermes-oncall.",
+        "shifts": rota,
+    })
+
+
+# =========================================================================
+# Product
+# =========================================================================
+
+ATLAS_RELEASES = [
+    ("3.0.0", "2024-03-18", "priya", [
+        "New NWMap loader: sites migrate from PGM occupancy grids on first boot (ADR 004).",
+        "Motor controller CAN parser rewritten in Rust; fixes the ramp stall seen at Bluefin Grocers.",
+        "Top speed with payload raised from 1.6 to 1.8 m/s on sites that enable it in Hermes."],
+     ["Maps edited with Map Studio older than 2.4 must be re-exported."]),
+    ("3.1.0", "2024-04-29", "priya", [
+        "Protective field sets now switch 120 ms earlier when entering narrow aisles.",
+        "Tote detection uses the depth camera, rejecting totes that overhang more than 40 mm.",
+        "Service menu shows drive-unit temperatures and encoder health."],
+     ["Two robots at Drayton Parts reported a spurious 'lift blocked' after the upgrade; fixed in 3.1.1."]),
+    ("3.2.0", "2024-06-10", "priya", [
+        "gRPC link to Hermes replaces MQTT (ADR 003); outbound port 443 only.",
+        "Cold-store mode for -25 C freezers: heated scanner windows and slower acceleration.",
+        "Localization recovers from a 'lost' state on its own in 83% of lab cases."],
+     ["Sites still on Hermes 2024.5 must upgrade Hermes first."]),
+    ("3.3.0", "2024-07-22", "priya", [
+        "Lift mechanism: soft-start profile reduces the peak current by 30%.",
+        "AprilTag fiducial correction for long identical aisles (first used at Fjord Freight).",
+        "Remote relocalization from the Hermes map view."],
+     ["Fiducials must be printed at 150 mm; smaller tags are ignored."]),
+    ("3.4.0", "2024-09-02", "priya", [
+        "Dynamic obstacle prediction: robots slow down earlier for pedestrians crossing an aisle.",
+        "Docking accuracy improved from 15 mm to 8 mm on the new charging dock rev C.",
+        "Telemetry pseudonymises operator badge IDs on the robot (ADR 006)."],
+     ["Dock rev B sites keep the old docking routine."]),
+    ("3.5.0", "2024-10-14", "priya", [
+        "Elevator integration with Schindler and KONE controllers through the Hermes building gateway.",
+        "Audible warning volume adapts to ambient noise (55 to 82 dB).",
+        "Diagnostics bundle can be pulled from Hermes without a site visit."],
+     ["Elevator integration requires a site survey; contact Customer Success."]),
+    ("3.6.0", "2025-01-20", "priya", [
+        "Reflectivity filter for glossy epoxy floors (beta, opt-in).",
+        "State-of-charge estimate now accounts for payload and temperature; error below 3%.",
+        "Faster boot: from power-on to ready in 48 seconds instead of 75."],
+     ["The filter is disabled by default; enable it per site in Hermes settings."]),
+    ("3.7.0", "2025-03-31", "priya", [
+        "Brake release timing reduced to under 12 ms, for smoother starts on slopes up to 5%.",
+        "Lane-keeping in wide aisles: robots keep right to let pedestrians pass.",
+        "New LED ring patterns for 'waiting for elevator' and 'waiting for zone unlock'."],
+     ["Customers with custom LED mappings should review the new patterns."]),
+    ("3.8.0", "2025-06-23", "priya", [
+        "Pallas hand-off: Atlas positions totes within 5 mm of the arm cell's target pose.",
+        "Scanner contamination warning tells ops when a window needs cleaning.",
+        "Firmware signing keys rotated; robots verify the new chain before updating."],
+     ["Robots that missed 3.7.x must install 3.7.2 before 3.8.0."]),
+    ("3.9.0", "2025-09-15", "priya", [
+        "Reflectivity filter generally available and enabled by default on new sites.",
+        "Charging: opportunistic top-ups during idle minutes, configurable per shift.",
+        "Ramp detection from the IMU adjusts speed before the scanner sees the slope."],
+     ["Opportunistic charging needs Hermes 2025.17 or later."]),
+]
+
+HERMES_RELEASES = [
+    ("2024.21", "2024-11-05", [
+        "Fleet dashboard shows mission latency percentiles per zone.",
+        "SAP EWM connector supports warehouse tasks with multiple handling units.",
+        "Zone locks can be scheduled in advance (for cleaning shifts)."]),
+    ("2025.2", "2025-01-28", [
+        "Audit log export to CSV and to customers' S3 buckets.",
+        "Role-based access: the new 'shift supervisor' role can pause robots but not edit maps.",
+        "Faster map upload: 60,000 square metre sites load in 4 seconds."]),
+    ("2025.4", "2025-02-25", [
+        "Mission scheduler v2 (batched assignment) for all sites; see the design note.",
+        "Charging dock reservations shown on the live map.",
+        "API: Idempotency-Key header on mission creation."]),
+    ("2025.7", "2025-04-08", [
+        "Connection pooling and failover handling rewritten after the March incident; "
+        "schedulers reconnect within 20 seconds of a primary change.",
+        "Read-only 'degraded mode': robots finish running missions if the cloud is unreachable.",
+        "Status page integration: incidents post automatically to status.northwind-robotics.example."]),
+    ("2025.12", "2025-06-17", [
+        "Pallas cells appear on the live map with their pick rate and queue.",
+        "Manhattan SCALE connector (beta).",
+        "Per-site feature flags managed by Customer Success (ADR 007)."]),
+    ("2025.17", "2025-08-26", [
+        "Opportunistic charging policies per shift.",
+        "Heatmaps of congestion over the last 7 days.",
+        "Single sign-on with Microsoft Entra ID and Okta for customer users."]),
+]
+
+
+PRODUCT_DOCS = {}
+
+PRODUCT_DOCS["product/hermes-overview.md"] = """
+# Hermes Fleet Management: Product Overview
+Author: Grace Kim
+Date: 2025-03-10
+
+Hermes is Northwind's cloud software that plans, assigns and monitors the
+work of Atlas robots and Pallas arms on a customer site.
+
+## What it does
+
+- **Mission management**: receives tasks from the customer's warehouse
+  management system (SAP EWM, Manhattan, Blue Yonder or the REST API) and
+  turns them into robot missions.
+- **Traffic control**: reserves aisles, intersections and docks so robots
+  never deadlock.
+- **Live map**: shows every robot, arm cell, zone lock and charging dock.
+- **Analytics**: mission latency, utilisation, congestion heatmaps.
+
+## Deployment
+
+Hermes runs in two regions (EU: Frankfurt, US: Virginia). A small edge
+gateway on site keeps robots working for up to 30 minutes if the internet
+link drops.
+
+## Pricing
+
+Hermes is licensed per robot per month (see the sales pricing guidelines).
+The Enterprise tier adds SSO, audit export and a 99.9% availability SLA.
+
+## Customers
+
+All 14 Northwind customer sites run Hermes; the largest fleet is 46 robots at
+Granite Foods in Chicago.
+"""
+
+PRODUCT_DOCS["product/pallas-overview.md"] = """
+# Pallas Robotic Arm: Product Overview
+Author: Camille Durand
+Date: 2025-05-19
+
+Pallas is a six-axis collaborative arm with a combined suction and
+two-finger gripper, sold as a piece-picking cell that Atlas robots feed
+with totes.
+
+## Key figures
+
+- Reach 1,300 mm; payload 7 kg at the flange.
+- Up to 650 picks per hour on mixed SKUs.
+- First-attempt pick success 97.3% in lab tests with Grasp Planner 2.0.
+- Footprint of the cell: 2.4 m x 1.8 m including the tote conveyor.
+
+## Safety
+
+The cell is fenced on three sides; the open side is guarded by a light
+curtain. Collaborative mode (ISO/TS 15066 speed and separation monitoring)
+is available for cells where operators replenish by hand.
+
+## Made in Lyon
+
+Pallas is designed and integrated at our Lyon site. The arm itself comes
+from a partner; the gripper, vision system and software are ours.
+"""
+
+PRODUCT_DOCS["product/atlas-faq-internal.md"] = """
+# Atlas AMR: Internal FAQ for Sales and Support
+Author: Priya Raman
+Date: 2025-07-07
+
+Short answers to what customers ask most often. For the full technical
+data, always send the official product specification (PDF or DOCX).
+
+**What can Atlas carry?** Totes and bins up to 600 kg on the lift top;
+most customers move 60 x 40 cm totes in stacks of up to four.
+
+**How fast is it?** 1.8 m/s unloaded where the site allows it; most sites
+cap speed at 1.2 m/s in shared aisles.
+
+**Does it need reflectors or floor tape?** No. It navigates by laser
+scanners and the site map. Fiducials are optional for very long aisles.
+
+**How long does commissioning take?** A typical 20-robot site takes three
+weeks from survey to go-live.
+
+**Can it use elevators?** Yes, with Schindler and KONE controllers (since
+firmware 3.5).
+
+**What about freezers?** Cold-store mode works down to -25 C.
+
+**Who services it?** Our field service engineers, with a 4-hour response
+time under the Premium support plan.
+"""
+
+
+def product():
+    for version, date, who, items, notes in ATLAS_RELEASES:
+        body = ["# Atlas Firmware %s Release Notes" % version,
+                "Author: %s" % name(who), "Date: %s" % date, "",
+                "Firmware %s for Atlas AMR Gen 2 robots. Rollout starts on %s with the canary "
+                "sites and finishes two weeks later." % (version, date), "",
+                "## What's new", ""]
+        body += ["- %s" % i for i in items]
+        body += ["", "## Known issues and upgrade notes", ""]
+        body += ["- %s" % n for n in notes]
+        write("product/release-notes/atlas-firmware-%s.md" % version, "\n".join(body))
+    for version, date, items in HERMES_RELEASES:
+        body = ["# Hermes %s Release Notes" % version, "Author: %s" % name("grace"),
+                "Date: %s" % date, "",
+                "Released to the EU region on %s and to the US region two days later." % date,
+                "", "## Changes", ""]
+        body += ["- %s" % i for i in items]
+        write("product/release-notes/hermes-%s.md" % version, "\n".join(body))
+    for rel, text in PRODUCT_DOCS.items():
+        write(rel, dedent(text))
+    write_json("product/feature-requests.json", {
+        "title": "Customer Feature Requests Backlog (Hermes and Atlas)",
+        "author": name("grace"),
+        "created_at": "2025-10-01T10:00:00Z",
+        "description": "Top feature requests from customers, ranked by the product council "
+                       "on 30 September 2025.",
+        "requests": [
+            {"id": "FR-201", "title": "Shift handover report as PDF", "customers": ["Granite Foods", "Harbor Home"],
+             "votes": 9, "status": "planned", "target": "Hermes 2025.22"},
+            {"id": "FR-188", "title": "Robots yield to forklifts detected by ceiling cameras",
+             "customers": ["Drayton Parts"], "votes": 7, "status": "discovery"},
+            {"id": "FR-176", "title": "Multi-site fleet view for regional managers",
+             "customers": ["Acme Logistics", "Bluefin Grocers"], "votes": 6, "status": "planned",
+             "target": "Hermes 2026.2"},
+            {"id": "FR-164", "title": "Pallas: pick from shelves, not only from totes",
+             "customers": ["Cobalt Pharma"], "votes": 5, "status": "research"},
+            {"id": "FR-150", "title": "Webhook when a robot is lost for more than 2 minutes",
+             "customers": ["Fjord Freight", "Everline Retail"], "votes": 5, "status": "done",
+             "shipped_in": "Hermes 2025.12"},
+            {"id": "FR-142", "title": "German and French UI for the shift supervisor role",
+             "customers": ["Everline Retail", "Kessler Getränke"], "votes": 4, "status": "in progress"},
+        ],
+    })
+
+
+# =========================================================================
+# Customers and sales
+# =========================================================================
+
+# slug: (company, domain, city, country, contact, contact title, industry,
+#        atlas robots, pallas cells, customer since, ARR in EUR, tz offset hours)
+CUSTOMERS = {
+    "acme-logistics": ("Acme Logistics", "acme-logistics.example", "Rotterdam", "Netherlands",
+                       "Hanna de Vries", "Director of Operations", "Third-party logistics",
+                       32, 0, "2023-05-02", 612000, 1),
+    "bluefin": ("Bluefin Grocers", "bluefin-grocers.example", "Leeds", "United Kingdom",
+                "Oliver Grant", "Head of Fulfilment", "Online grocery", 24, 0, "2023-09-18",
+                455000, 0),
+    "cobaltpharma": ("Cobalt Pharma", "cobaltpharma.example", "Basel", "Switzerland",
+                     "Marc Keller", "Head of Distribution Engineering", "Pharmaceutical distribution",
+                     12, 2, "2024-02-05", 498000, 1),
+    "draytonparts": ("Drayton Parts", "draytonparts.example", "Detroit", "United States",
+                     "Angela Ruiz", "VP Supply Chain", "Automotive aftermarket parts",
+                     18, 0, "2023-11-13", 371000, -5),
+    "everline": ("Everline Retail", "everline.example", "Saint-Priest", "France",
+                 "Claire Martin", "Responsable logistique", "Fashion e-commerce",
+                 20, 1, "2024-06-24", 430000, 1),
+    "fjordfreight": ("Fjord Freight", "fjordfreight.example", "Oslo", "Norway",
+                     "Erik Nilsen", "Warehouse Manager", "Cold-chain logistics",
+                     14, 0, "2024-03-11", 289000, 1),
+    "granitefoods": ("Granite Foods", "granitefoods.example", "Chicago", "United States",
+                     "Marcus Bell", "Director of DC Automation", "Food distribution",
+                     46, 0, "2023-02-20", 874000, -6),
+    "harborhome": ("Harbor Home", "harborhome.example", "Seattle", "United States",
+                   "Nina Patel", "Senior Manager, Fulfilment Engineering", "Home goods retail",
+                   22, 0, "2024-08-05", 402000, -8),
+    "kessler": ("Kessler Getränke", "kessler-getraenke.example", "Augsburg", "Germany",
+                "Stefan Brandl", "Leiter Logistik", "Beverage wholesale", 10, 0, "2025-04-01",
+                176000, 1),
+}
+
+
+def cust(slug):
+    return CUSTOMERS[slug]
+
+
+def cust_addr(slug):
+    c = cust(slug)
+    local = c[4].lower().replace(" ", ".").replace("é", "e").replace("ü", "ue")
+    return "%s <%s@%s>" % (c[4], local, c[1])
+
+
+# Each e-mail: customer slug, local date-time, "in" (from the customer) or
+# "out" (from Northwind), Northwind person, cc (person keys), subject, body,
+# kind (plain, alt = multipart/alternative, attach = with an attachment),
+# attachment (filename, content type, text) or None.
+EMAILS = [
+    ("acme-logistics", "2024-11-04 08:47", "in", "lena", ["luca"],
+     "Wi-Fi roaming problems in hall 2 since Saturday",
+     """Hi Lena,
+
+since Saturday's access point firmware update in hall 2, our Atlas robots drop
+their connection for 5 to 20 seconds when they cross from AP-2-07 to AP-2-08.
+Missions are not lost, but the robots stop and wait, and the queue at the
+outbound dock grew to 70 totes on Sunday night.
+
+Our network team (Pieter Jansen) can join a call tomorrow at 10:00. Could your
+field engineer look at the roaming thresholds with him?
+
+Best regards,
+Hanna de Vries
+Director of Operations, Acme Logistics, Rotterdam""", "plain", None),
+    ("acme-logistics", "2024-11-04 11:20", "out", "lena", ["noah"],
+     "Re: Wi-Fi roaming problems in hall 2 since Saturday",
+     """Hello Hanna,
+
+thank you for the detailed report. Noah Schreiber from our field team will
+join the call at 10:00 tomorrow. Please ask Pieter to have the controller logs
+from Saturday onwards ready, and the new roaming settings (RSSI threshold and
+802.11r status).
+
+In the meantime, we have lowered the robots' stop-on-disconnect delay from 5 s
+to 2 s in Hermes, so robots resume faster after a reconnect.
+
+Kind regards,
+Lena Fischer
+Customer Success Manager EMEA, Northwind Robotics""", "alt", None),
+    ("acme-logistics", "2025-02-03 14:05", "in", "luca", ["lena"],
+     "Expansion to the Venlo site: request for proposal",
+     """Dear Luca,
+
+following our quarterly review, the board approved the automation of our new
+Venlo distribution centre (38,000 m2, opening September 2025). We are inviting
+three vendors to propose.
+
+Scope: 20 to 25 robots for tote transport between the mezzanine and 14
+outbound docks, integration with our Blue Yonder WMS, and the same Hermes
+tenant as Rotterdam so that our control room sees both sites.
+
+Please send your proposal by 28 February. The site layout is attached.
+
+Kind regards,
+Hanna de Vries""", "attach",
+     ("venlo-layout-summary.txt", "text/plain",
+      "Venlo DC layout summary\nTotal area: 38,000 m2\nMezzanine: 6,200 m2, 2 lifts\n"
+      "Outbound docks: 14\nAisle width: 3.2 m main, 2.4 m secondary\nFloor: power-floated concrete\n")),
+    ("acme-logistics", "2025-06-16 09:30", "out", "priya", ["lena"],
+     "Atlas firmware 3.8 canary at Rotterdam next Monday",
+     """Hi Hanna,
+
+as agreed in our canary agreement, firmware 3.8.0 goes to two of your robots
+(AT-0412 and AT-0419) on Monday 23 June at 06:00, before the morning shift.
+The main change for you is the scanner contamination warning: your operators
+will see a yellow badge on the live map when a scanner window needs wiping.
+
+If anything looks wrong, the shift supervisor can roll back from the robot
+page in Hermes in two clicks. I will check the metrics with Lena on Tuesday.
+
+Thanks again for being a canary site.
+Priya Raman, Product Manager Atlas AMR""", "plain", None),
+    ("acme-logistics", "2026-01-19 16:40", "in", "luca", ["maya"],
+     "Renewal 2026: volume pricing for Rotterdam and Venlo",
+     """Luca,
+
+our three-year agreement for Rotterdam ends on 1 May 2026. With Venlo live
+since October, we now run 55 robots with you, and we would like a single
+contract covering both sites with volume pricing from 50 robots upwards.
+
+Procurement (Femke Bakker) also asks for the SLA credits to be reworked: the
+current 5% credit per 0.1% below target is not meaningful for us.
+
+Can we meet in Rotterdam in the week of 9 February?
+
+Hanna""", "plain", None),
+
+    ("bluefin", "2024-11-15 07:58", "in", "sofia", [],
+     "Robot AT-0233 keeps stopping on the ramp to the chiller",
+     """Hello support,
+
+AT-0233 has stopped on the ramp to chiller 3 four times this week, always
+loaded with two stacks of crates. It shows "drive fault left" and we have to
+push it off the ramp by hand, which my team is not comfortable with.
+
+Firmware is 3.4.0. Other robots use the same ramp without problems.
+
+Regards,
+Oliver Grant, Head of Fulfilment, Bluefin Grocers""", "plain", None),
+    ("bluefin", "2024-11-15 10:12", "out", "sofia", ["noah", "aiko"],
+     "Re: Robot AT-0233 keeps stopping on the ramp to the chiller",
+     """Hi Oliver,
+
+thanks, and please do not push loaded robots by hand on the ramp; use the
+"release brake and tow" procedure on the HMI instead, which keeps the brakes
+controlled.
+
+The diagnostics bundle shows the left drive unit's current rising above the
+limit after about 2 m of the ramp. This matches a worn gearbox we have seen
+on two other robots of the same production batch. We are shipping a
+replacement drive unit today; our engineer will fit it on Tuesday morning.
+
+Ticket: SUP-4107.
+Sofia Alvarez, Support Lead""", "alt", None),
+    ("bluefin", "2025-05-12 13:22", "in", "jose", [],
+     "Peak season 2025: can we rent extra robots?",
+     """Hi José,
+
+our forecast for November and December is 35% above last year. Rather than
+buying, could we rent 6 to 8 extra Atlas robots from 1 November to 15 January?
+We would need them commissioned on our existing map by 25 October.
+
+What would that cost, and do you have the units?
+
+Thanks,
+Oliver""", "plain", None),
+    ("bluefin", "2025-08-06 15:03", "out", "jose", ["sam"],
+     "Seasonal rental offer: 8 Atlas robots for Leeds",
+     """Hi Oliver,
+
+good news: we can offer 8 refurbished Gen 2 robots (all with fresh drive units
+and packs) for the peak period.
+
+- Rental: 1,150 GBP per robot per month, minimum 2.5 months
+- Commissioning on your existing map: 4,800 GBP one-off
+- Hermes licences for the extra robots included
+- Delivery on 20 October, collection from 16 January
+
+The offer is valid until 31 August. The quote is attached as a text file for
+your procurement system.
+
+Best,
+José Peña""", "attach",
+     ("NWR-Q-2025-0811.txt", "text/plain",
+      "Quote NWR-Q-2025-0811\nCustomer: Bluefin Grocers Ltd\nItem 1: Atlas Gen 2 rental x8, "
+      "2.5 months, 1150 GBP/robot/month = 23,000 GBP\nItem 2: Commissioning = 4,800 GBP\n"
+      "Total: 27,800 GBP excl. VAT\nValid until: 2025-08-31\n")),
+
+    ("cobaltpharma", "2024-11-26 09:15", "in", "camille", ["lena"],
+     "Pallas cell 2: GMP documentation for the validation",
+     """Dear Ms Durand,
+
+for the validation of Pallas cell 2 under EU GMP Annex 11, our QA team needs
+the following from Northwind before 13 December:
+
+1. Software version list for the cell (vision, grasp planner, PLC).
+2. The change control procedure for updates you push remotely.
+3. Evidence that audit trail entries cannot be edited by users.
+
+Could you let me know who on your side owns this?
+
+Best regards,
+Marc Keller, Head of Distribution Engineering, Cobalt Pharma AG""", "plain", None),
+    ("cobaltpharma", "2025-02-22 18:30", "out", "grace", ["camille"],
+     "Two-person confirmation for controlled substances is live",
+     """Dear Marc,
+
+the two-person confirmation you requested for missions carrying controlled
+substances (narcotics cage, zone N) is now active on your site. A mission into
+zone N starts only after two different badge holders confirm it on the HMI,
+and both names go into the audit log.
+
+We implemented it as a site feature flag, so your QA team can review the
+configuration in the Hermes admin page under Settings > Compliance.
+
+Kind regards,
+Grace Kim, Product Manager Hermes""", "alt", None),
+    ("cobaltpharma", "2025-05-21 08:02", "in", "lena", [],
+     "Temperature excursion alarm in zone C",
+     """Hello Lena,
+
+last night the temperature logger on robot AT-0517 reported 26.4 C in zone C
+for 14 minutes. Our products there are labelled 15 to 25 C. Is the logger on
+the robot calibrated, and is the value taken inside the tote or at the robot
+body? QA must decide today whether to quarantine 38 totes.
+
+Marc""", "plain", None),
+    ("cobaltpharma", "2025-08-17 11:45", "out", "camille", ["priya"],
+     "Grasp Planner 2.0 roll-out plan for Basel",
+     """Dear Marc,
+
+here is the plan for Grasp Planner 2.0 on your two Pallas cells:
+
+- 8 September: install on cell 1 in shadow mode (it computes grasps, the old
+  planner still executes).
+- 15 September: compare the two on 5,000 picks; share the report with QA.
+- 22 September: switch cell 1, if QA agrees; cell 2 one week later.
+
+Lab results on your SKU set: 97.1% first-attempt success against 92.8% today.
+
+Best regards,
+Camille Durand""", "plain", None),
+    ("cobaltpharma", "2025-11-13 10:10", "in", "luca", ["camille"],
+     "Third Pallas cell for the cold room?",
+     """Luca,
+
+after the results of cell 1 and 2, we would like to discuss a third Pallas
+cell, this time inside the 2-8 C cold room. Is the arm rated for that
+temperature, and how does condensation affect the cameras when totes come in
+from the warm area?
+
+Marc""", "plain", None),
+
+    ("draytonparts", "2024-12-07 12:00", "in", "sofia", [],
+     "Lift blocked errors after firmware update",
+     """Hi,
+
+after the 3.4 update, robots AT-0301 and AT-0307 show "lift blocked" about
+twice per shift even when nothing is on them. Operators clear it, and it
+comes back. Is this known? We are at 14,000 picks a day and every stop costs
+us.
+
+Angela Ruiz, VP Supply Chain, Drayton Parts""", "plain", None),
+    ("draytonparts", "2025-03-05 16:44", "out", "jose", ["grace"],
+     "Forklift coexistence: feedback on your request",
+     """Hi Angela,
+
+thanks for walking us through the forklift crossings in aisles 12 to 16.
+Product has logged your request as FR-188: robots yield to forklifts detected
+by your ceiling cameras, before the scanners see them. Grace Kim will run a
+discovery session with your safety manager on 20 March.
+
+In the meantime, we suggest timed zone locks on the crossings during the two
+replenishment windows (05:30 to 06:15 and 13:30 to 14:15).
+
+Best,
+José""", "plain", None),
+    ("draytonparts", "2025-06-01 09:08", "in", "jose", [],
+     "Invoice NWR-INV-2025-0442 looks wrong",
+     """José,
+
+invoice 2025-0442 bills 20 Hermes licences for May, but we only run 18 robots.
+Two robots were returned for refurbishment in April and never came back.
+Please correct and re-issue before we pay.
+
+Thanks,
+Angela""", "plain", None),
+    ("draytonparts", "2025-08-28 14:37", "out", "sam", ["jose"],
+     "Credit note for invoice 2025-0442",
+     """Dear Ms Ruiz,
+
+you are right: the two refurbished robots were billed although they were
+still in our Boston workshop. We have issued credit note NWR-CN-2025-0031
+for 2 licences x 3 months (May to July), 1,560 USD, and corrected the August
+invoice. Both documents are in the customer portal.
+
+Our apologies for the error,
+Sam Whitfield, CFO, Northwind Robotics""", "alt", None),
+
+    ("everline", "2024-12-18 10:26", "in", "francois", [],
+     "Visite du site de Saint-Priest — planning janvier",
+     """Bonjour François,
+
+pour préparer l'extension à la zone retours, nous vous proposons une visite
+le mardi 14 janvier à 9h30. Merci de venir avec votre intégrateur Pallas et
+quelqu'un qui connaît bien la configuration Hermes de notre site.
+
+Prévoyez des chaussures de sécurité ; le parking visiteurs est derrière le
+bâtiment B.
+
+Cordialement,
+Claire Martin, Responsable logistique, Everline Retail""", "plain", None),
+    ("everline", "2025-03-16 17:55", "out", "francois", ["camille", "lena"],
+     "Compte rendu de la visite du 14 janvier et prochaines étapes",
+     """Bonjour Claire,
+
+merci encore pour l'accueil. Comme convenu :
+
+1. Nous ajoutons 6 robots Atlas pour la zone retours (livraison le 2 juin).
+2. La cellule Pallas est déplacée de 12 mètres vers l'entrée du tri, pour
+   raccourcir les trajets des robots.
+3. Camille Durand prépare un test de préhension sur vos 40 références de
+   vêtements pliés sous film.
+
+Nous vous enverrons le devis d'ici fin mars.
+
+Bien cordialement,
+François Lefèvre""", "plain", None),
+    ("everline", "2025-06-12 08:40", "in", "lena", [],
+     "Robots stuck behind the returns conveyor",
+     """Hello Lena,
+
+since the returns area opened on 2 June, robots regularly wait behind the new
+conveyor end for 3 to 4 minutes. It looks like they consider the conveyor's
+light curtain an obstacle. Could somebody adjust the map?
+
+Claire""", "plain", None),
+    ("everline", "2025-09-08 13:15", "out", "lena", ["francois"],
+     "Quarterly business review Q3 — Everline Retail",
+     """Hello Claire,
+
+please find below the highlights for Q3 ahead of our review on 18 September:
+
+- 612,400 missions completed (+22% vs Q2), 99.96% without intervention.
+- Average mission time 3 min 48 s; returns area 4 min 20 s after the map fix.
+- Pallas cell: 441,000 picks, 96.8% first attempt.
+- Two support tickets, both resolved within SLA.
+
+The detailed figures are attached.
+
+Lena""", "attach",
+     ("everline-q3-2025-kpis.csv", "text/csv",
+      "month,missions,interventions,avg_mission_s,pallas_picks,first_attempt_pct\n"
+      "2025-07,198200,9,231,142300,96.5\n2025-08,196900,7,228,143800,96.9\n"
+      "2025-09,217300,8,226,154900,97.0\n")),
+
+    ("fjordfreight", "2024-12-29 22:18", "in", "sofia", ["lena"],
+     "URGENT: three robots lost in freezer aisle F",
+     """Hi,
+
+three Atlas robots (AT-0611, AT-0614, AT-0618) are "lost" in freezer aisle F
+and will not relocalize. There is frost on the floor after a door was left
+open for an hour. We have 200 pallets to ship by 06:00.
+
+Please call me: +47 912 34 567.
+
+Erik Nilsen, Warehouse Manager, Fjord Freight""", "plain", None),
+    ("fjordfreight", "2025-03-27 11:00", "out", "aiko", ["lena"],
+     "Fiducials for the long aisles in the Oslo cold store",
+     """Hi Erik,
+
+after the December night in aisle F, we analysed the scans: frost on the
+floor and identical rack uprights over 90 m make the scan matching ambiguous.
+We recommend AprilTag fiducials every 12 m on the uprights of aisles E to H
+(56 tags in total). We will send laminated, freezer-rated tags; your team only
+needs to mount them at 400 mm height.
+
+With fiducials, our simulation of your aisle F data shows zero lost events.
+
+Aiko Tanaka, Senior Firmware Engineer""", "plain", None),
+    ("fjordfreight", "2025-06-23 07:45", "in", "lena", [],
+     "Tags mounted, results after two weeks",
+     """Lena,
+
+the tags went up on 6 June. Since then: no lost robots at all in aisles E to H,
+even during the defrost cycle on 15 June. The night shift is very happy.
+
+Can we also get tags for the chilled hall (aisles A to D)?
+
+Erik""", "plain", None),
+    ("fjordfreight", "2025-12-16 09:33", "out", "lena", ["luca"],
+     "God jul and a 2026 planning call",
+     """Hi Erik,
+
+before the holidays, a short look back: 2025 was your best year with us,
+with 99.94% of missions completed without intervention and no lost-robot
+events since June. Thank you for your patience in the winter.
+
+For 2026, we would like to talk about the new cross-dock you mentioned, and
+the upgrade path to Atlas Gen 3. Would 14 January work for a call?
+
+God jul,
+Lena""", "alt", None),
+
+    ("granitefoods", "2025-01-09 06:55", "in", "grace", [],
+     "Shift change congestion is getting worse",
+     """Grace,
+
+at every shift change (06:00, 14:00, 22:00) we see 30+ robots heading to the
+same three charging docks by the loading area, while outbound missions wait.
+Average mission latency was over 4 minutes on the 22:00 change yesterday.
+
+You mentioned a new scheduler last quarter. When can we get it?
+
+Marcus Bell, Director of DC Automation, Granite Foods""", "plain", None),
+    ("granitefoods", "2025-03-12 11:48", "in", "sofia", ["maya"],
+     "All robots stopped: Hermes not responding",
+     """Sofia,
+
+since about 10:15 Central all 46 robots in Chicago are idle and the Hermes
+console shows "unable to load missions". We switched to manual picking. This
+is the middle of our morning wave. I need an ETA and a call with someone who
+knows what is going on.
+
+Marcus""", "plain", None),
+    ("granitefoods", "2025-03-14 09:00", "out", "maya", ["daniel", "grace"],
+     "Wednesday's Hermes incident: what happened and what we are changing",
+     """Dear Marcus,
+
+I want to apologise personally for Wednesday. Hermes was unavailable in the US
+region for 2 hours and 7 minutes, and your Chicago site lost most of its
+morning wave. That is not acceptable for a system you run your business on.
+
+Daniel Reyes will walk your team through the full incident report on Monday.
+The short version: a failover between our database servers did not complete
+cleanly, and our services kept trying to write to the old server.
+
+We are crediting 100% of your March Hermes fees, and the fixes are scheduled
+for Hermes 2025.7, including a mode in which robots finish their current
+missions even when the cloud is unreachable.
+
+Maya Okafor, CEO""", "plain", None),
+    ("granitefoods", "2025-07-04 10:20", "out", "jose", [],
+     "Happy Fourth, and the Q2 numbers",
+     """Hi Marcus,
+
+happy Fourth of July to you and the team. A quick note before the long
+weekend: Q2 was your strongest quarter since go-live, with 3.1 million
+missions and average latency at shift change down to 2 min 30 s with the new
+scheduler. No unplanned downtime in the quarter.
+
+Talk after the holiday about the mezzanine expansion?
+
+José""", "alt", None),
+    ("granitefoods", "2025-09-30 15:15", "in", "jose", ["sam"],
+     "Mezzanine expansion: PO issued",
+     """José,
+
+our purchase order 4500-22871 for 12 additional Atlas robots and the
+mezzanine commissioning is attached. Delivery window 10 to 21 November,
+go-live before 1 December please, as agreed. Invoicing to our AP portal only.
+
+Marcus""", "attach",
+     ("PO-4500-22871.txt", "text/plain",
+      "Granite Foods Inc. Purchase Order 4500-22871\nVendor: Northwind Robotics Inc.\n"
+      "Line 1: Atlas AMR Gen 2 x12 at 38,500 USD = 462,000 USD\n"
+      "Line 2: Commissioning mezzanine = 36,000 USD\nLine 3: Hermes Enterprise licences x12, 12 months\n"
+      "Delivery: Chicago DC, 2025-11-10 to 2025-11-21\n")),
+
+    ("harborhome", "2025-01-20 17:02", "in", "aiko", ["lena"],
+     "Ghost obstacles on the new epoxy floor",
+     """Hi Aiko,
+
+thanks for the call. As discussed, since the floor in zones 3 and 4 was
+re-coated with high-gloss epoxy, robots brake for obstacles that are not
+there, mostly under the skylights in the afternoon. We logged 212 such stops
+last week.
+
+Happy to test the beta filter you mentioned on a few robots.
+
+Nina Patel, Senior Manager, Fulfilment Engineering, Harbor Home""", "plain", None),
+    ("harborhome", "2025-04-18 08:50", "out", "aiko", [],
+     "Reflectivity filter: results of the Seattle beta",
+     """Hi Nina,
+
+results from 10 robots with the reflectivity filter over three weeks:
+phantom stops dropped from 30 per robot per week to 1.2. We did not see any
+missed real obstacles in the 1,840 test passes with our dummy pallet.
+
+We will enable it for your whole fleet with firmware 3.7.1 next Tuesday
+unless you object.
+
+Aiko""", "plain", None),
+    ("harborhome", "2025-10-11 12:30", "in", "sofia", [],
+     "Request: access for our new shift supervisors",
+     """Hello,
+
+we have four new shift supervisors starting on Monday (Darnell Brooks,
+Kim Nguyen, Rosa Jiménez, Tyler Hart). Could you create Hermes accounts with
+the shift supervisor role? They will log in through our Okta once SSO is set
+up, but we need access before that.
+
+Thank you,
+Nina""", "plain", None),
+    ("harborhome", "2026-01-07 09:41", "out", "lena", ["jose"],
+     "Peak season recap for Harbor Home",
+     """Hi Nina,
+
+now that peak is behind us, a short recap: your 22 robots completed 1.46
+million missions between Black Friday and 31 December, with a record of
+31,200 on 1 December. Interventions per 1,000 missions fell from 0.9 to 0.4
+compared with peak 2024.
+
+We would like to use these numbers in a short case study for our website,
+with your approval. Would you be open to that?
+
+Lena""", "alt", None),
+
+    ("kessler", "2025-04-01 07:30", "out", "luca", ["noah", "zoe"],
+     "Willkommen bei Northwind — Projektstart Augsburg",
+     """Sehr geehrter Herr Brandl,
+
+herzlich willkommen als Kunde von Northwind Robotics. Wie besprochen beginnt
+die Inbetriebnahme der zehn Atlas-Roboter in Ihrem Lager in Augsburg am
+5. Mai. Noah Schreiber leitet die Vermessung und ist ab dann Ihr
+Ansprechpartner vor Ort.
+
+Für die Schulung Ihrer Schichtleiter schlagen wir den 19. und 20. Mai vor,
+jeweils von 8 bis 12 Uhr.
+
+Mit freundlichen Grüßen
+Luca Bianchi, Sales Director EMEA""", "plain", None),
+    ("kessler", "2025-07-22 14:12", "in", "noah", [],
+     "Kistenstapel kippen in der Kurve bei Gang 7",
+     """Hallo Herr Schreiber,
+
+zweimal diese Woche sind volle Getränkekisten (6 x 0,7 l Glas) in der Kurve
+bei Gang 7 vom Roboter gefallen. Niemand wurde verletzt, aber das darf nicht
+passieren. Können Sie die Geschwindigkeit in dieser Kurve reduzieren?
+
+Gruß
+Stefan Brandl, Leiter Logistik, Kessler Getränke""", "plain", None),
+    ("kessler", "2025-07-23 09:05", "out", "noah", ["priya"],
+     "AW: Kistenstapel kippen in der Kurve bei Gang 7",
+     """Hallo Herr Brandl,
+
+danke für die schnelle Meldung. Ab heute gilt in der Kurve bei Gang 7 eine
+Geschwindigkeitszone mit 0,6 m/s und einer sanfteren Beschleunigung. Zusätzlich
+empfehlen wir für Glasflaschen Kisten mit Stapelrand; die Firma liefert sie
+innerhalb von zwei Wochen.
+
+Wir beobachten die Kurve eine Woche lang über Hermes und melden uns am
+30. Juli mit den Daten.
+
+Viele Grüße
+Noah Schreiber""", "plain", None),
+]
+
+
+def make_eml(idx, e):
+    slug, when, direction, person, cc, subject, body, kind, attachment = e
+    c = cust(slug)
+    tz = timezone(timedelta(hours=c[11]))
+    if direction == "out":
+        tz = timezone(timedelta(hours=-5 if PEOPLE[person][3] == "Boston" else 1))
+    dt = datetime.strptime(when, "%Y-%m-%d %H:%M").replace(tzinfo=tz)
+    if direction == "in":
+        sender, to, domain = cust_addr(slug), addr(person), c[1]
+    else:
+        sender, to, domain = addr(person), cust_addr(slug), DOMAIN
+    msgid = "<%s.%04d.%s@%s>" % (dt.strftime("%Y%m%d%H%M"), 1000 + idx * 37, slug, domain)
+    headers = [
+        ("From", sender),
+        ("To", to),
+    ]
+    if cc:
+        headers.append(("Cc", ", ".join(addr(k) for k in cc)))
+    from email.header import Header
+    subj = subject if all(ord(ch) < 128 for ch in subject) else Header(subject, "utf-8").encode()
+    headers += [("Subject", subj), ("Date", format_datetime(dt)), ("Message-ID", msgid)]
+    if subject.startswith(("Re:", "AW:")):
+        headers.append(("In-Reply-To", "<thread.%s.%s@%s>" % (slug, dt.strftime("%Y%m"), c[1])))
+    headers.append(("MIME-Version", "1.0"))
+    boundary = "=_nwr_%s_%03d" % (dt.strftime("%Y%m%d"), idx)
+    text_part = body.strip() + "\n"
+    b64 = lambda s: "\n".join(textwrap.wrap(base64.b64encode(s.encode("utf-8")).decode("ascii"), 76))
+    lines = ["%s: %s" % h for h in headers]
+    if kind == "plain":
+        lines += ["Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: 8bit", "",
+                  text_part]
+    elif kind == "alt":
+        paras = "".join("<p>%s</p>\n" % p.replace("&", "&amp;").replace("<", "&lt;").replace(
+            ">", "&gt;").replace("\n", "<br>\n") for p in text_part.strip().split("\n\n"))
+        html_part = ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"></head>\n"
+                     "<body style=\"font-family: Arial, sans-serif; font-size: 14px\">\n%s"
+                     "</body></html>\n" % paras)
+        lines += ["Content-Type: multipart/alternative; boundary=\"%s\"" % boundary, "",
+                  "This is a multi-part message in MIME format.", "",
+                  "--%s" % boundary, "Content-Type: text/plain; charset=utf-8",
+                  "Content-Transfer-Encoding: 8bit", "", text_part,
+                  "--%s" % boundary, "Content-Type: text/html; charset=utf-8",
+                  "Content-Transfer-Encoding: 8bit", "", html_part,
+                  "--%s--" % boundary, ""]
+    else:
+        fname, ctype, content = attachment
+        lines += ["Content-Type: multipart/mixed; boundary=\"%s\"" % boundary, "",
+                  "This is a multi-part message in MIME format.", "",
+                  "--%s" % boundary, "Content-Type: text/plain; charset=utf-8",
+                  "Content-Transfer-Encoding: 8bit", "", text_part,
+                  "--%s" % boundary, "Content-Type: %s; name=\"%s\"" % (ctype, fname),
+                  "Content-Disposition: attachment; filename=\"%s\"" % fname,
+                  "Content-Transfer-Encoding: base64", "", b64(content),
+                  "--%s--" % boundary, ""]
+    return dt, "\n".join(lines)
+
+
+def customers_mail():
+    for idx, e in enumerate(EMAILS):
+        dt, text = make_eml(idx, e)
+        slug = e[0]
+        subj_slug = "".join(ch if ch.isalnum() else "-" for ch in e[5].lower()
+                            .replace("re: ", "re-").replace("aw: ", "aw-"))
+        subj_slug = "-".join(p for p in subj_slug.split("-") if p)[:48].rstrip("-")
+        subj_slug = subj_slug.encode("ascii", "ignore").decode("ascii")
+        write("customers/%s/%s-%s.eml" % (slug, dt.strftime("%Y-%m-%d"), subj_slug), text)
+
+
+ACCOUNT_NOTES = {
+    "acme-logistics": ("luca", "lena", "Renewal due 2026-05-01; wants one contract for Rotterdam and Venlo "
+                       "with volume pricing above 50 robots.", ["Venlo go-live October 2025 (23 robots)",
+                       "Canary site for Atlas firmware since 2024"]),
+    "bluefin": ("jose", "lena", "Seasonal rental of 8 robots for peak 2025 signed in August.",
+                ["Ramp to chiller 3 needs drive-unit checks every quarter"]),
+    "cobaltpharma": ("luca", "lena", "GMP-validated Pallas cells; third cell for the 2-8 C cold room "
+                     "under discussion.", ["Two-person confirmation for zone N (controlled substances)",
+                     "QA requires change control notice 10 working days before remote updates"]),
+    "draytonparts": ("jose", "sofia", "Forklift coexistence is the main open topic (FR-188).",
+                     ["Credit note NWR-CN-2025-0031 issued for licence billing error"]),
+    "everline": ("luca", "lena", "Returns area extension live since June 2025 (6 robots).",
+                 ["Communication in French preferred", "Pallas cell moved 12 m in March 2025"]),
+    "fjordfreight": ("luca", "lena", "Cold store with AprilTag fiducials in aisles E-H; chilled hall next.",
+                     ["Night shift contact: Kari Holm", "Interested in Atlas Gen 3"]),
+    "granitefoods": ("jose", "sofia", "Largest fleet; mezzanine expansion of 12 robots ordered September 2025.",
+                     ["Affected by the 2025-03-12 Hermes incident; March fees credited",
+                      "Invoices only through the AP portal"]),
+    "harborhome": ("jose", "lena", "Reflectivity filter enabled fleet-wide; candidate for a case study.",
+                   ["SSO with Okta planned for Q1 2026"]),
+    "kessler": ("luca", "noah", "Pilot of 10 robots went live in May 2025; glass crates need speed zones.",
+                ["German-speaking site; contact prefers phone"]),
+}
+
+
+SALES_DOCS = {}
+
+SALES_DOCS["sales/battlecard-competitors.md"] = """
+# Competitive Battlecard: AMR Vendors
+Author: Luca Bianchi
+Date: 2025-04-28
+
+Internal only. Competitor names are replaced by code names in this demo.
+
+## Vendor "Kestrel" (goods-to-person shuttles)
+
+- Strength: very high throughput in dense storage.
+- Weakness: fixed infrastructure; a layout change costs months.
+- Our angle: Atlas re-maps a changed layout in one day. Ask the prospect
+  how often they changed their layout in the last three years.
+
+## Vendor "Meridian" (AMRs, US)
+
+- Strength: large installed base, aggressive pricing (around 29,000 USD per
+  robot).
+- Weakness: no arm; customers combine with a third-party picking cell and
+  integrate two fleet managers.
+- Our angle: Atlas plus Pallas under one Hermes; show the Cobalt Pharma
+  reference.
+
+## Vendor "Tundra" (forklift AGVs)
+
+- Strength: moves full pallets, which Atlas does not.
+- Weakness: needs wide aisles and reflectors; slow.
+- Our angle: position Atlas for tote and case flows, and partner rather than
+  compete on pallet moves.
+
+## Typical objections
+
+- "Robots-as-a-service is cheaper elsewhere": compare total cost including
+  commissioning and support response times.
+- "We are afraid of cloud dependency": explain the edge gateway and the
+  degraded mode in Hermes 2025.7.
+"""
+
+SALES_DOCS["sales/pricing-and-discount-guidelines.md"] = """
+# Pricing and Discount Guidelines 2025
+Author: Sam Whitfield
+Date: 2025-01-06
+
+## List prices
+
+| Item | Price (USD) | Price (EUR) |
+|------|-------------|-------------|
+| Atlas AMR Gen 2 (purchase) | 38,500 | 35,900 |
+| Atlas AMR Gen 2 (RaaS, per month, 36 months) | 1,390 | 1,290 |
+| Pallas piece-picking cell | 189,000 | 176,000 |
+| Hermes Standard (per robot, per month) | 95 | 89 |
+| Hermes Enterprise (per robot, per month) | 140 | 130 |
+| Commissioning (per site, up to 20 robots) | 36,000 | 33,500 |
+| Premium support (per robot, per year) | 2,400 | 2,250 |
+
+## Discount authority
+
+- Account executive: up to 8%.
+- Sales director: up to 15%.
+- CFO: up to 22%.
+- Above 22%, or any free hardware: CEO.
+
+## Rules
+
+- Never discount Premium support; it pays for the field team.
+- Multi-year Hermes commitments may get 5% per year of commitment, up to 15%.
+- Pilot pricing (max. 10 robots, 6 months) is 20% off, converted to list
+  at the end of the pilot unless a contract is signed.
+"""
+
+SALES_DOCS["sales/sales-playbook.md"] = """
+# Sales Playbook: From First Call to Go-Live
+Author: José Peña
+Date: 2025-02-10
+
+## Qualify
+
+We win in warehouses with 10,000+ order lines a day, tote or case flows,
+labour shortage, and a WMS that can send tasks by API. We lose when the
+flow is full pallets only or when the building has many slopes above 5%.
+
+## Discovery (2 to 4 weeks)
+
+- Site visit with a solutions engineer; measure aisle widths and floor
+  quality; photograph the docks.
+- Get 4 weeks of WMS order data to simulate the fleet size.
+
+## Simulation and proposal
+
+The solutions team simulates the flows in Hermes' offline simulator and
+sizes the fleet. A proposal includes the simulation report, the price, and
+a go-live plan.
+
+## Pilot or direct purchase
+
+Pilots run 3 to 6 months with up to 10 robots. 7 of our 9 pilots since
+2023 converted to a full contract.
+
+## Hand-over to Customer Success
+
+At signature, the account executive books a kick-off with the Customer
+Success manager and the field service lead. The CRM opportunity is only
+closed-won when the kick-off date is set.
+"""
+
+SALES_TXT = {}
+SALES_TXT["sales/call-notes/2025-02-19-venlo-discovery.txt"] = """
+Call notes — Acme Logistics Venlo discovery, 19 Feb 2025
+Attendees: Hanna de Vries, Femke Bakker (procurement), Pieter Jansen (IT);
+Luca Bianchi, Lena Fischer (Northwind)
+
+- Venlo: 38k m2, mezzanine with 2 lifts. They want robots on both levels.
+  Lifts are KONE -> elevator integration since fw 3.5, OK.
+- Peak: 9,000 totes/hour in Nov. Simulation needed with their Q4 2024 data;
+  Pieter sends an export by Friday.
+- Competitor in the race: "Meridian". Femke hinted their price is ~15% lower.
+- Decision by end of March; go-live must be before 1 October.
+- Next: simulation (Ben + solutions), proposal draft 26 Feb, Luca to check
+  discount approval with Sam for up to 15%.
+"""
+SALES_TXT["sales/call-notes/2025-05-07-kessler-kickoff.txt"] = """
+Kickoff call Kessler Getränke (Augsburg) — 7. Mai 2025
+Notes by Noah Schreiber, in English for the team
+
+People: Stefan Brandl (Leiter Logistik), Andrea Maier (IT), Luca, Noah
+- Site: 11,000 m2, beverage crates, lots of glass. Floor OK but two
+  expansion joints in aisle 3 -> survey on 5 May found 9 mm step; they will
+  grind it down before go-live.
+- WMS is a custom AS/400 system (!). They can write files to SFTP every
+  minute; we agreed to use the Hermes file-drop connector for the pilot.
+- Wi-Fi: only 2.4 GHz in the back half. Andrea will add 4 APs in 5 GHz.
+- Go-live target: 2 June. Pilot success = 1,800 crate moves per shift with
+  fewer than 5 interventions.
+"""
+SALES_TXT["sales/call-notes/2025-10-02-harbor-home-qbr.txt"] = """
+Harbor Home QBR, 2 Oct 2025 (José, Lena; Nina Patel + Greg Olsen, CFO)
+- Greg: happy with the throughput, unhappy with the Hermes price increase
+  announced for 2026 (+6%). Asked for a cap at 3% in exchange for 3-year term.
+- Nina: filter on epoxy floors solved the phantom stops. Wants SSO by Q1.
+- They are looking at a second DC in Tacoma for 2027, 30-40 robots.
+- Action: José to model the 3-year offer with Sam; Lena to schedule SSO.
+"""
+SALES_TXT["sales/call-notes/2025-11-20-granite-mezzanine-golive.txt"] = """
+Granite Foods mezzanine go-live check, 20 Nov 2025
+(José Peña, Noah on site, Marcus Bell by phone)
+
+12 new robots arrived on 12 Nov, all commissioned by 18 Nov.
+Mezzanine lift interlock tested 40 times, no faults. One robot (AT-0788)
+had a damaged bumper from shipping, swapped from spares. Go-live confirmed
+for Monday 24 Nov, two days ahead of plan. Marcus wants a short
+thank-you note to his maintenance crew; José will bring Northwind jackets.
+"""
+
+
+def sales():
+    for slug, c in CUSTOMERS.items():
+        ae, csm, summary, notes = ACCOUNT_NOTES[slug]
+        write_json("sales/accounts/%s.json" % slug, {
+            "title": "Account: %s" % c[0],
+            "author": name(ae),
+            "created_at": c[9] + "T09:00:00Z",
+            "updated_at": "2025-12-01T12:00:00Z",
+            "description": summary,
+            "account": {
+                "name": c[0], "industry": c[6], "city": c[2], "country": c[3],
+                "primary_contact": {"name": c[4], "title": c[5]},
+                "account_executive": name(ae), "customer_success": name(csm),
+                "customer_since": c[9], "arr_eur": c[10],
+            },
+            "installed_base": [
+                {"product": "Atlas AMR Gen 2", "units": c[7]},
+                {"product": "Hermes Enterprise", "units": c[7] + c[8]},
+            ] + ([{"product": "Pallas picking cell", "units": c[8]}] if c[8] else []),
+            "notes": notes,
+        })
+    for rel, text in SALES_DOCS.items():
+        write(rel, dedent(text))
+    for rel, text in SALES_TXT.items():
+        write(rel, dedent(text))
+    write_json("sales/pipeline-2026-h1.json", {
+        "title": "Sales Pipeline, First Half of 2026",
+        "author": name("luca"),
+        "created_at": "2025-12-15T08:00:00Z",
+        "description": "Open opportunities expected to close between January and June 2026, "
+                       "reviewed in the weekly sales forecast call.",
+        "opportunities": [
+            {"account": "Acme Logistics", "name": "Rotterdam + Venlo renewal", "stage": "negotiation",
+             "amount_eur": 1380000, "probability": 0.8, "close": "2026-04-15", "owner": name("luca")},
+            {"account": "Harbor Home", "name": "Tacoma DC (2027)", "stage": "discovery",
+             "amount_eur": 910000, "probability": 0.25, "close": "2026-06-30", "owner": name("jose")},
+            {"account": "Cobalt Pharma", "name": "Pallas cold-room cell", "stage": "proposal",
+             "amount_eur": 241000, "probability": 0.55, "close": "2026-03-31", "owner": name("luca")},
+            {"account": "Nordkap Seafood", "name": "Tromsø cold store pilot", "stage": "qualification",
+             "amount_eur": 190000, "probability": 0.2, "close": "2026-05-29", "owner": name("luca")},
+            {"account": "Prairie Outfitters", "name": "Denver DC, 30 robots", "stage": "proposal",
+             "amount_eur": 1120000, "probability": 0.4, "close": "2026-06-12", "owner": name("jose")},
+            {"account": "Kessler Getränke", "name": "Pilot conversion to 24 robots", "stage": "negotiation",
+             "amount_eur": 402000, "probability": 0.7, "close": "2026-02-27", "owner": name("luca")},
+        ],
+    })
+
+
+# =========================================================================
+# Meetings
+# =========================================================================
+
+# (topic, discussion, action owner key, action)
+LEADERSHIP_ITEMS = [
+    ("Q3 2024 results", "Revenue closed at 6.1 M EUR for the quarter, 4% above plan, driven by the "
+     "Cobalt Pharma Pallas cell acceptance. Gross margin on hardware is still only 31% because of "
+     "drive-unit warranty swaps.", "sam", "Break down warranty cost per production batch for November."),
+    ("Hiring plan 2025", "Zoë presented 28 planned hires. Debate on whether field service should grow "
+     "before sales; agreed that every new 20-robot site needs half a field engineer.", "zoe",
+     "Re-sequence the hiring plan so field service hires land before Q2 go-lives."),
+    ("Munich lease", "The landlord offers the second floor of the neighbouring building from April. "
+     "Test hall space is our bottleneck, office space is not.", "maya",
+     "Negotiate a lease for hall space only; walk away above 14 EUR per square metre."),
+    ("Peak season readiness", "Nine customer sites enter peak in the next four weeks. Change freeze from "
+     "15 November confirmed. On-call staffing doubled on Black Friday weekend.", "tom",
+     "Publish the peak on-call roster by 8 November."),
+    ("Board meeting preparation", "The December board meeting will focus on the Gen 3 investment case and "
+     "the 2025 budget. Sam wants the Gen 3 BOM target fixed before the board sees it.", "omar",
+     "Deliver a Gen 3 BOM estimate with a confidence range by 25 November."),
+    ("Customer health", "Lena flagged Fjord Freight as at risk after repeated localization problems in the "
+     "cold store. Everline and Harbor Home are healthy; Drayton is neutral.", "aiko",
+     "Lead a technical deep-dive on cold-store localization with the customer in January."),
+    ("2025 budget", "Final budget: 31.5 M EUR revenue, EBITDA breakeven in Q4 2025. Engineering headcount "
+     "grows from 46 to 54. Marketing budget flat at 1.1 M EUR.", "sam",
+     "Load the approved budget into the planning tool and share department views."),
+    ("Year-end celebrations", "Munich and Lyon celebrate on 12 December, Boston on 13 December. "
+     "A video link between the three parties at 18:00 CET.", "zoe", "Book the venues and the video setup."),
+    ("Kickoff 2025 themes", "Three themes for the year: reliability of Hermes, Gen 3 on time, and "
+     "profitable growth in North America.", "maya", "Write the kickoff memo for all staff by 10 January."),
+    ("Pricing review", "Hermes price unchanged since 2023. Proposal: +6% on renewals from 2026, "
+     "grandfathering contracts signed before July 2025.", "sam", "Model the churn risk of the increase per account."),
+    ("Acme Venlo RFP", "Acme invited three vendors for Venlo. Luca asked for authority to go to 15% "
+     "discount; agreed, given the reference value.", "luca", "Submit the proposal by 28 February."),
+    ("Policy updates", "The People team's updated family policy and the new on-call compensation rules were "
+     "approved; the works council signed the working-time agreement in November.", "zoe",
+     "Announce the policy updates at the February all-hands."),
+    ("Hermes incident of 12 March", "Two hours of unavailability in the US region; Granite Foods lost its "
+     "morning wave. Maya called Marcus Bell the same afternoon. Credits of about 31,000 USD across "
+     "four customers.", "daniel", "Present the incident review and the reliability plan on 24 March."),
+    ("Reliability plan", "Daniel proposed a reliability budget: 30% of Hermes engineering time for two "
+     "quarters, plus an SLO review every month at this meeting.", "daniel",
+     "Add the Hermes SLO dashboard to the leadership weekly."),
+    ("Gen 3 safety PLC supplier", "Lead time of 16 weeks for the safety PLC threatens the Gen 3 pilot in "
+     "Q4. Second source evaluated; 4,000 USD tooling cost.", "omar", "Place a buffer order of 60 units."),
+    ("Q1 2025 results", "Revenue 7.0 M EUR, 2% below plan because the Everline expansion slipped to June. "
+     "Cash position 18.4 M EUR.", "sam", "Update the rolling forecast with the Everline slip."),
+    ("US expansion", "Boston is at capacity with 38 people. Options: a second US service hub in Chicago "
+     "near Granite Foods, or more field engineers travelling.", "maya",
+     "Bring a Chicago hub business case to the June meeting."),
+    ("Chicago service hub decision", "Approved: a small service hub (2 engineers, spare parts stock) in "
+     "Chicago from September, serving Granite Foods, Drayton and future Midwest sites.", "sofia",
+     "Hire two field engineers for Chicago."),
+    ("Employee survey results", "Participation 87%. Strongest scores: mission and colleagues. Weakest: "
+     "clarity of career paths in field service (52% favourable).", "zoe",
+     "Draft a field service career ladder with Noah and Sofia."),
+    ("Half-year review", "H1 revenue 14.6 M EUR, 1% above plan. Hardware margin up to 35% after the "
+     "drive-unit supplier change.", "sam", "Prepare the H1 pack for the August board meeting."),
+    ("Gen 3 pilot customers", "Fjord Freight and Kessler Getränke volunteered for the Gen 3 pilot. "
+     "Kessler's glass crates are a good test of the new acceleration profiles.", "priya",
+     "Agree pilot terms and dates with both customers."),
+    ("Series C preparation", "Maya and Sam start conversations with existing investors about a Series C "
+     "in Q2 2026. Target: 40 M EUR to fund Gen 3 production and the US ramp-up.", "sam",
+     "Build the data room index by mid-November."),
+    ("Q3 2025 results", "Revenue 8.3 M EUR, best quarter so far. Granite mezzanine PO signed. Net revenue "
+     "retention at 118%.", "sam", "Share the results at the October all-hands."),
+    ("2026 planning", "Planning assumptions: 42 M EUR revenue, 150 employees by year-end, Gen 3 shipping "
+     "from Q3 2026.", "maya", "Department heads submit draft plans by 7 November."),
+    ("Security certification", "Three enterprise prospects require ISO 27001. Hannah estimates nine months "
+     "and 120,000 EUR including the auditor.", "hannah", "Start the gap analysis in November."),
+]
+
+PRODUCT_ITEMS = [
+    ("Hermes dashboard feedback", "Customers like the new latency percentiles but want them per shift, not "
+     "per calendar day.", "grace", "Add a shift filter to the dashboard spec."),
+    ("Atlas cold-store mode", "Fjord Freight's feedback: heated scanner windows work; acceleration in "
+     "freezers is too cautious for their throughput.", "priya", "Test a faster profile at -20 C in the lab."),
+    ("Pallas SKU onboarding", "Onboarding a new SKU takes 11 minutes of operator time. Target is 3 minutes "
+     "with automatic dimension capture.", "camille", "Prototype a dimension scan at the cell's induction."),
+    ("Map Studio usability", "Inês ran five usability tests with site engineers; everyone struggled to "
+     "draw no-go zones on curved aisles.", "ines", "Design a freehand zone tool and test it in January."),
+    ("Roadmap H1 2025", "Top priorities: scheduler v2, reflectivity filter, audit export, and Pallas "
+     "grasp planner 2.0 research.", "grace", "Publish the H1 roadmap to Customer Success."),
+    ("Pricing of Pallas", "Sales wants a Pallas-as-a-service option. Finance worries about the residual "
+     "value of arms after 36 months.", "priya", "Ask the arm supplier about a buy-back programme."),
+    ("Scheduler v2 pilot", "Granite Foods agreed to pilot scheduler v2 from 10 February on half of the "
+     "fleet.", "ben", "Define the pilot success metrics with Marcus Bell's team."),
+    ("Feature flags", "Customer-specific logic keeps growing; ADR 007 proposes a config service.", "grace",
+     "Review ADR 007 with the safety officer."),
+    ("Elevator integration demand", "Four prospects in dense city warehouses need elevators; KONE and "
+     "Schindler work, Otis does not yet.", "priya", "Scope an Otis integration with their API team."),
+    ("Degraded mode requirements", "After the March incident, customers want robots to continue when the "
+     "cloud is unreachable. Minimum: finish running missions, park safely, queue telemetry.", "grace",
+     "Write the requirements for the degraded mode by 4 April."),
+    ("Shift supervisor role", "Harbor Home and Granite want supervisors to pause robots without admin "
+     "rights.", "grace", "Ship the shift supervisor role in Hermes 2025.2."),
+    ("Reflectivity filter results", "Seattle beta: phantom stops down from 30 to 1.2 per robot per week.",
+     "aiko", "Prepare the general release for firmware 3.9."),
+    ("Gen 3 customer requirements", "Interviews with six customers: the top asks are rear camera, faster "
+     "lift, and easier drive-unit swap in the field.", "priya", "Turn the interview notes into the Gen 3 PRD."),
+    ("Analytics export", "Customers want to pull Hermes analytics into Power BI. An OData endpoint is the "
+     "cheapest path.", "raj", "Estimate the OData endpoint for Q3."),
+    ("Localization of the HMI", "Kessler and Everline operators need German and French on the robot HMI "
+     "and in the supervisor view.", "ines", "Get translations for the 340 HMI strings."),
+    ("Opportunistic charging", "Idle robots could top up for 3 to 5 minutes between missions, which "
+     "flattens the dock queue at shift change.", "ben", "Add a per-shift charging policy to Hermes."),
+    ("Pallas grasp planner 2.0", "Lab results: 97.3% first attempt on 12,000 picks. Cobalt Pharma ready "
+     "for a shadow-mode test.", "camille", "Plan the Basel roll-out with QA."),
+    ("Multi-site view", "Acme wants one view for Rotterdam and Venlo. Bluefin asks for the same.", "grace",
+     "Design the multi-site view for Hermes 2026.2."),
+    ("Gen 3 naming", "Marketing proposed 'Atlas Gen 3' over 'Atlas Pro'. Sales prefers continuity.",
+     "priya", "Confirm 'Atlas Gen 3' and update the website plan."),
+    ("Product council ranking", "Feature requests ranked: shift handover report, forklift yielding, "
+     "multi-site view, Pallas shelf picking.", "grace", "Publish the ranked backlog."),
+    ("2026 roadmap draft", "Themes: Gen 3 launch, Hermes multi-site, analytics, and a partner API for "
+     "third-party robots.", "grace", "Share the draft roadmap document with leadership."),
+]
+
+ENGINEERING_ITEMS = [
+    ("CI duration", "Firmware CI takes 48 minutes; most of it is the HIL queue.", "aiko",
+     "Split HIL tests into smoke and nightly sets."),
+    ("Rust training", "Four firmware engineers finished the internal Rust course; two more in November.",
+     "aiko", "Pair each new Rust developer with a reviewer for their first three PRs."),
+    ("Peak freeze checklist", "Last code changes to Hermes before freeze: the zone-lock scheduling and the "
+     "SAP connector fix.", "tom", "Confirm freeze exceptions list with product."),
+    ("PostgreSQL upgrade", "EU region runs PostgreSQL 16.2, US region 16.1. Both need the January minor "
+     "release.", "tom", "Schedule the minor upgrades outside peak."),
+    ("Telemetry cost", "Telemetry storage cost fell from 14,000 to 5,200 USD a month after the 90-day "
+     "retention went live.", "raj", "Report the savings to finance."),
+    ("Flaky tests", "23 quarantined tests in Hermes, the oldest from August.", "ben",
+     "Fix or delete the ten oldest quarantined tests this sprint."),
+    ("Scheduler v2 performance", "The Hungarian solver needs 18 ms for 150 robots; memory stable over a "
+     "72-hour soak.", "ben", "Add solver timing to the scheduler dashboard."),
+    ("Security keys rollout", "Hardware keys now mandatory for GitHub; 96% of engineers enrolled.",
+     "hannah", "Chase the remaining 4% before the deadline."),
+    ("Incident review follow-ups", "Action items from the 12 March review: PgBouncer health checks, "
+     "failover drill, and alerting on replication lag.", "tom",
+     "Run the first failover drill in staging before 4 April."),
+    ("Failover drill results", "Staging drill: primary switched in 41 seconds, all services reconnected "
+     "in 19 seconds. One service held stale connections for 3 minutes.", "ben",
+     "Fix connection recycling in the mission-history service."),
+    ("On-call load", "Pages per week down from 14 to 6 since March. Most remaining pages are Wi-Fi "
+     "related at customer sites.", "tom", "Route Wi-Fi alerts to field service instead of cloud on-call."),
+    ("Gen 3 software bring-up", "Navigation computer boots on Gen 3 EVT boards; safety PLC link works at "
+     "the bench.", "aiko", "Run the first drive test in the test hall."),
+    ("Map format v2", "NWMap v2 adds elevator and conveyor layers. Pallas converter ready.", "camille",
+     "Publish the format spec in the protos repository."),
+    ("Build reproducibility", "Firmware images now reproducible bit for bit; signing happens in a separate "
+     "pipeline with the HSM.", "hannah", "Document the signing ceremony."),
+    ("Observability", "Move from three logging backends to one. Cost estimate 2,100 USD a month.", "raj",
+     "Migrate Hermes logs first, robots later."),
+    ("Go version upgrade", "Hermes services on Go 1.22; 1.24 brings better PGO.", "ben",
+     "Upgrade two services and compare CPU."),
+    ("Engineering levels", "Feedback on the level guide: E4 vs E5 unclear for firmware.", "daniel",
+     "Add firmware examples to the level guide."),
+    ("Test hall capacity", "Test hall booked 94% in September; Gen 3 tests compete with customer "
+     "reproductions.", "omar", "Reserve Tuesdays for customer reproductions."),
+    ("Dependency updates", "Renovate bot opens 40 PRs a week; nobody reviews them.", "ben",
+     "Group minor updates weekly and auto-merge patch updates with green CI."),
+    ("Hackathon", "Hackathon on 2 and 3 October; 11 teams. Winner: a voice interface for the shift "
+     "supervisor.", "daniel", "Decide which two projects get roadmap time."),
+    ("ISO 27001 engineering scope", "Controls touching engineering: access reviews, change management, "
+     "secure development, supplier security.", "hannah", "Map existing practices to Annex A controls."),
+    ("Year-end freeze", "Hermes freeze from 15 November; firmware freeze already active.", "tom",
+     "Announce freeze exceptions process."),
+    ("Postgres connection limits", "US region peaks at 71% of max connections during shift changes.",
+     "tom", "Raise pool sizes and add an alert at 80%."),
+    ("Retro on Granite mezzanine", "Commissioning went two days faster thanks to the new survey tool.",
+     "noah", "Write the survey tool guide for field engineers."),
+    ("2026 tech priorities", "Proposal: partner API for third-party robots, Gen 3 production software, "
+     "and an edge-first Hermes architecture.", "daniel", "Write the 2026 engineering strategy memo."),
+]
+
+MEETING_SERIES = [
+    ("leadership", "Leadership Team Meeting", ["maya", "daniel", "sam", "zoe", "luca", "grace", "priya"],
+     ["2024-10-07", "2024-11-04", "2024-12-02", "2025-01-13", "2025-02-10", "2025-03-17",
+      "2025-04-14", "2025-06-02", "2025-08-04", "2025-10-06"], LEADERSHIP_ITEMS),
+    ("product", "Product Council", ["grace", "priya", "camille", "ines", "lena", "sofia", "daniel"],
+     ["2024-10-16", "2024-11-20", "2025-01-08", "2025-02-05", "2025-03-26", "2025-05-07",
+      "2025-06-18", "2025-08-20", "2025-10-01"], PRODUCT_ITEMS),
+    ("engineering", "Engineering Sync", ["daniel", "tom", "aiko", "ben", "raj", "hannah", "omar", "camille"],
+     ["2024-10-24", "2024-11-21", "2025-01-16", "2025-02-13", "2025-03-20", "2025-04-17",
+      "2025-06-12", "2025-07-17", "2025-09-11", "2025-11-13"], ENGINEERING_ITEMS),
+]
+
+NOTE_TAKERS = {"leadership": "zoe", "product": "ines", "engineering": "ben"}
+
+ONE_ON_ONES = [
+    ("2024-10-29", "daniel", "tom",
+     """- Tom is worried about being the only person who really knows the PostgreSQL setup.
+- Agreed: Ben shadows him on the next two maintenance windows.
+- Tom wants to speak at SREcon EMEA next year; Daniel supports, learning budget.
+- Career: talk about the staff engineer path in January."""),
+    ("2025-01-21", "zoe", "elif",
+     """- Time to offer for engineering roles is 34 days, worse than the target.
+- Bottleneck is panel scheduling in Munich. Elif will try fixed panel slots on Tue/Thu.
+- Elif asked about moving to part-time (32 h) from April. Zoë agrees in principle.
+- Next: Elif drafts the field service job ad for Chicago."""),
+    ("2025-04-24", "grace", "ben",
+     """- Ben is tired after the March incident and the scheduler rollout. Took a week off in April, better now.
+- He would like to own the degraded-mode design. Grace: yes, with Tom as reviewer.
+- Feedback for Ben: great incident comms; design docs could state non-goals more clearly.
+- Ben asked about conference budget for GopherCon EU."""),
+    ("2025-07-10", "luca", "jose",
+     """- Q2: José closed Bluefin rental and Granite mezzanine is close. 112% of quota YTD.
+- Struggles with long legal cycles in US enterprise deals (Prairie Outfitters).
+- Luca suggests involving Sam early for the payment terms.
+- José asks for a solutions engineer in Boston; Luca will raise it in the budget round."""),
+    ("2025-11-04", "maya", "daniel",
+     """- Reliability: SLO met for seven months in a row, 99.95% in the US region.
+- Daniel wants to hire an engineering manager for Hermes so he can focus on Gen 3.
+- Concern: firmware team stretched between Gen 2 support and Gen 3 bring-up.
+- Maya: take the EM role to the 2026 planning; approve an interim contractor for Gen 2 bugfixes."""),
+]
+
+
+def meetings():
+    for kind, title, attendees, dates, items in MEETING_SERIES:
+        per = [len(items) // len(dates)] * len(dates)
+        for i in range(len(items) - sum(per)):
+            per[i] += 1
+        pos = 0
+        for n, date in enumerate(dates):
+            chunk = items[pos:pos + per[n]]
+            pos += per[n]
+            present = [a for a in attendees if rng.random() > 0.15]
+            absent = [a for a in attendees if a not in present]
+            lines = ["# %s, %s" % (title, date), "Author: %s" % name(NOTE_TAKERS[kind]),
+                     "Date: %s" % date, "",
+                     "Attendees: %s" % ", ".join(name(a) for a in present)]
+            if absent:
+                lines.append("Apologies: %s" % ", ".join(name(a) for a in absent))
+            lines += ["", "## Agenda", ""]
+            lines += ["%d. %s" % (i + 1, t[0]) for i, t in enumerate(chunk)]
+            for t in chunk:
+                lines += ["", "## %s" % t[0], "", t[1]]
+            lines += ["", "## Action items", ""]
+            due = datetime.strptime(date, "%Y-%m-%d") + timedelta(days=14 + n % 3 * 7)
+            for t in chunk:
+                lines.append("- [ ] %s: %s (due %s)" % (name(t[2]), t[3], due.strftime("%Y-%m-%d")))
+            write("meetings/%s/%s-%s.md" % (kind, date, kind), "\n".join(lines))
+    for date, manager, report, notes in ONE_ON_ONES:
+        text = "1:1 %s / %s — %s\nPrivate notes, shared with both.\n\n%s\n" % (
+            name(manager), name(report), date, notes)
+        write("meetings/one-on-ones/%s-%s-%s.txt" % (date, PEOPLE[manager][1].split(".")[0],
+                                                      PEOPLE[report][1].split(".")[0]), text)
+    write("meetings/all-hands/2025-02-14-all-hands.md", dedent("""
+        # All-Hands, 14 February 2025
+        Author: Maya Okafor
+        Date: 2025-02-14
+
+        Recorded in Munich, streamed to Boston and Lyon. 109 people attended.
+
+        ## Company update
+
+        2024 closed at 24.9 M EUR revenue (+41%). We welcomed Kessler Getränke as
+        our first German beverage customer, and Acme invited us to propose for
+        their Venlo site. Headcount is 118.
+
+        ## People updates
+
+        Zoë presented the updated family and on-call policies, effective 1 March.
+        Details are in the HR folder; questions to the People team.
+
+        ## Engineering
+
+        Daniel showed scheduler v2 results from the Granite Foods pilot: latency at
+        shift change down by 38%. Gen 3 EVT boards arrive in April.
+
+        ## Q&A highlights
+
+        - Will we open a Chicago office? "Not an office, maybe a service hub."
+        - When do Lyon engineers get the test hall booking tool? In March.
+        - Is the Series C happening? "Not before 2026."
+        """))
+    write("meetings/all-hands/2025-10-10-all-hands.md", dedent("""
+        # All-Hands, 10 October 2025
+        Author: Maya Okafor
+        Date: 2025-10-10
+
+        Hosted from Boston this time; 114 people joined.
+
+        ## Q3 in numbers
+
+        Our best quarter: 8.3 M EUR revenue, 9 customers, 231 robots in the field,
+        and seven months in a row meeting the Hermes availability target.
+
+        ## Shout-outs
+
+        - The Lyon team for Grasp Planner 2.0 going live at Cobalt Pharma.
+        - Noah and the field team for commissioning Kessler in record time.
+        - Hackathon winners (voice interface for supervisors): Raj, Inês, Kwame.
+
+        ## What's next
+
+        Gen 3 pilots with Fjord Freight and Kessler in Q1 2026, the Chicago service
+        hub opening in November, and 2026 planning in full swing.
+        """))
+

@@ -1,0 +1,88 @@
+/*
+ * A collection: one organization's index in a directory of its own
+ * (DATA/collections/<org_id>/), so no index file ever holds two orgs.
+ *
+ *   MANIFEST            the last commit: segments, their deletion files,
+ *                       a generation number, the store generation indexed
+ *   seg-NNNNNN.seg      immutable segments (segment_format.h)
+ *   seg-NNNNNN.G.del    the deletion bitmap of a segment at generation G
+ *   LOCK                held (flock) by the one writer
+ *
+ * Commit protocol: new segment and deletion files are written and fsynced,
+ * then the manifest is replaced with write-temp + fsync + rename, then the
+ * directory is fsynced. The rename is the commit point: a crash at any
+ * instant leaves the previous manifest or the new one, and every file the
+ * surviving manifest names is complete. Files no manifest names are removed
+ * when a writer opens.
+ *
+ * Readers open a snapshot of the last commit (mmapped segments, deletion
+ * bitmaps) and keep using it while a writer commits; old files stay
+ * readable through their mappings after they are unlinked.
+ */
+#ifndef UD_INDEX_COLLECTION_H
+#define UD_INDEX_COLLECTION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/arena.h"
+#include "base/error.h"
+#include "index/analyzer.h"
+#include "index/bm25_topk.h"
+#include "index/index_doc.h"
+#include "index/segment.h"
+
+/* ---- reading ------------------------------------------------------------- */
+
+typedef struct ud_snapshot ud_snapshot;
+
+/* Opens the last commit of the collection in dir. A directory without a
+ * manifest is an empty collection. */
+int ud_snapshot_open(ud_snapshot **out, const char *dir) UD_MUST_CHECK;
+/* Drops a reference; the snapshot is freed with its last one. */
+void ud_snapshot_release(ud_snapshot *snapshot);
+void ud_snapshot_retain(ud_snapshot *snapshot);
+
+uint64_t ud_snapshot_generation(const ud_snapshot *snapshot);
+/* The store generation the commit reflects (see ud_meta_generation). */
+int64_t ud_snapshot_store_generation(const ud_snapshot *snapshot);
+uint64_t ud_snapshot_live_docs(const ud_snapshot *snapshot);
+const ud_segment_view *ud_snapshot_views(const ud_snapshot *snapshot, size_t *out_count);
+
+/* The generation in dir's manifest now (0 if none), to tell a stale
+ * snapshot without opening a new one. */
+int ud_collection_current_generation(uint64_t *out, const char *dir) UD_MUST_CHECK;
+
+/* ---- writing ------------------------------------------------------------- */
+
+typedef struct ud_collection_writer ud_collection_writer;
+
+typedef struct ud_collection_writer_opts {
+    size_t max_segments;       /* merge when a commit leaves more; default 8 */
+    size_t flush_memory_bytes; /* write a segment when the buffer passes this; 64 MiB */
+} ud_collection_writer_opts;
+
+/* Takes the collection's lock (UD_EAGAIN if another process holds it),
+ * creating the directory if needed. */
+int ud_collection_writer_open(ud_collection_writer **out, const char *dir,
+                              const ud_collection_writer_opts *opts) UD_MUST_CHECK;
+/* Drops uncommitted work and releases the lock. */
+void ud_collection_writer_close(ud_collection_writer *writer);
+
+/* The store generation of the last commit (to detect a collection that
+ * fell behind its store after a crash). */
+int64_t ud_collection_writer_store_generation(const ud_collection_writer *writer);
+
+/* Deletes every chunk of the document (committed or added since). */
+int ud_collection_writer_delete(ud_collection_writer *writer, const char *doc_id) UD_MUST_CHECK;
+/* Drops every document: the next commit starts the collection afresh. */
+void ud_collection_writer_clear(ud_collection_writer *writer);
+int ud_collection_writer_add(ud_collection_writer *writer, const ud_index_doc *doc) UD_MUST_CHECK;
+/* Makes everything since the last commit durable and visible, recording
+ * the store generation it reflects; merges segments if there are too many. */
+int ud_collection_writer_commit(ud_collection_writer *writer,
+                                int64_t store_generation) UD_MUST_CHECK;
+size_t ud_collection_writer_segment_count(const ud_collection_writer *writer);
+
+#endif

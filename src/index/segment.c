@@ -1,0 +1,397 @@
+/*
+ * Segment reader (see segment.h): mmap, bounds checks at open, term lookup
+ * by binary search, stored fields, and postings cursors that decode one
+ * block of 128 at a time and skip whole blocks by their last doc.
+ */
+#include "index/segment.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/mem.h"
+#include "index/varint.h"
+
+struct ud_segment {
+    const uint8_t *base;
+    size_t size;
+    const ud_seg_header *header;
+    const ud_seg_doc *docs;
+    const ud_seg_term *terms;
+    const uint8_t *term_bytes;
+    uint64_t term_bytes_len;
+    const ud_seg_block *blocks;
+    const uint8_t *postings;
+    const uint8_t *postings_end;
+    const ud_seg_key *keys;
+    const uint8_t *stored;
+    const uint8_t *stored_end;
+    char path[4096];
+};
+
+static int corrupt(const char *path, const char *what)
+{
+    return ud_error_set(UD_ECORRUPT, "segment %s is damaged: %s", path, what);
+}
+
+/* Section [start, start + count * size) inside [lo, hi]. */
+static bool section_fits(uint64_t start, uint64_t count, uint64_t size, uint64_t hi)
+{
+    if (size && count > UINT64_MAX / size)
+        return false;
+    return start <= hi && count * size <= hi - start;
+}
+
+int ud_segment_open(ud_segment **out, const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return ud_error_set(UD_EIO, "cannot open segment %s", path);
+    struct stat st;
+    if (fstat(fd, &st) < 0 || st.st_size < (off_t)sizeof(ud_seg_header)) {
+        close(fd);
+        return corrupt(path, "shorter than its header");
+    }
+    size_t size = (size_t)st.st_size;
+    void *map = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+    close(fd);
+    if (map == MAP_FAILED)
+        return ud_error_set(UD_EIO, "cannot map segment %s", path);
+    const ud_seg_header *h = map;
+    const char *problem = NULL;
+    if (memcmp(h->magic, UD_SEG_MAGIC, 8) != 0)
+        problem = "not a segment file";
+    else if (h->version != UD_SEG_VERSION)
+        problem = "unknown format version";
+    else if (h->file_len != size)
+        problem = "size does not match its header";
+    else if (!(h->off_docs == sizeof(ud_seg_header) && h->off_docs <= h->off_stored &&
+               h->off_stored <= h->off_terms && h->off_terms <= h->off_term_bytes &&
+               h->off_term_bytes <= h->off_blocks && h->off_blocks <= h->off_postings &&
+               h->off_postings <= h->off_keys && h->off_keys <= size))
+        problem = "sections out of order";
+    else if (!section_fits(h->off_docs, h->doc_count, sizeof(ud_seg_doc), h->off_stored) ||
+             !section_fits(h->off_terms, h->term_count, sizeof(ud_seg_term), h->off_term_bytes) ||
+             !section_fits(h->off_blocks, h->block_count, sizeof(ud_seg_block), h->off_postings) ||
+             !section_fits(h->off_keys, h->doc_count, sizeof(ud_seg_key), size) ||
+             h->off_terms % 8 || h->off_blocks % 8 || h->off_keys % 8)
+        problem = "section sizes do not match their counts";
+    if (problem) {
+        munmap(map, size);
+        return corrupt(path, problem);
+    }
+    ud_segment *s = ud_calloc(1, sizeof(*s));
+    s->base = map;
+    s->size = size;
+    s->header = h;
+    s->docs = (const ud_seg_doc *)(s->base + h->off_docs);
+    s->stored = s->base + h->off_stored;
+    s->stored_end = s->base + h->off_terms;
+    s->terms = (const ud_seg_term *)(s->base + h->off_terms);
+    s->term_bytes = s->base + h->off_term_bytes;
+    s->term_bytes_len = h->off_blocks - h->off_term_bytes;
+    s->blocks = (const ud_seg_block *)(s->base + h->off_blocks);
+    s->postings = s->base + h->off_postings;
+    s->postings_end = s->base + h->off_keys;
+    s->keys = (const ud_seg_key *)(s->base + h->off_keys);
+    snprintf(s->path, sizeof(s->path), "%s", path);
+    *out = s;
+    return 0;
+}
+
+void ud_segment_free(ud_segment *s)
+{
+    if (!s)
+        return;
+    munmap((void *)s->base, s->size);
+    free(s);
+}
+
+int ud_segment_verify(const ud_segment *s)
+{
+    uint64_t sum =
+        ud_fnv1a64(s->base + sizeof(ud_seg_header), s->size - sizeof(ud_seg_header), UD_FNV64_INIT);
+    return sum == s->header->checksum ? 0 : corrupt(s->path, "checksum mismatch");
+}
+
+const ud_seg_header *ud_segment_header(const ud_segment *s)
+{
+    return s->header;
+}
+
+const ud_seg_doc *ud_segment_doc(const ud_segment *s, uint32_t doc)
+{
+    return &s->docs[doc];
+}
+
+/* The bytes of term entry i, or NULL if they fall outside their section. */
+static const uint8_t *term_text(const ud_segment *s, const ud_seg_term *t)
+{
+    if (t->bytes_offset > s->term_bytes_len || t->bytes_len > s->term_bytes_len - t->bytes_offset)
+        return NULL;
+    return s->term_bytes + t->bytes_offset;
+}
+
+const ud_seg_term *ud_segment_term(const ud_segment *s, const char *term, size_t len)
+{
+    size_t lo = 0, hi = s->header->term_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const ud_seg_term *t = &s->terms[mid];
+        const uint8_t *text = term_text(s, t);
+        if (!text)
+            return NULL;
+        size_t n = t->bytes_len < len ? t->bytes_len : len;
+        int c = memcmp(text, term, n);
+        if (c == 0)
+            c = t->bytes_len < len ? -1 : t->bytes_len > len;
+        if (c == 0) {
+            if (t->first_block > s->header->block_count ||
+                t->block_count > s->header->block_count - t->first_block)
+                return NULL;
+            return t;
+        }
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+/* ---- stored fields ------------------------------------------------------ */
+
+static bool read_string(const uint8_t **p, const uint8_t *end, ud_arena *arena, const char **out)
+{
+    uint64_t len;
+    if (!ud_varint_decode(p, end, &len) || len > (uint64_t)(end - *p))
+        return false;
+    *out = ud_arena_strndup(arena, (const char *)*p, (size_t)len);
+    *p += len;
+    return true;
+}
+
+int ud_segment_stored(ud_stored_doc *out, const ud_segment *s, ud_arena *arena, uint32_t doc)
+{
+    if (doc >= s->header->doc_count)
+        return ud_error_set(UD_EINVAL, "no chunk %u in segment", doc);
+    const ud_seg_doc *d = &s->docs[doc];
+    if (d->stored_offset > (uint64_t)(s->stored_end - s->stored))
+        return corrupt(s->path, "stored offset out of range");
+    const uint8_t *p = s->stored + d->stored_offset;
+    const uint8_t *end = s->stored_end;
+    ud_stored_doc r = {0};
+    uint64_t chunk_index = 0, acl_count = 0;
+    bool ok = read_string(&p, end, arena, &r.doc_id) && ud_varint_decode(&p, end, &chunk_index) &&
+              read_string(&p, end, arena, &r.title) && read_string(&p, end, arena, &r.text) &&
+              read_string(&p, end, arena, &r.source_type) && read_string(&p, end, arena, &r.url) &&
+              read_string(&p, end, arena, &r.path) &&
+              read_string(&p, end, arena, &r.heading_path) &&
+              read_string(&p, end, arena, &r.author) && ud_varint_decode(&p, end, &acl_count) &&
+              acl_count <= (uint64_t)(end - p);
+    if (ok) {
+        r.acl = ud_arena_alloc(arena, (acl_count ? acl_count : 1) * sizeof(char *));
+        for (uint64_t i = 0; i < acl_count && ok; i++)
+            ok = read_string(&p, end, arena, &r.acl[i]);
+        r.acl_count = (size_t)acl_count;
+    }
+    if (!ok)
+        return corrupt(s->path, "stored fields cut short");
+    r.chunk_index = (uint32_t)chunk_index;
+    r.updated_at = d->updated_at;
+    *out = r;
+    return 0;
+}
+
+int ud_segment_find_document(const ud_segment *s, const char *doc_id, uint32_t *out, size_t max)
+{
+    size_t id_len = strlen(doc_id);
+    uint64_t hash = ud_fnv1a64(doc_id, id_len, UD_FNV64_INIT);
+    size_t lo = 0, hi = s->header->doc_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s->keys[mid].hash < hash)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    int found = 0;
+    for (size_t i = lo; i < s->header->doc_count && s->keys[i].hash == hash; i++) {
+        uint32_t doc = s->keys[i].doc;
+        if (doc >= s->header->doc_count)
+            return corrupt(s->path, "key table out of range");
+        /* Hashes can collide: compare the stored id itself. */
+        const ud_seg_doc *d = &s->docs[doc];
+        const uint8_t *p = s->stored + d->stored_offset;
+        uint64_t len;
+        if (d->stored_offset > (uint64_t)(s->stored_end - s->stored) ||
+            !ud_varint_decode(&p, s->stored_end, &len) || len > (uint64_t)(s->stored_end - p))
+            return corrupt(s->path, "stored fields cut short");
+        if (len == id_len && memcmp(p, doc_id, id_len) == 0) {
+            if ((size_t)found < max)
+                out[found] = doc;
+            found++;
+        }
+    }
+    return found;
+}
+
+/* ---- postings ----------------------------------------------------------- */
+
+void ud_postings_init(ud_postings *p, const ud_segment *s, const ud_seg_term *term)
+{
+    memset(p, 0, offsetof(ud_postings, docs));
+    p->segment = s;
+    p->blocks = term ? s->blocks + term->first_block : NULL;
+    p->block_count = term ? term->block_count : 0;
+    p->block = 0;
+    p->decoded = false;
+    p->corrupt = false;
+    p->count = 0;
+    p->index = 0;
+    p->doc = UD_DOC_END;
+    if (p->block_count > 0)
+        ud_postings_advance(p, 0);
+}
+
+static void fail(ud_postings *p)
+{
+    p->corrupt = true;
+    p->doc = UD_DOC_END;
+    p->block = p->block_count;
+}
+
+/* Decodes block p->block into the arrays. */
+static void decode_block(ud_postings *p)
+{
+    const ud_seg_block *blk = &p->blocks[p->block];
+    const ud_segment *s = p->segment;
+    if (blk->count == 0 || blk->count > UD_SEG_BLOCK_SIZE ||
+        blk->postings_offset > (uint64_t)(s->postings_end - s->postings)) {
+        fail(p);
+        return;
+    }
+    const uint8_t *q = s->postings + blk->postings_offset;
+    const uint8_t *end = s->postings_end;
+    uint32_t prev = p->block > 0 ? p->blocks[p->block - 1].last_doc : 0;
+    for (uint32_t i = 0; i < blk->count; i++) {
+        uint64_t delta;
+        if (!ud_varint_decode(&q, end, &delta) || delta > UINT32_MAX - prev) {
+            fail(p);
+            return;
+        }
+        prev += (uint32_t)delta;
+        if (prev >= s->header->doc_count || (i > 0 && delta == 0) ||
+            (i == 0 && p->block > 0 && delta == 0)) {
+            fail(p);
+            return;
+        }
+        p->docs[i] = prev;
+    }
+    for (uint32_t i = 0; i < blk->count; i++) {
+        uint64_t text, title;
+        if (!ud_varint_decode(&q, end, &text) || !ud_varint_decode(&q, end, &title) ||
+            text > 65535 || title > 65535) {
+            fail(p);
+            return;
+        }
+        p->tf_text[i] = (uint16_t)text;
+        p->tf_title[i] = (uint16_t)title;
+    }
+    p->positions = q;
+    p->positions_index = 0;
+    p->count = blk->count;
+    p->index = 0;
+    p->decoded = true;
+}
+
+void ud_postings_advance(ud_postings *p, uint32_t target)
+{
+    if (p->corrupt)
+        return;
+    if (p->decoded && p->doc != UD_DOC_END && p->doc >= target)
+        return;
+    /* Skip whole blocks that end before the target. */
+    uint32_t b = p->block;
+    while (b < p->block_count && p->blocks[b].last_doc < target)
+        b++;
+    if (b >= p->block_count) {
+        p->block = p->block_count;
+        p->doc = UD_DOC_END;
+        return;
+    }
+    if (b != p->block || !p->decoded) {
+        p->block = b;
+        decode_block(p);
+        if (p->corrupt)
+            return;
+    }
+    while (p->index < p->count && p->docs[p->index] < target)
+        p->index++;
+    if (p->index >= p->count) {
+        /* last_doc said the block reaches target: the data disagrees. */
+        fail(p);
+        return;
+    }
+    p->doc = p->docs[p->index];
+}
+
+void ud_postings_next(ud_postings *p)
+{
+    if (p->doc == UD_DOC_END)
+        return;
+    ud_postings_advance(p, p->doc + 1);
+}
+
+const ud_seg_block *ud_postings_block_for(ud_postings *p, uint32_t target)
+{
+    uint32_t b = p->block;
+    while (b < p->block_count && p->blocks[b].last_doc < target)
+        b++;
+    return b < p->block_count ? &p->blocks[b] : NULL;
+}
+
+uint32_t ud_postings_tf_text(const ud_postings *p)
+{
+    return p->tf_text[p->index];
+}
+
+uint32_t ud_postings_tf_title(const ud_postings *p)
+{
+    return p->tf_title[p->index];
+}
+
+int ud_postings_positions(ud_postings *p, uint32_t *out, size_t max)
+{
+    if (p->doc == UD_DOC_END || p->corrupt)
+        return -1;
+    const uint8_t *end = p->segment->postings_end;
+    /* Skip the positions of the postings before the current one. */
+    while (p->positions_index < p->index) {
+        uint64_t n, delta;
+        if (!ud_varint_decode(&p->positions, end, &n))
+            return -1;
+        for (uint64_t k = 0; k < n; k++)
+            if (!ud_varint_decode(&p->positions, end, &delta))
+                return -1;
+        p->positions_index++;
+    }
+    const uint8_t *q = p->positions;
+    uint64_t n;
+    if (!ud_varint_decode(&q, end, &n) || n > UINT32_MAX)
+        return -1;
+    uint64_t pos = 0;
+    for (uint64_t k = 0; k < n; k++) {
+        uint64_t delta;
+        if (!ud_varint_decode(&q, end, &delta))
+            return -1;
+        pos += delta;
+        if (k < max)
+            out[k] = (uint32_t)pos;
+    }
+    return (int)(n > INT32_MAX ? INT32_MAX : n);
+}

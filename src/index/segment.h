@@ -1,0 +1,91 @@
+/*
+ * Reading a segment file (format: segment_format.h): it is memory-mapped,
+ * its header and section bounds are checked when it is opened, and every
+ * varint is decoded within its section, so a damaged file gives UD_ECORRUPT
+ * instead of a crash. A segment is immutable and may be read by many
+ * threads at once; each thread uses its own postings cursors.
+ */
+#ifndef UD_INDEX_SEGMENT_H
+#define UD_INDEX_SEGMENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/arena.h"
+#include "base/error.h"
+#include "index/segment_format.h"
+
+#define UD_DOC_END UINT32_MAX
+
+typedef struct ud_segment ud_segment;
+
+int ud_segment_open(ud_segment **out, const char *path) UD_MUST_CHECK;
+void ud_segment_free(ud_segment *segment);
+/* Recomputes the checksum of the whole file (slow: reads every byte). */
+int ud_segment_verify(const ud_segment *segment) UD_MUST_CHECK;
+
+const ud_seg_header *ud_segment_header(const ud_segment *segment);
+const ud_seg_doc *ud_segment_doc(const ud_segment *segment, uint32_t doc);
+
+/* The term's entry, or NULL when the segment does not have it. */
+const ud_seg_term *ud_segment_term(const ud_segment *segment, const char *term, size_t len);
+
+/* A chunk's stored fields, copied into the arena. */
+typedef struct ud_stored_doc {
+    const char *doc_id;
+    uint32_t chunk_index;
+    const char *title;
+    const char *text;
+    const char *source_type;
+    const char *url;
+    const char *path;
+    const char *heading_path;
+    const char *author;
+    const char **acl;
+    size_t acl_count;
+    int64_t updated_at;
+} ud_stored_doc;
+
+int ud_segment_stored(ud_stored_doc *out, const ud_segment *segment, ud_arena *arena,
+                      uint32_t doc) UD_MUST_CHECK;
+
+/* The segment's chunks of one document: up to max doc numbers into out.
+ * Returns how many there are (may exceed max), or a negative code. */
+int ud_segment_find_document(const ud_segment *segment, const char *doc_id, uint32_t *out,
+                             size_t max);
+
+/* A cursor over one term's postings. `doc` is the current document, or
+ * UD_DOC_END past the last one. */
+typedef struct ud_postings {
+    const ud_segment *segment;
+    const ud_seg_block *blocks;
+    uint32_t block_count;
+    uint32_t block; /* current block index */
+    uint32_t docs[UD_SEG_BLOCK_SIZE];
+    uint16_t tf_text[UD_SEG_BLOCK_SIZE];
+    uint16_t tf_title[UD_SEG_BLOCK_SIZE];
+    uint32_t count;           /* postings decoded in the current block */
+    uint32_t index;           /* position in it */
+    const uint8_t *positions; /* where the block's positions start */
+    uint32_t positions_index; /* posting whose positions `positions` points at */
+    bool decoded;
+    bool corrupt;
+    uint32_t doc;
+} ud_postings;
+
+void ud_postings_init(ud_postings *p, const ud_segment *segment, const ud_seg_term *term);
+/* Moves to the next posting. */
+void ud_postings_next(ud_postings *p);
+/* Moves to the first posting with doc >= target. */
+void ud_postings_advance(ud_postings *p, uint32_t target);
+/* The block that would hold target, without decoding it (block-max WAND's
+ * shallow advance). NULL when target is past the last posting. */
+const ud_seg_block *ud_postings_block_for(ud_postings *p, uint32_t target);
+uint32_t ud_postings_tf_text(const ud_postings *p);
+uint32_t ud_postings_tf_title(const ud_postings *p);
+/* The current posting's positions (sorted) into out; returns how many
+ * there are (may exceed max), or -1 if the data is damaged. */
+int ud_postings_positions(ud_postings *p, uint32_t *out, size_t max);
+
+#endif

@@ -1,0 +1,115 @@
+/*
+ * The on-disk layout of a BM25 segment (one file, little-endian, written
+ * once and never changed; see segment_writer.c and segment.c).
+ *
+ *   header        struct ud_seg_header, 128 bytes
+ *   docs          doc_count x struct ud_seg_doc: field lengths, updated_at,
+ *                 offset of the doc's stored fields
+ *   stored        per doc, varint-length-prefixed strings: doc_id,
+ *                 chunk_index (varint), title, text, source_type, url,
+ *                 path, heading_path, author, acl_count (varint), principals
+ *   terms         term_count x struct ud_seg_term, sorted by term bytes
+ *   term_bytes    the terms' bytes, concatenated
+ *   blocks        every term's postings blocks (struct ud_seg_block), each
+ *                 term's blocks contiguous and in doc order
+ *   postings      per block: doc deltas, then (tf_text, tf_title) pairs,
+ *                 then per posting a position count and position deltas;
+ *                 all varints
+ *   keys          doc_count x struct ud_seg_key sorted by hash of doc_id,
+ *                 to find a document's chunks when it is deleted
+ *
+ * Fixed-size sections start at 8-byte-aligned offsets. The checksum covers
+ * every byte after the header. Filter values (source type, ACL principals,
+ * author) are indexed as terms with a leading 0x01 byte, which the analyzer
+ * never produces, so they cannot collide with words.
+ */
+#ifndef UD_INDEX_SEGMENT_FORMAT_H
+#define UD_INDEX_SEGMENT_FORMAT_H
+
+#include <stdint.h>
+
+#define UD_SEG_MAGIC "UDSEG\0\0\1"
+#define UD_SEG_VERSION 1
+#define UD_SEG_BLOCK_SIZE 128
+/* Text positions start after the title's plus this gap, so that a phrase
+ * never spans the title and the text. */
+#define UD_SEG_TITLE_GAP 16
+
+#define UD_SEG_FILTER_SOURCE "\x01s:"
+#define UD_SEG_FILTER_PRINCIPAL "\x01p:"
+#define UD_SEG_FILTER_AUTHOR                                                                       \
+    "\x01"                                                                                         \
+    "a:"
+
+typedef struct ud_seg_header {
+    char magic[8];
+    uint32_t version;
+    uint32_t doc_count;
+    uint64_t term_count;
+    uint64_t block_count;
+    uint64_t total_len_text;
+    uint64_t total_len_title;
+    uint64_t off_docs;
+    uint64_t off_stored;
+    uint64_t off_terms;
+    uint64_t off_term_bytes;
+    uint64_t off_blocks;
+    uint64_t off_postings;
+    uint64_t off_keys;
+    uint64_t file_len;
+    uint64_t checksum; /* FNV-1a 64 of bytes [128, file_len) */
+    uint8_t reserved[128 - 8 - 4 - 4 - 8 * 13];
+} ud_seg_header;
+
+typedef struct ud_seg_doc {
+    uint32_t len_text;  /* terms in the text */
+    uint32_t len_title; /* terms in the title */
+    int64_t updated_at;
+    uint64_t stored_offset; /* from off_stored */
+} ud_seg_doc;
+
+typedef struct ud_seg_term {
+    uint64_t bytes_offset; /* from off_term_bytes */
+    uint32_t bytes_len;
+    uint32_t df;
+    uint64_t first_block; /* index into blocks */
+    uint32_t block_count;
+    uint32_t reserved;
+} ud_seg_term;
+
+typedef struct ud_seg_block {
+    uint32_t last_doc;
+    uint16_t count;
+    uint16_t max_tf_text; /* saturating at 65535 */
+    uint16_t max_tf_title;
+    uint16_t reserved;
+    uint32_t min_len_text; /* smallest field lengths of the block's docs */
+    uint32_t min_len_title;
+    uint32_t reserved2;
+    uint64_t postings_offset; /* from off_postings */
+} ud_seg_block;
+
+typedef struct ud_seg_key {
+    uint64_t hash; /* FNV-1a 64 of doc_id */
+    uint32_t doc;
+    uint32_t reserved;
+} ud_seg_key;
+
+_Static_assert(sizeof(ud_seg_header) == 128, "segment header is 128 bytes");
+_Static_assert(sizeof(ud_seg_doc) == 24, "doc entries are 24 bytes");
+_Static_assert(sizeof(ud_seg_term) == 32, "term entries are 32 bytes");
+_Static_assert(sizeof(ud_seg_block) == 32, "block entries are 32 bytes");
+_Static_assert(sizeof(ud_seg_key) == 16, "key entries are 16 bytes");
+
+static inline uint64_t ud_fnv1a64(const void *data, uint64_t len, uint64_t h)
+{
+    const uint8_t *p = data;
+    for (uint64_t i = 0; i < len; i++) {
+        h ^= p[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+#define UD_FNV64_INIT 1469598103934665603ULL
+
+#endif

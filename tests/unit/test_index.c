@@ -1,0 +1,440 @@
+/*
+ * Tests of the segment index: block-max WAND against the exact BM25
+ * oracle on random corpora, deletions, updates and merges, permissions and
+ * filters inside the index, phrases and the query language, damaged files,
+ * and crash safety (a writer killed at random points).
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "index/bm25_exact.h"
+#include "index/collection.h"
+#include "index/query.h"
+#include "test.h"
+
+/* A small deterministic PRNG (xorshift64*), so corpora are reproducible. */
+static uint64_t rng_state;
+static uint64_t rnd(void)
+{
+    rng_state ^= rng_state >> 12;
+    rng_state ^= rng_state << 25;
+    rng_state ^= rng_state >> 27;
+    return rng_state * 2685821657736338717ULL;
+}
+
+/* Word i of a synthetic vocabulary; low i are frequent (Zipf-like draw). */
+static void word(char *out, size_t size, unsigned i)
+{
+    static const char *syllables[] = {"ka", "lo", "mi", "ne", "ru", "sa", "ti", "vo"};
+    snprintf(out, size, "%s%s%s", syllables[i % 8], syllables[(i / 8) % 8],
+             syllables[(i / 64) % 8]);
+}
+
+static unsigned zipf(unsigned vocabulary)
+{
+    /* The minimum of three uniform draws skews towards small ranks. */
+    unsigned a = (unsigned)(rnd() % vocabulary), b = (unsigned)(rnd() % vocabulary),
+             c = (unsigned)(rnd() % vocabulary);
+    unsigned m = a < b ? a : b;
+    return m < c ? m : c;
+}
+
+static char *random_text(unsigned words, unsigned vocabulary)
+{
+    char *text = malloc(words * 8 + 1);
+    size_t len = 0;
+    for (unsigned i = 0; i < words; i++) {
+        char w[16];
+        word(w, sizeof(w), zipf(vocabulary));
+        len += (size_t)snprintf(text + len, 16, "%s%s", i ? " " : "", w);
+    }
+    text[len] = '\0';
+    return text;
+}
+
+static const char *EVERYONE[] = {"org:*"};
+
+typedef struct corpus {
+    char **titles;
+    char **texts;
+    char ids[4000][32];
+    size_t count;
+} corpus;
+
+static void make_corpus(corpus *c, size_t count, unsigned vocabulary)
+{
+    c->titles = calloc(count, sizeof(char *));
+    c->texts = calloc(count, sizeof(char *));
+    c->count = count;
+    for (size_t i = 0; i < count; i++) {
+        c->titles[i] = random_text(1 + (unsigned)(rnd() % 4), vocabulary);
+        c->texts[i] = random_text(5 + (unsigned)(rnd() % 120), vocabulary);
+        snprintf(c->ids[i], sizeof(c->ids[i]), "doc-%zu", i);
+    }
+}
+
+static void free_corpus(corpus *c)
+{
+    for (size_t i = 0; i < c->count; i++) {
+        free(c->titles[i]);
+        free(c->texts[i]);
+    }
+    free(c->titles);
+    free(c->texts);
+}
+
+static ud_index_doc index_doc(const corpus *c, size_t i)
+{
+    return (ud_index_doc){.doc_id = c->ids[i],
+                          .title = c->titles[i],
+                          .text = c->texts[i],
+                          .source_type = i % 3 ? "file" : "slack",
+                          .author = i % 2 ? "Ann Lee" : "Bo Chan",
+                          .updated_at = 1700000000 + (int64_t)i * 86400,
+                          .acl = EVERYONE,
+                          .acl_count = 1};
+}
+
+static const char *collection_dir(void)
+{
+    static char dir[600];
+    snprintf(dir, sizeof(dir), "%s/collection", ud_test_tmpdir());
+    return dir;
+}
+
+/* Writes the corpus in `commits` commits, so that it spans segments. */
+static void write_corpus(const corpus *c, size_t commits, size_t max_segments)
+{
+    ud_collection_writer *w = NULL;
+    ud_collection_writer_opts opts = {max_segments, 0};
+    UD_CHECK_OK(ud_collection_writer_open(&w, collection_dir(), &opts));
+    for (size_t i = 0; i < c->count; i++) {
+        ud_index_doc doc = index_doc(c, i);
+        UD_CHECK_OK(ud_collection_writer_add(w, &doc));
+        if ((i + 1) % (c->count / commits) == 0)
+            UD_CHECK_OK(ud_collection_writer_commit(w, (int64_t)i));
+    }
+    UD_CHECK_OK(ud_collection_writer_commit(w, (int64_t)c->count));
+    ud_collection_writer_close(w);
+}
+
+static size_t search(ud_index_hit **hits, ud_snapshot *snap, ud_analyzer *analyzer, ud_arena *arena,
+                     const char *text, const char *const *principals, size_t principal_count,
+                     size_t k, ud_topk_stats *stats)
+{
+    ud_query q;
+    UD_CHECK_OK(ud_query_parse(&q, analyzer, arena, text));
+    q.principals = principals;
+    q.principal_count = principal_count;
+    size_t view_count = 0;
+    const ud_segment_view *views = ud_snapshot_views(snap, &view_count);
+    ud_bm25_params params;
+    ud_bm25_params_default(&params);
+    size_t count = 0;
+    UD_CHECK_OK(ud_bm25_topk(hits, &count, views, view_count, &q, &params, k, arena, stats));
+    return count;
+}
+
+/* The chunk id ("doc-N") of a hit. */
+static unsigned hit_id(ud_snapshot *snap, ud_arena *arena, const ud_index_hit *hit)
+{
+    size_t n = 0;
+    const ud_segment_view *views = ud_snapshot_views(snap, &n);
+    ud_stored_doc stored;
+    UD_CHECK_OK(ud_segment_stored(&stored, views[hit->view].segment, arena, hit->doc));
+    return (unsigned)strtoul(stored.doc_id + 4, NULL, 10);
+}
+
+void test_index__wand_top10_equals_the_exact_oracle(void)
+{
+    rng_state = 42;
+    corpus c;
+    make_corpus(&c, 3000, 400);
+    write_corpus(&c, 5, 100);
+
+    ud_analyzer *analyzer = NULL;
+    UD_CHECK_OK(ud_analyzer_new(&analyzer));
+    ud_bm25_corpus *oracle = NULL;
+    UD_CHECK_OK(ud_bm25_corpus_new(&oracle, NULL));
+    for (size_t i = 0; i < c.count; i++)
+        UD_CHECK_OK(ud_bm25_corpus_add(oracle, analyzer, i, c.titles[i], strlen(c.titles[i]),
+                                       c.texts[i], strlen(c.texts[i])));
+    ud_snapshot *snap = NULL;
+    UD_CHECK_OK(ud_snapshot_open(&snap, collection_dir()));
+    UD_CHECK_EQ_INT(c.count, ud_snapshot_live_docs(snap));
+    size_t segments = 0;
+    ud_snapshot_views(snap, &segments);
+    UD_CHECK(segments >= 5);
+
+    uint64_t scored = 0, matching = 0;
+    for (int qn = 0; qn < 300; qn++) {
+        ud_arena arena;
+        ud_arena_init(&arena);
+        char query[128] = "";
+        size_t terms = 1 + (size_t)(rnd() % 4);
+        size_t len = 0;
+        for (size_t t = 0; t < terms; t++) {
+            char w[16];
+            word(w, sizeof(w), (unsigned)(rnd() % 400));
+            len += (size_t)snprintf(query + len, sizeof(query) - len, "%s%s", t ? " " : "", w);
+        }
+        ud_bm25_hit *expected = NULL;
+        size_t expected_count = 0;
+        UD_CHECK_OK(ud_bm25_search(&expected, &expected_count, oracle, analyzer, &arena, query,
+                                   strlen(query), 10));
+        ud_bm25_hit *all = NULL;
+        size_t all_count = 0;
+        UD_CHECK_OK(ud_bm25_search(&all, &all_count, oracle, analyzer, &arena, query, strlen(query),
+                                   c.count));
+        ud_index_hit *hits = NULL;
+        ud_topk_stats stats = {0};
+        size_t count = search(&hits, snap, analyzer, &arena, query, EVERYONE, 1, 10, &stats);
+        UD_CHECK_EQ_INT(expected_count, count);
+        for (size_t i = 0; i < count && i < expected_count; i++) {
+            UD_CHECK_NEAR(expected[i].score, hits[i].score, 1e-9);
+            /* Equal scores may list different chunks only on exact ties. */
+            if (hit_id(snap, &arena, &hits[i]) != expected[i].doc)
+                UD_CHECK_NEAR(expected[i].score, all[i].score, 0);
+        }
+        scored += stats.scored;
+        matching += all_count;
+        ud_arena_dispose(&arena);
+    }
+    /* Block-max WAND scores a fraction of the matching chunks. */
+    UD_CHECK(scored * 2 < matching);
+    ud_snapshot_release(snap);
+    ud_bm25_corpus_free(oracle);
+    ud_analyzer_free(analyzer);
+    free_corpus(&c);
+}
+
+static const char *only(ud_snapshot *snap, ud_analyzer *analyzer, ud_arena *arena,
+                        const char *query, const char *const *principals, size_t n)
+{
+    ud_index_hit *hits = NULL;
+    size_t count = search(&hits, snap, analyzer, arena, query, principals, n, 10, NULL);
+    if (count == 0)
+        return "(none)";
+    size_t views = 0;
+    ud_stored_doc stored;
+    UD_CHECK_OK(ud_segment_stored(&stored, ud_snapshot_views(snap, &views)[hits[0].view].segment,
+                                  arena, hits[0].doc));
+    return count == 1 ? stored.doc_id : "(several)";
+}
+
+static void add(ud_collection_writer *w, const char *id, const char *title, const char *text,
+                const char *source, const char *author, int64_t updated, const char *const *acl,
+                size_t acl_count)
+{
+    ud_index_doc doc = {.doc_id = id,
+                        .title = title,
+                        .text = text,
+                        .source_type = source,
+                        .author = author,
+                        .updated_at = updated,
+                        .acl = acl,
+                        .acl_count = acl_count};
+    UD_CHECK_OK(ud_collection_writer_add(w, &doc));
+}
+
+void test_index__permissions_and_filters_are_enforced_inside_the_index(void)
+{
+    ud_collection_writer *w = NULL;
+    UD_CHECK_OK(ud_collection_writer_open(&w, collection_dir(), NULL));
+    const char *alice[] = {"alice@acme.test"};
+    const char *sales[] = {"group:sales", "bob@acme.test"};
+    add(w, "secret", "Acquisition plan", "confidential merger with zenith corp", "gdrive", "Alice",
+        1735689600, alice, 1);
+    add(w, "deal", "Sales forecast", "zenith corp deal forecast", "salesforce", "Bob", 1738368000,
+        sales, 2);
+    add(w, "public", "Company update", "we talk about zenith corp in public", "slack", "Carol",
+        1740787200, EVERYONE, 1);
+    UD_CHECK_OK(ud_collection_writer_commit(w, 1));
+    ud_collection_writer_close(w);
+
+    ud_snapshot *snap = NULL;
+    UD_CHECK_OK(ud_snapshot_open(&snap, collection_dir()));
+    ud_analyzer *analyzer = NULL;
+    UD_CHECK_OK(ud_analyzer_new(&analyzer));
+    ud_arena arena;
+    ud_arena_init(&arena);
+    const char *as_alice[] = {"alice@acme.test", "org:*"};
+    const char *as_bob[] = {"bob@acme.test", "org:*"};
+    const char *as_sales[] = {"carol@acme.test", "group:sales", "org:*"};
+    const char *as_nobody[] = {"mallory@evil.test"};
+    /* The secret's own words find nothing for anyone but Alice. */
+    UD_CHECK_EQ_STR("secret", only(snap, analyzer, &arena, "merger", as_alice, 2));
+    UD_CHECK_EQ_STR("(none)", only(snap, analyzer, &arena, "merger", as_bob, 2));
+    UD_CHECK_EQ_STR("(none)", only(snap, analyzer, &arena, "\"acquisition plan\"", as_sales, 3));
+    UD_CHECK_EQ_STR("(none)", only(snap, analyzer, &arena, "zenith", as_nobody, 1));
+    UD_CHECK_EQ_STR("deal", only(snap, analyzer, &arena, "forecast", as_sales, 3));
+    UD_CHECK_EQ_STR("deal", only(snap, analyzer, &arena, "forecast", as_bob, 2));
+    /* A refused document is never scored, so it cannot move a threshold
+     * or show in work counters beyond "filtered". */
+    ud_index_hit *hits = NULL;
+    ud_topk_stats stats = {0};
+    UD_CHECK_EQ_INT(1, search(&hits, snap, analyzer, &arena, "zenith", as_bob + 1, 1, 10, &stats));
+    UD_CHECK_EQ_INT(1, stats.scored);
+    /* Filters of the query language. */
+    UD_CHECK_EQ_STR("public", only(snap, analyzer, &arena, "zenith source:slack", as_sales, 3));
+    UD_CHECK_EQ_STR("deal", only(snap, analyzer, &arena, "zenith source:salesforce", as_sales, 3));
+    UD_CHECK_EQ_STR("deal", only(snap, analyzer, &arena, "zenith author:bob", as_sales, 3));
+    UD_CHECK_EQ_STR("public", only(snap, analyzer, &arena, "zenith after:2025-02-15", as_sales, 3));
+    UD_CHECK_EQ_STR("deal", only(snap, analyzer, &arena,
+                                 "zenith after:2025-01-15 before:2025-02-15", as_sales, 3));
+    UD_CHECK_EQ_STR("secret",
+                    only(snap, analyzer, &arena, "zenith before:2025-01-15", as_alice, 2));
+    UD_CHECK_EQ_STR("(none)", only(snap, analyzer, &arena, "zenith source:jira", as_sales, 3));
+    ud_arena_dispose(&arena);
+    ud_analyzer_free(analyzer);
+    ud_snapshot_release(snap);
+}
+
+void test_index__phrases_required_and_excluded_terms(void)
+{
+    ud_collection_writer *w = NULL;
+    UD_CHECK_OK(ud_collection_writer_open(&w, collection_dir(), NULL));
+    add(w, "a", "Leave", "parental leave is sixteen weeks", "file", NULL, 1, EVERYONE, 1);
+    add(w, "b", "Leave", "leave the parental controls on", "file", NULL, 1, EVERYONE, 1);
+    add(w, "c", "Absence", "leave of absence rules", "file", NULL, 1, EVERYONE, 1);
+    UD_CHECK_OK(ud_collection_writer_commit(w, 1));
+    ud_collection_writer_close(w);
+    ud_snapshot *snap = NULL;
+    UD_CHECK_OK(ud_snapshot_open(&snap, collection_dir()));
+    ud_analyzer *analyzer = NULL;
+    UD_CHECK_OK(ud_analyzer_new(&analyzer));
+    ud_arena arena;
+    ud_arena_init(&arena);
+    UD_CHECK_EQ_STR("a", only(snap, analyzer, &arena, "\"parental leave\"", EVERYONE, 1));
+    UD_CHECK_EQ_STR("b", only(snap, analyzer, &arena, "\"leave the parental\"", EVERYONE, 1));
+    /* A stop word inside a phrase keeps its place. */
+    UD_CHECK_EQ_STR("c", only(snap, analyzer, &arena, "\"leave of absence\"", EVERYONE, 1));
+    UD_CHECK_EQ_STR("(none)", only(snap, analyzer, &arena, "\"absence of leave\"", EVERYONE, 1));
+    UD_CHECK_EQ_STR("a", only(snap, analyzer, &arena, "leave +sixteen", EVERYONE, 1));
+    UD_CHECK_EQ_STR("(several)", only(snap, analyzer, &arena, "leave -sixteen", EVERYONE, 1));
+    UD_CHECK_EQ_STR("c", only(snap, analyzer, &arena, "leave -parental", EVERYONE, 1));
+    UD_CHECK_EQ_STR("(several)",
+                    only(snap, analyzer, &arena, "leave -\"parental leave\"", EVERYONE, 1));
+    ud_query q;
+    UD_CHECK_EQ_INT(UD_EINVAL, ud_query_parse(&q, analyzer, &arena, "\"unclosed"));
+    UD_CHECK_EQ_INT(UD_EINVAL, ud_query_parse(&q, analyzer, &arena, "x after:yesterday"));
+    UD_CHECK_EQ_INT(UD_EINVAL,
+                    ud_query_parse(&q, analyzer, &arena, "x after:2025-02-01 before:2025-01-01"));
+    UD_CHECK_OK(ud_query_parse(&q, analyzer, &arena, "the of and"));
+    UD_CHECK_EQ_INT(0, q.term_count);
+    UD_CHECK_OK(ud_query_parse(&q, analyzer, &arena, "meeting at 12:30 http://x.test"));
+    UD_CHECK_EQ_INT(0, q.source_count);
+    ud_arena_dispose(&arena);
+    ud_analyzer_free(analyzer);
+    ud_snapshot_release(snap);
+}
+
+void test_index__updates_deletes_and_merges(void)
+{
+    ud_collection_writer_opts opts = {3, 0};
+    ud_collection_writer *w = NULL;
+    UD_CHECK_OK(ud_collection_writer_open(&w, collection_dir(), &opts));
+    add(w, "d1", "Old title", "the original wording about turbines", "file", NULL, 1, EVERYONE, 1);
+    add(w, "d2", "Other", "something about windmills", "file", NULL, 1, EVERYONE, 1);
+    UD_CHECK_OK(ud_collection_writer_commit(w, 1));
+    /* Update d1: delete its chunks, add the new ones, one commit. */
+    UD_CHECK_OK(ud_collection_writer_delete(w, "d1"));
+    add(w, "d1", "New title", "the revised wording about generators", "file", NULL, 2, EVERYONE, 1);
+    /* Added and deleted before any commit: never visible. */
+    add(w, "d3", "Ghost", "ephemeral generators", "file", NULL, 2, EVERYONE, 1);
+    UD_CHECK_OK(ud_collection_writer_delete(w, "d3"));
+    UD_CHECK_OK(ud_collection_writer_commit(w, 2));
+
+    ud_snapshot *snap = NULL;
+    UD_CHECK_OK(ud_snapshot_open(&snap, collection_dir()));
+    ud_analyzer *analyzer = NULL;
+    UD_CHECK_OK(ud_analyzer_new(&analyzer));
+    ud_arena arena;
+    ud_arena_init(&arena);
+    UD_CHECK_EQ_INT(2, ud_snapshot_live_docs(snap));
+    UD_CHECK_EQ_STR("(none)", only(snap, analyzer, &arena, "turbines", EVERYONE, 1));
+    UD_CHECK_EQ_STR("d1", only(snap, analyzer, &arena, "generators", EVERYONE, 1));
+    UD_CHECK_EQ_INT(2, ud_snapshot_store_generation(snap));
+
+    /* Several commits past max_segments trigger a merge that keeps only
+     * live chunks; the old snapshot keeps working meanwhile. */
+    for (int i = 0; i < 4; i++) {
+        char id[16];
+        snprintf(id, sizeof(id), "m%d", i);
+        add(w, id, "Merge", "filler words for merging", "file", NULL, 3, EVERYONE, 1);
+        UD_CHECK_OK(ud_collection_writer_commit(w, 3 + i));
+    }
+    UD_CHECK(ud_collection_writer_segment_count(w) <= 3);
+    UD_CHECK_EQ_STR("d1", only(snap, analyzer, &arena, "generators", EVERYONE, 1));
+    ud_snapshot *merged = NULL;
+    UD_CHECK_OK(ud_snapshot_open(&merged, collection_dir()));
+    UD_CHECK_EQ_INT(6, ud_snapshot_live_docs(merged));
+    UD_CHECK_EQ_STR("d1", only(merged, analyzer, &arena, "generators", EVERYONE, 1));
+    UD_CHECK_EQ_STR("(none)", only(merged, analyzer, &arena, "ephemeral", EVERYONE, 1));
+    /* A second writer is refused while the first holds the lock. */
+    ud_collection_writer *second = NULL;
+    UD_CHECK_EQ_INT(UD_EAGAIN, ud_collection_writer_open(&second, collection_dir(), NULL));
+    ud_collection_writer_close(w);
+    ud_snapshot_release(merged);
+    ud_snapshot_release(snap);
+    ud_arena_dispose(&arena);
+    ud_analyzer_free(analyzer);
+}
+
+void test_index__a_damaged_segment_is_an_error_not_a_crash(void)
+{
+    rng_state = 7;
+    corpus c;
+    make_corpus(&c, 300, 50);
+    write_corpus(&c, 1, 10);
+    char path[700];
+    snprintf(path, sizeof(path), "%s/seg-000001.seg", collection_dir());
+    FILE *f = fopen(path, "r+b");
+    UD_CHECK(f != NULL);
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    /* Scribble over the second half: postings and keys. */
+    for (long off = size / 2; off < size; off += 7) {
+        fseek(f, off, SEEK_SET);
+        fputc((int)(rnd() & 0xFF), f);
+    }
+    fclose(f);
+    ud_snapshot *snap = NULL;
+    UD_CHECK_OK(ud_snapshot_open(&snap, collection_dir()));
+    size_t n = 0;
+    UD_CHECK_EQ_INT(UD_ECORRUPT, ud_segment_verify(ud_snapshot_views(snap, &n)[0].segment));
+    ud_analyzer *analyzer = NULL;
+    UD_CHECK_OK(ud_analyzer_new(&analyzer));
+    for (int i = 0; i < 50; i++) {
+        ud_arena arena;
+        ud_arena_init(&arena);
+        char w1[16], w2[16], query[64];
+        word(w1, sizeof(w1), (unsigned)(rnd() % 50));
+        word(w2, sizeof(w2), (unsigned)(rnd() % 50));
+        snprintf(query, sizeof(query), "%s \"%s %s\"", w1, w1, w2);
+        ud_query q;
+        UD_CHECK_OK(ud_query_parse(&q, analyzer, &arena, query));
+        q.principals = EVERYONE;
+        q.principal_count = 1;
+        ud_bm25_params params;
+        ud_bm25_params_default(&params);
+        ud_index_hit *hits = NULL;
+        size_t count = 0;
+        size_t views = 0;
+        const ud_segment_view *v = ud_snapshot_views(snap, &views);
+        int rc = ud_bm25_topk(&hits, &count, v, views, &q, &params, 10, &arena, NULL);
+        UD_CHECK(rc == 0 || rc == UD_ECORRUPT);
+        ud_arena_dispose(&arena);
+    }
+    /* A truncated file is refused when it is opened. */
+    UD_CHECK(truncate(path, size / 3) == 0);
+    ud_segment *segment = NULL;
+    UD_CHECK_EQ_INT(UD_ECORRUPT, ud_segment_open(&segment, path));
+    ud_analyzer_free(analyzer);
+    ud_snapshot_release(snap);
+    free_corpus(&c);
+}
