@@ -2549,3 +2549,255 @@ def meetings():
         hub opening in November, and 2026 planning in full swing.
         """))
 
+
+# =========================================================================
+# Website
+# =========================================================================
+
+SITE_STYLE = """
+  :root { --brand: #0b3d5c; --accent: #f2a900; }
+  body { font-family: "Inter", system-ui, sans-serif; margin: 0; color: #1d2733; }
+  .site-nav { display: flex; gap: 1.5rem; padding: 1rem 2rem; background: var(--brand); }
+  .site-nav a { color: #fff; text-decoration: none; }
+  .cookie-banner-consentManager { position: fixed; bottom: 0; }
+  main { max-width: 62rem; margin: 2rem auto; padding: 0 1rem; }
+  footer { font-size: .8rem; background: #eef2f5; padding: 2rem; }
+"""
+
+SITE_SCRIPT = """
+  window.dataLayer = window.dataLayer || [];
+  function trackingPixel(evt) {
+    var img = new Image();
+    img.src = "https://telemetry.northwind-robotics.example/px.gif?e=" + encodeURIComponent(evt);
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    trackingPixel("pageview");
+    var consentManagerWidget = document.querySelector(".cookie-banner-consentManager");
+    if (consentManagerWidget && localStorage.getItem("nwrConsentAccepted")) {
+      consentManagerWidget.hidden = true;
+    }
+  });
+"""
+
+SITE_NAV = """
+  <nav class="site-nav" aria-label="Main navigation">
+    <a href="{root}index.html">Home</a>
+    <a href="{root}products/atlas.html">Megamenu Products</a>
+    <a href="{root}customers/granitefoods.html">Stories</a>
+    <a href="{root}blog/index.html">Blog</a>
+    <a href="{root}careers.html">Careers</a>
+    <a href="{root}contact.html">Contact sales</a>
+    <span class="nav-language-switcher">EN | DE | FR</span>
+  </nav>
+"""
+
+SITE_FOOTER = """
+  <footer>
+    <p>&copy; 2025 Northwind Robotics Inc. &middot; Boston &middot; München &middot; Lyon</p>
+    <p><a href="{root}privacy.html">Privacy</a> &middot; <a href="{root}security.html">Security</a>
+       &middot; footerSitemapLink &middot; <a href="#" onclick="trackingPixel('footer')">Cookie settings</a></p>
+    <div class="cookie-banner-consentManager">We use cookies. <button>Accept all</button></div>
+  </footer>
+"""
+
+# path: (title, description, main html)
+SITE_PAGES = {
+    "index.html": ("Northwind Robotics | Warehouse robots that work with your team",
+        "Autonomous mobile robots, picking arms and fleet software for warehouses.", """
+    <h1>Warehouse robots that work with your team</h1>
+    <p>Northwind Robotics builds the Atlas autonomous mobile robot, the Pallas
+    picking arm and Hermes, the software that runs them together. Nine companies
+    in six countries move more than 10 million totes a month with us.</p>
+    <section>
+      <h2>Why Northwind</h2>
+      <ul>
+        <li>Live in weeks: a typical 20-robot site goes live in three weeks.</li>
+        <li>No fixed infrastructure: no reflectors, no rails, no floor tape.</li>
+        <li>One system: robots and arms planned by one fleet manager.</li>
+      </ul>
+    </section>
+    <section><h2>Trusted by</h2>
+      <p>Granite Foods, Cobalt Pharma, Acme Logistics, Fjord Freight, Everline Retail and more.</p>
+    </section>"""),
+    "about.html": ("About Northwind Robotics", "Our story, team and offices.", """
+    <h1>About us</h1>
+    <p>Northwind Robotics was founded in 2019 by Maya Okafor and Daniel Reyes, who
+    met while automating a parcel hub in Leipzig. They started the company in a
+    Boston garage with one robot and a borrowed forklift.</p>
+    <p>Today we are about 120 people in three offices: Boston (headquarters,
+    Hermes and sales), Munich (Atlas engineering and the test hall) and Lyon
+    (Pallas arm and European customer support).</p>
+    <h2>Our values</h2>
+    <ul><li>Safety before speed</li><li>Say what we know, and what we don't</li>
+    <li>Build for the night shift</li></ul>
+    <h2>Investors</h2>
+    <p>Backed by Harbourline Ventures, Alpenfonds and Crestmoor Capital (Series B, 2023).</p>"""),
+    "careers.html": ("Careers at Northwind Robotics", "Open roles in Boston, Munich, Lyon and Chicago.", """
+    <h1>Build robots people like working with</h1>
+    <p>We hire engineers, field service technicians and customer-facing people who
+    enjoy solving problems on real warehouse floors.</p>
+    <h2>Open roles</h2>
+    <ul>
+      <li>Field Service Engineer, Chicago (85,000 to 105,000 USD)</li>
+      <li>Senior Embedded Rust Engineer, Munich (78,000 to 96,000 EUR)</li>
+      <li>Engineering Manager, Hermes, Boston (170,000 to 205,000 USD)</li>
+      <li>Ingénieur(e) vision, Pallas, Lyon (52 000 à 68 000 EUR)</li>
+    </ul>
+    <h2>Benefits</h2>
+    <p>Generous family policies, a learning budget, hybrid work where the role
+    allows, and a robot test hall that is genuinely fun.</p>"""),
+    "contact.html": ("Contact Northwind Robotics", "Talk to sales or support.", """
+    <h1>Contact us</h1>
+    <h2>Sales</h2>
+    <p>North America: +1 617 555 0142, sales-us@northwind-robotics.example<br>
+    Europe: +49 89 5550 1870, sales-eu@northwind-robotics.example</p>
+    <h2>Support for customers</h2>
+    <p>24/7 hotline for Premium support customers: +1 617 555 0199 and
+    +49 89 5550 1899. Portal: support.northwind-robotics.example</p>
+    <h2>Offices</h2>
+    <p>120 Seaport Blvd, Boston, MA 02210, USA &middot; Atelierstraße 7, 81671 München
+    &middot; 14 rue de la Part-Dieu, 69003 Lyon</p>"""),
+    "security.html": ("Security at Northwind Robotics", "How we protect robots, data and sites.", """
+    <h1>Security and trust</h1>
+    <p>Robots on your floor and software in the cloud both need protecting. Our
+    security programme covers signed firmware, encrypted robot-to-cloud
+    communication, and regular third-party penetration tests of Hermes.</p>
+    <ul>
+      <li>Firmware images are signed with keys held in a hardware security module.</li>
+      <li>Robots connect outbound only, over TLS 1.3, on port 443.</li>
+      <li>Customer data is hosted in Frankfurt or Virginia, at your choice.</li>
+      <li>ISO 27001 certification is in progress, with the audit planned for 2026.</li>
+    </ul>
+    <p>Download our security whitepaper or write to security@northwind-robotics.example.
+    We run a coordinated disclosure programme for researchers.</p>"""),
+    "privacy.html": ("Privacy Notice", "How Northwind Robotics processes personal data.", """
+    <h1>Privacy notice</h1>
+    <p>This notice explains how Northwind Robotics Inc. and Northwind Robotics GmbH
+    process personal data of website visitors, customer users and job applicants.</p>
+    <h2>Operator data on robots</h2>
+    <p>Robots record badge IDs of operators who confirm missions. These IDs are
+    pseudonymised on the robot before telemetry leaves the site and raw telemetry
+    is deleted after 90 days.</p>
+    <h2>Your rights</h2>
+    <p>You can ask for access, correction or deletion at privacy@northwind-robotics.example.
+    Our data protection officer is reachable at the Munich address.</p>"""),
+    "products/atlas.html": ("Atlas AMR | Autonomous mobile robot for totes and cases",
+        "Atlas moves totes, bins and cases through your warehouse.", """
+    <h1>Atlas AMR</h1>
+    <p>Atlas is an autonomous mobile robot that carries up to 600 kg of totes,
+    bins or cases through narrow aisles, in freezers and between floors.</p>
+    <ul>
+      <li>Up to 1.8 m/s, with speed zones you draw on the map</li>
+      <li>Runs a full shift on one charge and tops up automatically at the dock</li>
+      <li>Works from -25 C to +40 C</li>
+      <li>Certified to ISO 3691-4</li>
+    </ul>
+    <p>Ask your sales contact for the full product specification.</p>"""),
+    "products/hermes.html": ("Hermes | Fleet management for warehouse robots",
+        "One system to plan and monitor robots and arms.", """
+    <h1>Hermes fleet management</h1>
+    <p>Hermes connects to your WMS, turns tasks into robot missions, and keeps
+    traffic flowing with aisle reservations and smart charging.</p>
+    <ul>
+      <li>Connectors for SAP EWM, Manhattan and Blue Yonder</li>
+      <li>Live map with every robot, arm, zone and dock</li>
+      <li>Degraded mode: robots keep working if the internet link drops</li>
+      <li>Hosted in the EU or the US</li>
+    </ul>"""),
+    "products/pallas.html": ("Pallas | Robotic piece picking", "A picking cell fed by Atlas robots.", """
+    <h1>Pallas robotic arm</h1>
+    <p>Pallas picks individual items from totes delivered by Atlas, at up to 650
+    picks per hour, with a suction and finger gripper and a vision system trained
+    on more than 40,000 images of real warehouse items.</p>
+    <p>Designed and integrated in Lyon. Validated for GMP environments at a Swiss
+    pharmaceutical distributor.</p>"""),
+    "customers/granitefoods.html": ("Granite Foods | Customer story", "46 robots in Chicago.", """
+    <h1>Granite Foods: 46 robots, three shifts, one control room</h1>
+    <p>Granite Foods supplies 2,300 restaurants from its Chicago distribution
+    centre. Since 2023, Atlas robots move cases between reserve storage and
+    the pick lines, 24 hours a day.</p>
+    <blockquote>"Shift change used to be chaos. Now the robots plan it for us."
+    <cite>Marcus Bell, Director of DC Automation</cite></blockquote>
+    <p>Results: 38% lower mission latency at shift change, and 3.1 million
+    missions in Q2 2025.</p>"""),
+    "customers/cobaltpharma.html": ("Cobalt Pharma | Customer story", "GMP-validated piece picking in Basel.", """
+    <h1>Cobalt Pharma: validated robotic picking for medicines</h1>
+    <p>Cobalt Pharma distributes medicines to 1,800 Swiss pharmacies. Two Pallas
+    cells fed by 12 Atlas robots pick 97% of items on the first attempt, with a
+    complete audit trail for GMP Annex 11.</p>
+    <blockquote>"Validation was the hard part, and Northwind did it with us."
+    <cite>Marc Keller, Head of Distribution Engineering</cite></blockquote>"""),
+    "customers/fjordfreight.html": ("Fjord Freight | Customer story", "Robots in a -25 C cold store.", """
+    <h1>Fjord Freight: robots at minus 25 degrees</h1>
+    <p>In Fjord Freight's Oslo cold store, 14 Atlas robots work in aisles 90
+    metres long. With heated scanner windows and fiducial markers, they have run
+    since June 2025 without a single lost-robot event.</p>"""),
+    "blog/index.html": ("Northwind Robotics Blog", "News and engineering stories.", """
+    <h1>Blog</h1>
+    <ul>
+      <li><a href="2025-02-scheduler-v2.html">How we cut shift-change congestion by 38%</a></li>
+      <li><a href="2025-06-cold-store.html">Lessons from robots in freezers</a></li>
+      <li><a href="2025-09-logimat-recap.html">What we learned at three trade fairs</a></li>
+    </ul>"""),
+    "blog/2025-02-scheduler-v2.html": ("How we cut shift-change congestion by 38%",
+        "Engineering blog: batched assignment in Hermes.", """
+    <h1>How we cut shift-change congestion by 38%</h1>
+    <p class="byline">By Ben Adeyemi, 27 February 2025</p>
+    <p>Assigning each mission to the nearest idle robot is simple and works well
+    until 30 robots finish their missions at the same minute. Our new scheduler
+    looks at all open missions and soon-to-be-idle robots every two seconds and
+    solves the assignment as a whole.</p>
+    <p>The math is old (Kuhn published the Hungarian method in 1955). What made it
+    work was predicting when a robot becomes idle, and treating charging docks
+    like scarce aisles.</p>"""),
+    "blog/2025-06-cold-store.html": ("Lessons from robots in freezers",
+        "What -25 C does to lasers, wheels and people.", """
+    <h1>Lessons from robots in freezers</h1>
+    <p class="byline">By Aiko Tanaka, 19 June 2025</p>
+    <p>Frost on the floor changes wheel slip, condensation fogs scanner windows
+    when a robot leaves the freezer, and long identical aisles make every laser
+    scan look the same. We fixed the first with traction control, the second
+    with heated windows, and the third with printed markers on rack uprights.</p>
+    <p>The most important lesson: ask the night shift. They knew which door
+    was always left open.</p>"""),
+    "blog/2025-09-logimat-recap.html": ("What we learned at three trade fairs",
+        "Notes from LogiMAT, ProMat and SITL.", """
+    <h1>What we learned at three trade fairs</h1>
+    <p class="byline">By Luca Bianchi, 5 September 2025</p>
+    <p>This year we exhibited at LogiMAT in Stuttgart, ProMat in Chicago and SITL
+    in Paris. Visitors asked less about robot speed and much more about
+    integration effort, uptime guarantees and what happens when the Wi-Fi fails.</p>
+    <p>Our demo of Atlas feeding a Pallas cell ran 2,940 picks over three days in
+    Stuttgart without a single intervention.</p>"""),
+}
+
+
+def website():
+    for path, (title, desc, body) in SITE_PAGES.items():
+        depth = path.count("/")
+        root = "../" * depth
+        html = """<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <meta name="description" content="{desc}">
+  <meta name="author" content="Northwind Robotics Marketing">
+  <title>{title}</title>
+  <link rel="stylesheet" href="{root}assets/site.css">
+  <style>{style}</style>
+  <script async src="https://tags.northwind-robotics.example/gtm.js?id=NWR-4471"></script>
+  <script>{script}</script>
+</head>
+<body>
+{nav}
+  <main>
+{body}
+  </main>
+{footer}
+</body>
+</html>
+""".format(desc=desc, title=title, root=root, style=SITE_STYLE, script=SITE_SCRIPT,
+           nav=SITE_NAV.format(root=root), body=body.strip("\n"), footer=SITE_FOOTER.format(root=root))
+        write("website/" + path, html)
+
