@@ -11,6 +11,7 @@
 #include "base/progress.h"
 #include "cli/cli.h"
 #include "sync/ingest.h"
+#include "sync/reindex.h"
 
 static const char usage[] =
     "usage: unify ingest [--data DIR] [--json] PATH...\n\n"
@@ -101,9 +102,22 @@ int ud_cmd_ingest(int argc, char **argv)
         goto done;
     }
 
+    /* The index is opened (and rebuilt if it fell behind the store) before
+     * any file is read. */
+    ud_collection_writer *index = NULL;
+    bool rebuilt = false;
+    if (ud_index_open_writer(&index, &rebuilt, config.data_dir, meta, org.id) < 0) {
+        ud_cli_fail("index");
+        json_decref(ui.failures);
+        goto done;
+    }
+    if (rebuilt && !json)
+        fprintf(stderr, "unify: the index was behind the metadata store and was rebuilt\n");
+    opts.index = index;
     ud_ingest_stats stats;
     int rc = ud_ingest_paths(&stats, meta, (const char *const *)argv + optind,
                              (size_t)(argc - optind), &opts);
+    ud_collection_writer_close(index);
     ud_progress_end(&ui.progress);
     if (rc < 0) {
         ud_cli_fail("ingest stopped");

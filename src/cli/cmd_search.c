@@ -112,18 +112,20 @@ int ud_cmd_search(int argc, char **argv)
     if (ud_cli_org(&org, meta, &arena, &config) != 0)
         goto done;
     ud_bm25_params params = {config.bm25_k1, config.bm25_b, config.title_weight};
-    if (ud_searcher_new(&searcher, meta, &params) < 0) {
+    if (ud_searcher_new(&searcher, config.data_dir, &params) < 0) {
         ud_cli_fail("search");
         goto done;
     }
     bool tty = isatty(STDOUT_FILENO);
-    ud_search_opts opts = {(size_t)top, sources, source_count,
-                           json  ? "<mark>"
-                           : tty ? "\033[1m"
-                                 : "**",
-                           json  ? "</mark>"
-                           : tty ? "\033[0m"
-                                 : "**"};
+    ud_search_opts opts = {.top_k = (size_t)top,
+                           .source_types = sources,
+                           .source_type_count = source_count,
+                           .mark_open = json  ? "<mark>"
+                                        : tty ? "\033[1m"
+                                              : "**",
+                           .mark_close = json  ? "</mark>"
+                                         : tty ? "\033[0m"
+                                               : "**"};
     double start = ud_monotonic_ms();
     ud_search_hit *hits = NULL;
     size_t count = 0;

@@ -79,7 +79,7 @@ int ud_cmd_serve(int argc, char **argv)
     if (ud_cli_org(&org, meta, &arena, &config) != 0)
         goto done;
     ud_bm25_params params = {config.bm25_k1, config.bm25_b, config.title_weight};
-    if (ud_searcher_new(&searcher, meta, &params) < 0) {
+    if (ud_searcher_new(&searcher, config.data_dir, &params) < 0) {
         ud_cli_fail("search");
         goto done;
     }

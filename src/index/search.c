@@ -1,11 +1,6 @@
 /*
- * The foundation's search: an exact BM25 corpus per organization, built from
- * the metadata store's chunks and rebuilt when the org's generation moves.
- * Brute force on purpose (see bm25_exact.h); the segment index of the
- * retrieval engine replaces it and keeps this as its oracle.
- *
- * Concurrency: one mutex guards the cache, the analyzer and every search.
- * Searches are therefore serial, which is fine for a brute-force scorer.
+ * The searcher (see search.h): a cache of collection snapshots per org,
+ * query parsing, the top-k, one result per document, excerpts.
  */
 #include "index/search.h"
 
@@ -17,222 +12,188 @@
 
 #include "base/mem.h"
 #include "index/analyzer.h"
+#include "index/bm25_topk.h"
+#include "index/collection.h"
 #include "index/excerpt.h"
+#include "index/query.h"
 
 #define MAX_TOP_K 100
+/* Chunks fetched per wanted document before deduplication, and the most
+ * fetched in all. */
+#define FETCH_FACTOR 3
+#define MAX_FETCH 4000
 
-typedef struct chunk_info {
-    const char *doc_id;
-    int64_t chunk_index;
-    const char *text;
-    size_t text_len;
-    const char *title;
-    const char *source_type;
-    const char *url;
-    const char *path;
-    const char *heading_path;
-    int64_t updated_at;
-} chunk_info;
-
-/* What we built for one org; everything lives in `arena`. */
-typedef struct org_corpus {
+typedef struct org_entry {
     char org_id[64];
-    int64_t generation;
-    ud_bm25_corpus *corpus;
-    chunk_info *chunks;
-    size_t count;
-    size_t capacity;
-    ud_arena arena;
-    struct org_corpus *next;
-} org_corpus;
+    char dir[4200];
+    ud_snapshot *snapshot;
+    struct org_entry *next;
+} org_entry;
 
 struct ud_searcher {
-    ud_meta *meta;
+    char data_dir[4096];
     ud_bm25_params params;
-    ud_analyzer *analyzer;
-    pthread_mutex_t lock; /* guards everything below and every search */
-    org_corpus *orgs;
+    pthread_mutex_t lock; /* guards orgs and their snapshot pointers */
+    org_entry *orgs;
 };
 
-int ud_searcher_new(ud_searcher **out, ud_meta *meta, const ud_bm25_params *params)
+static const char *const DEFAULT_PRINCIPALS[] = {"org:*"};
+
+int ud_searcher_new(ud_searcher **out, const char *data_dir, const ud_bm25_params *params)
 {
     ud_searcher *s = ud_calloc(1, sizeof(*s));
-    s->meta = meta;
+    snprintf(s->data_dir, sizeof(s->data_dir), "%s", data_dir);
     if (params)
         s->params = *params;
     else
         ud_bm25_params_default(&s->params);
-    int rc = ud_analyzer_new(&s->analyzer);
-    if (rc < 0) {
-        free(s);
-        return rc;
-    }
     pthread_mutex_init(&s->lock, NULL);
     *out = s;
     return 0;
 }
 
-static void org_corpus_free(org_corpus *oc)
+void ud_searcher_free(ud_searcher *s)
 {
-    ud_bm25_corpus_free(oc->corpus);
-    free(oc->chunks);
-    ud_arena_dispose(&oc->arena);
-    free(oc);
-}
-
-void ud_searcher_free(ud_searcher *searcher)
-{
-    if (!searcher)
+    if (!s)
         return;
-    org_corpus *oc = searcher->orgs;
-    while (oc) {
-        org_corpus *next = oc->next;
-        org_corpus_free(oc);
-        oc = next;
+    org_entry *e = s->orgs;
+    while (e) {
+        org_entry *next = e->next;
+        ud_snapshot_release(e->snapshot);
+        free(e);
+        e = next;
     }
-    ud_analyzer_free(searcher->analyzer);
-    pthread_mutex_destroy(&searcher->lock);
-    free(searcher);
+    pthread_mutex_destroy(&s->lock);
+    free(s);
 }
 
-typedef struct build_state {
-    org_corpus *oc;
-    ud_analyzer *analyzer;
-} build_state;
-
-static const char *keep(ud_arena *arena, const char *s)
+/* The org's current snapshot, retained for the caller. */
+static int current_snapshot(ud_snapshot **out, ud_searcher *s, const char *org_id)
 {
-    return s ? ud_arena_strdup(arena, s) : NULL;
-}
-
-static int add_chunk(const ud_chunk_row *row, void *payload)
-{
-    build_state *st = payload;
-    org_corpus *oc = st->oc;
-    if (oc->count == oc->capacity) {
-        oc->capacity = oc->capacity ? oc->capacity * 2 : 256;
-        oc->chunks = ud_realloc(oc->chunks, oc->capacity * sizeof(chunk_info));
+    if (strlen(org_id) >= sizeof(((org_entry *)0)->org_id) || strchr(org_id, '/') ||
+        org_id[0] == '.')
+        return ud_error_set(UD_EINVAL, "bad organization id");
+    pthread_mutex_lock(&s->lock);
+    org_entry *e = s->orgs;
+    while (e && strcmp(e->org_id, org_id) != 0)
+        e = e->next;
+    if (!e) {
+        e = ud_calloc(1, sizeof(*e));
+        snprintf(e->org_id, sizeof(e->org_id), "%s", org_id);
+        snprintf(e->dir, sizeof(e->dir), "%s/collections/%s", s->data_dir, org_id);
+        e->next = s->orgs;
+        s->orgs = e;
     }
-    chunk_info *ci = &oc->chunks[oc->count];
-    ci->doc_id = keep(&oc->arena, row->doc_id);
-    ci->chunk_index = row->chunk_index;
-    ci->text = keep(&oc->arena, row->text);
-    ci->text_len = strlen(ci->text);
-    ci->title = keep(&oc->arena, row->title ? row->title : "");
-    ci->source_type = keep(&oc->arena, row->source_type);
-    ci->url = keep(&oc->arena, row->url);
-    ci->path = keep(&oc->arena, row->path);
-    ci->heading_path = keep(&oc->arena, row->heading_path ? row->heading_path : "");
-    ci->updated_at = row->updated_at;
-    int rc = ud_bm25_corpus_add(oc->corpus, st->analyzer, oc->count, ci->title, strlen(ci->title),
-                                ci->text, ci->text_len);
-    if (rc < 0)
-        return rc;
-    oc->count++;
-    return 0;
-}
-
-/* Returns the org's corpus at the store's current generation, building it if
- * the cached one is missing or stale. Called with the lock held. */
-static int corpus_for(org_corpus **out, ud_searcher *s, const char *org_id)
-{
-    int64_t generation = 0;
-    int rc = ud_meta_generation(s->meta, org_id, &generation);
-    if (rc < 0)
-        return rc;
-    org_corpus **link = &s->orgs;
-    for (org_corpus *oc = s->orgs; oc; link = &oc->next, oc = oc->next) {
-        if (strcmp(oc->org_id, org_id) != 0)
-            continue;
-        if (oc->generation == generation) {
-            *out = oc;
-            return 0;
+    uint64_t generation = 0;
+    int rc = ud_collection_current_generation(&generation, e->dir);
+    if (rc == 0 && (!e->snapshot || ud_snapshot_generation(e->snapshot) != generation)) {
+        ud_snapshot *fresh = NULL;
+        rc = ud_snapshot_open(&fresh, e->dir);
+        if (rc == 0) {
+            ud_snapshot_release(e->snapshot);
+            e->snapshot = fresh;
         }
-        *link = oc->next; /* stale: drop and rebuild below */
-        org_corpus_free(oc);
-        break;
     }
-    org_corpus *oc = ud_calloc(1, sizeof(*oc));
-    snprintf(oc->org_id, sizeof(oc->org_id), "%s", org_id);
-    oc->generation = generation;
-    ud_arena_init(&oc->arena);
-    rc = ud_bm25_corpus_new(&oc->corpus, &s->params);
-    if (rc < 0) {
-        ud_arena_dispose(&oc->arena);
-        free(oc);
-        return rc;
+    if (rc == 0) {
+        ud_snapshot_retain(e->snapshot);
+        *out = e->snapshot;
     }
-    build_state st = {oc, s->analyzer};
-    rc = ud_meta_chunks_scan(s->meta, org_id, add_chunk, &st);
-    if (rc < 0) {
-        org_corpus_free(oc);
-        return rc;
-    }
-    oc->next = s->orgs;
-    s->orgs = oc;
-    *out = oc;
-    return 0;
+    pthread_mutex_unlock(&s->lock);
+    return rc;
 }
 
-static bool source_allowed(const ud_search_opts *opts, const char *source_type)
+/* Narrows the query's source filters to the ones the caller allows.
+ * Returns false if none is left. */
+static bool apply_sources(ud_query *q, const ud_search_opts *opts)
 {
     if (!opts->source_types || opts->source_type_count == 0)
         return true;
-    for (size_t i = 0; i < opts->source_type_count; i++)
-        if (source_type && strcmp(opts->source_types[i], source_type) == 0)
-            return true;
-    return false;
+    if (q->source_count == 0) {
+        size_t n = opts->source_type_count < UD_QUERY_MAX_FILTERS ? opts->source_type_count
+                                                                  : UD_QUERY_MAX_FILTERS;
+        for (size_t i = 0; i < n; i++)
+            q->sources[i] = opts->source_types[i];
+        q->source_count = n;
+        return true;
+    }
+    size_t kept = 0;
+    for (size_t i = 0; i < q->source_count; i++)
+        for (size_t j = 0; j < opts->source_type_count; j++)
+            if (strcmp(q->sources[i], opts->source_types[j]) == 0) {
+                q->sources[kept++] = q->sources[i];
+                break;
+            }
+    q->source_count = kept;
+    return kept > 0;
 }
 
-static int search_locked(ud_search_hit **out, size_t *out_count, ud_searcher *s, ud_arena *arena,
-                         const char *org_id, const char *query, const ud_search_opts *opts)
+static int search_snapshot(ud_search_hit **out, size_t *out_count, ud_searcher *s,
+                           ud_snapshot *snap, ud_analyzer *analyzer, ud_arena *arena,
+                           const char *query_text, const ud_search_opts *opts)
 {
-    org_corpus *oc = NULL;
-    int rc = corpus_for(&oc, s, org_id);
+    *out = NULL;
+    *out_count = 0;
+    ud_query q;
+    int rc = ud_query_parse(&q, analyzer, arena, query_text);
     if (rc < 0)
         return rc;
+    if (!apply_sources(&q, opts))
+        return 0;
+    q.principals = opts->principals ? opts->principals : DEFAULT_PRINCIPALS;
+    q.principal_count = opts->principals ? opts->principal_count : 1;
     size_t top_k = opts->top_k ? opts->top_k : 10;
     if (top_k > MAX_TOP_K)
         top_k = MAX_TOP_K;
+    size_t view_count = 0;
+    const ud_segment_view *views = ud_snapshot_views(snap, &view_count);
 
-    /* Every matching chunk, best first: we keep one chunk per document and
-     * apply the source filter, so we cannot stop at top_k chunks. */
-    ud_bm25_hit *hits = NULL;
-    size_t hit_count = 0;
-    rc = ud_bm25_search(&hits, &hit_count, oc->corpus, s->analyzer, arena, query, strlen(query),
-                        oc->count ? oc->count : 1);
-    if (rc < 0)
-        return rc;
-
-    ud_search_hit *results = ud_arena_alloc(arena, top_k * sizeof(*results));
+    ud_search_hit *results = ud_arena_alloc(arena, top_k * sizeof(ud_search_hit));
     size_t n = 0;
     ud_excerpt_opts xo = {240, opts->mark_open ? opts->mark_open : "<mark>",
                           opts->mark_close ? opts->mark_close : "</mark>"};
-    for (size_t i = 0; i < hit_count && n < top_k; i++) {
-        const chunk_info *ci = &oc->chunks[hits[i].doc];
-        if (!source_allowed(opts, ci->source_type))
-            continue;
-        bool seen = false;
-        for (size_t j = 0; j < n && !seen; j++)
-            seen = strcmp(results[j].doc_id, ci->doc_id) == 0;
-        if (seen)
-            continue;
-        ud_search_hit *h = &results[n];
-        h->doc_id = ud_arena_strdup(arena, ci->doc_id);
-        h->chunk_index = ci->chunk_index;
-        h->score = hits[i].score;
-        h->title = ud_arena_strdup(arena, ci->title);
-        h->source_type = ud_arena_strdup(arena, ci->source_type);
-        h->url = ci->url ? ud_arena_strdup(arena, ci->url) : NULL;
-        h->path = ci->path ? ud_arena_strdup(arena, ci->path) : NULL;
-        h->heading_path = ud_arena_strdup(arena, ci->heading_path);
-        h->updated_at = ci->updated_at;
-        char *excerpt = NULL;
-        rc = ud_excerpt_build(&excerpt, s->analyzer, arena, ci->text, ci->text_len, query, &xo);
+    /* One result per document: fetch more chunks than wanted and keep each
+     * document's best; fetch again, more, if duplicates ate the margin. */
+    for (size_t fetch = top_k * FETCH_FACTOR;; fetch *= 4) {
+        if (fetch > MAX_FETCH)
+            fetch = MAX_FETCH;
+        ud_index_hit *hits = NULL;
+        size_t hit_count = 0;
+        rc = ud_bm25_topk(&hits, &hit_count, views, view_count, &q, &s->params, fetch, arena, NULL);
         if (rc < 0)
             return rc;
-        h->excerpt = excerpt;
-        n++;
+        n = 0;
+        for (size_t i = 0; i < hit_count && n < top_k; i++) {
+            ud_stored_doc stored;
+            rc = ud_segment_stored(&stored, views[hits[i].view].segment, arena, hits[i].doc);
+            if (rc < 0)
+                return rc;
+            bool seen = false;
+            for (size_t j = 0; j < n && !seen; j++)
+                seen = strcmp(results[j].doc_id, stored.doc_id) == 0;
+            if (seen)
+                continue;
+            results[n] = (ud_search_hit){.doc_id = stored.doc_id,
+                                         .chunk_index = stored.chunk_index,
+                                         .score = hits[i].score,
+                                         .title = stored.title,
+                                         .source_type = stored.source_type,
+                                         .url = stored.url[0] ? stored.url : NULL,
+                                         .path = stored.path[0] ? stored.path : NULL,
+                                         .heading_path = stored.heading_path,
+                                         .excerpt = stored.text,
+                                         .updated_at = stored.updated_at};
+            n++;
+        }
+        if (n == top_k || hit_count < fetch || fetch == MAX_FETCH)
+            break;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char *excerpt = NULL;
+        rc = ud_excerpt_build(&excerpt, analyzer, arena, results[i].excerpt,
+                              strlen(results[i].excerpt), query_text, &xo);
+        if (rc < 0)
+            return rc;
+        results[i].excerpt = excerpt;
     }
     *out = results;
     *out_count = n;
@@ -248,8 +209,16 @@ int ud_searcher_search(ud_search_hit **out, size_t *out_count, ud_searcher *sear
         opts = &defaults;
     if (!query)
         return ud_error_set(UD_EINVAL, "no query");
-    pthread_mutex_lock(&searcher->lock);
-    int rc = search_locked(out, out_count, searcher, arena, org_id, query, opts);
-    pthread_mutex_unlock(&searcher->lock);
+    ud_snapshot *snap = NULL;
+    int rc = current_snapshot(&snap, searcher, org_id);
+    if (rc < 0)
+        return rc;
+    /* The stemmer keeps state: an analyzer per search. */
+    ud_analyzer *analyzer = NULL;
+    rc = ud_analyzer_new(&analyzer);
+    if (rc == 0)
+        rc = search_snapshot(out, out_count, searcher, snap, analyzer, arena, query, opts);
+    ud_analyzer_free(analyzer);
+    ud_snapshot_release(snap);
     return rc;
 }

@@ -1,8 +1,9 @@
 /*
- * Search over an organization's chunks for the foundation: loads the chunks
- * from the metadata store into an exact BM25 corpus (rebuilt only when the
- * org's generation changes) and ranks them. One result per document: the
- * best-scoring chunk stands for it.
+ * Search over an organization's collection: parses the query (query.h),
+ * applies the caller's principals and filters inside the index, ranks with
+ * block-max WAND BM25 (bm25_topk.h) and returns one result per document
+ * (its best chunk) with an excerpt. Snapshots are cached per organization
+ * and replaced when the collection's manifest moves on.
  */
 #ifndef UD_INDEX_SEARCH_H
 #define UD_INDEX_SEARCH_H
@@ -13,12 +14,15 @@
 #include "base/arena.h"
 #include "base/error.h"
 #include "index/bm25_exact.h"
-#include "store/meta.h"
 
 typedef struct ud_search_opts {
     size_t top_k;                    /* default 10, at most 100 */
     const char *const *source_types; /* only these source types; NULL = all */
     size_t source_type_count;
+    /* The caller's principals (email, groups, "org:*"); a document is seen
+     * only if its ACL names one of them. NULL = {"org:*"}. */
+    const char *const *principals;
+    size_t principal_count;
     const char *mark_open; /* excerpt markers, default "<mark>" */
     const char *mark_close;
 } ud_search_opts;
@@ -36,12 +40,16 @@ typedef struct ud_search_hit {
     int64_t updated_at;
 } ud_search_hit;
 
-/* A searcher caches one corpus per org. Thread-safe (one mutex). */
+/* Thread-safe: one lock guards the snapshot cache; searches run in
+ * parallel on retained snapshots. */
 typedef struct ud_searcher ud_searcher;
 
-int ud_searcher_new(ud_searcher **out, ud_meta *meta, const ud_bm25_params *params) UD_MUST_CHECK;
+/* Collections live in data_dir/collections/<org_id>. */
+int ud_searcher_new(ud_searcher **out, const char *data_dir,
+                    const ud_bm25_params *params) UD_MUST_CHECK;
 void ud_searcher_free(ud_searcher *searcher);
 
+/* UD_EINVAL for a query that cannot be parsed (message says why). */
 int ud_searcher_search(ud_search_hit **out, size_t *out_count, ud_searcher *searcher,
                        ud_arena *arena, const char *org_id, const char *query,
                        const ud_search_opts *opts) UD_MUST_CHECK;

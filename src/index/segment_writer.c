@@ -132,6 +132,11 @@ static term_acc *intern(ud_segment_builder *b, const char *text, size_t len)
     return t;
 }
 
+static uint32_t term_id(const ud_segment_builder *b, const term_acc *t)
+{
+    return (uint32_t)(t - b->terms);
+}
+
 static posting *add_posting(ud_segment_builder *b, term_acc *t, uint32_t doc)
 {
     if (t->count == t->cap) {
@@ -159,7 +164,7 @@ static void add_filter(ud_segment_builder *b, const char *prefix, const char *va
 
 /* One occurrence of a term in the doc being added. */
 typedef struct occurrence {
-    term_acc *term;
+    uint32_t term; /* index: interning may move the terms array */
     uint32_t position;
     bool title;
 } occurrence;
@@ -211,11 +216,12 @@ int ud_segment_builder_add(ud_segment_builder *b, const ud_index_doc *doc)
     uint32_t text_base = title_count ? (uint32_t)title_terms[title_count - 1].position + 1 : 0;
     text_base += UD_SEG_TITLE_GAP;
     for (size_t i = 0; i < title_count; i++)
-        occ[i] = (occurrence){intern(b, title_terms[i].text, title_terms[i].len),
+        occ[i] = (occurrence){term_id(b, intern(b, title_terms[i].text, title_terms[i].len)),
                               (uint32_t)title_terms[i].position, true};
     for (size_t i = 0; i < text_count; i++)
-        occ[title_count + i] = (occurrence){intern(b, text_terms[i].text, text_terms[i].len),
-                                            text_base + (uint32_t)text_terms[i].position, false};
+        occ[title_count + i] =
+            (occurrence){term_id(b, intern(b, text_terms[i].text, text_terms[i].len)),
+                         text_base + (uint32_t)text_terms[i].position, false};
     qsort(occ, total, sizeof(occurrence), compare_occurrences);
     if (b->position_count + total > b->position_cap) {
         while (b->position_count + total > b->position_cap)
@@ -223,7 +229,7 @@ int ud_segment_builder_add(ud_segment_builder *b, const ud_index_doc *doc)
         b->positions = ud_realloc(b->positions, b->position_cap * sizeof(uint32_t));
     }
     for (size_t i = 0; i < total;) {
-        posting *p = add_posting(b, occ[i].term, id);
+        posting *p = add_posting(b, &b->terms[occ[i].term], id);
         size_t j = i;
         for (; j < total && occ[j].term == occ[i].term; j++) {
             if (occ[j].title)

@@ -708,7 +708,7 @@ typedef struct scan_state {
 static int scan_row(const char *const *c, size_t columns, void *payload)
 {
     scan_state *st = payload;
-    if (columns < 10)
+    if (columns < 12)
         return ud_error_set(UD_EIO, "chunk scan returned %zu columns", columns);
     ud_chunk_row row = {
         .doc_id = c[0],
@@ -721,6 +721,8 @@ static int scan_row(const char *const *c, size_t columns, void *payload)
         .url = c[7],
         .path = c[8],
         .updated_at = to_int(c[9], 0),
+        .author = c[10],
+        .acl_json = c[11] ? c[11] : "[]",
     };
     return st->fn(&row, st->payload);
 }
@@ -735,7 +737,8 @@ int ud_meta_chunks_scan(ud_meta *meta, const char *org_id, ud_chunk_fn fn, void 
     int rc = meta->backend->query_each(
         meta->conn,
         "SELECT c.document_id, c.chunk_index, c.text, c.tokens, c.heading_path, d.title, "
-        "d.source_type, d.url, d.path, ud_epoch(d.updated_at) FROM chunks c JOIN documents d "
+        "d.source_type, d.url, d.path, ud_epoch(d.updated_at), d.author, d.acl FROM chunks c "
+        "JOIN documents d "
         "ON d.id = c.document_id WHERE c.org_id = $1 ORDER BY c.document_id, c.chunk_index",
         params, 1, scan_row, &st);
     pthread_mutex_unlock(&meta->lock);

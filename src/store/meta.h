@@ -81,6 +81,8 @@ typedef struct ud_chunk_row {
     const char *source_type;
     const char *url;
     const char *path;
+    const char *author;
+    const char *acl_json; /* JSON array of principals */
     int64_t updated_at;
 } ud_chunk_row;
 

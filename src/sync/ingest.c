@@ -17,6 +17,7 @@
 #include "connectors/folder.h"
 #include "doc/clean.h"
 #include "doc/language.h"
+#include "sync/reindex.h"
 
 void ud_ingest_opts_default(ud_ingest_opts *out, const char *org_id)
 {
@@ -143,11 +144,25 @@ static int ingest_one(int *out_outcome, size_t *out_chunks, bool *store_failed, 
     doc.acl_count = 1;
 
     bool created = false;
-    rc = ud_meta_document_put(NULL, &created, meta, opts->org_id, &doc, chunks, chunk_count);
+    char doc_id[37];
+    rc = ud_meta_document_put(doc_id, &created, meta, opts->org_id, &doc, chunks, chunk_count);
     if (rc < 0) {
         /* A constraint the document broke is the document's problem. */
         *store_failed = rc != UD_EINVAL;
         return rc;
+    }
+    if (opts->index) {
+        /* The index is derived from the store: if it fails, the run stops
+         * and the next one rebuilds it (see reindex.h). */
+        rc = ud_collection_writer_delete(opts->index, doc_id);
+        for (size_t i = 0; i < chunk_count && rc == 0; i++) {
+            ud_index_doc entry = ud_index_doc_from(doc_id, &doc, &chunks[i]);
+            rc = ud_collection_writer_add(opts->index, &entry);
+        }
+        if (rc < 0) {
+            *store_failed = true;
+            return rc;
+        }
     }
     *out_outcome = created ? 1 : 2;
     *out_chunks = chunk_count;
@@ -226,6 +241,12 @@ int ud_ingest_paths(ud_ingest_stats *out, ud_meta *meta, const char *const *path
         }
         if (opts->on_progress)
             opts->on_progress(i + 1, list.count, list.items[i], opts->payload);
+    }
+    if (rc == 0 && opts->index) {
+        int64_t generation = 0;
+        rc = ud_meta_generation(meta, opts->org_id, &generation);
+        if (rc == 0)
+            rc = ud_collection_writer_commit(opts->index, generation);
     }
     for (size_t i = 0; i < list.count; i++)
         free(list.items[i]);

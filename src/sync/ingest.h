@@ -2,6 +2,7 @@
  * Ingesting files: the pipeline of the spec for the folder source.
  *   walk -> read (capped) -> SHA-256 -> unchanged? stop : extract -> clean
  *   -> language -> chunk -> store (document + chunks in one transaction)
+ *   -> index (the org's collection, committed at the end of the batch)
  * A failing file is reported with its reason and skipped; the batch goes on.
  */
 #ifndef UD_SYNC_INGEST_H
@@ -13,10 +14,14 @@
 #include "base/error.h"
 #include "doc/chunker.h"
 #include "doc/extract/extract.h"
+#include "index/collection.h"
 #include "store/meta.h"
 
 typedef struct ud_ingest_opts {
     const char *org_id;
+    /* The org's index; each stored document replaces its chunks there and
+     * the batch commits at the end. NULL: the store only. */
+    ud_collection_writer *index;
     ud_chunker_opts chunker;
     ud_extract_limits limits;
     /* Optional callbacks, called on the ingesting thread. */

@@ -319,3 +319,52 @@ void test_cli__serve_answers_and_stops_on_sigterm(void)
         UD_CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
     }
 }
+
+void test_cli__the_index_is_rebuilt_from_the_store(void)
+{
+    char ws[600], data[600];
+    snprintf(ws, sizeof(ws), "%s/ws", ud_test_tmpdir());
+    snprintf(data, sizeof(data), "%s/data", ud_test_tmpdir());
+    write_workspace(ws);
+    char *out = NULL;
+    UD_CHECK_EQ_INT(
+        0, ud_test_run(&out, "env UNIFY_STORE= %s init --data '%s'", ud_test_unify_bin(), data));
+    free(out);
+    UD_CHECK_EQ_INT(0, ud_test_run(&out, "env UNIFY_STORE= %s ingest --data '%s' '%s'",
+                                   ud_test_unify_bin(), data, ws));
+    free(out);
+    /* The index is lost; the store still has every chunk. */
+    UD_CHECK_EQ_INT(0, ud_test_run(&out, "rm -rf '%s/collections'", data));
+    free(out);
+    UD_CHECK_EQ_INT(0, ud_test_run(&out, "env UNIFY_STORE= %s search --data '%s' renewal",
+                                   ud_test_unify_bin(), data));
+    UD_CHECK_CONTAINS(out, "No results");
+    free(out);
+    /* Ingest finds it behind the store and rebuilds it, with nothing to re-read. */
+    UD_CHECK_EQ_INT(0, ud_test_run(&out, "env UNIFY_STORE= %s ingest --data '%s' '%s'",
+                                   ud_test_unify_bin(), data, ws));
+    UD_CHECK_CONTAINS(out, "was rebuilt");
+    UD_CHECK_CONTAINS(out, "Nothing to do");
+    free(out);
+    UD_CHECK_EQ_INT(0, ud_test_run(&out, "env UNIFY_STORE= %s search --data '%s' renewal",
+                                   ud_test_unify_bin(), data));
+    UD_CHECK_CONTAINS(out, "Renewal quote for Acme Logistics");
+    free(out);
+    UD_CHECK_EQ_INT(0, ud_test_run(&out, "env UNIFY_STORE= %s reindex --data '%s' --json",
+                                   ud_test_unify_bin(), data));
+    json_t *o = parse_json(out);
+    UD_CHECK(json_integer_value(json_object_get(o, "chunks")) >= 5);
+    json_decref(o);
+    free(out);
+    /* Phrases and filters through the command line. */
+    UD_CHECK_EQ_INT(0, ud_test_run(&out,
+                                   "env UNIFY_STORE= %s search --data '%s' '\"renewal quote\" "
+                                   "-friday'",
+                                   ud_test_unify_bin(), data));
+    UD_CHECK_CONTAINS(out, "No results");
+    free(out);
+    UD_CHECK_EQ_INT(1, ud_test_run(&out, "env UNIFY_STORE= %s search --data '%s' '\"renewal'",
+                                   ud_test_unify_bin(), data));
+    UD_CHECK_CONTAINS(out, "unclosed quote");
+    free(out);
+}

@@ -13,6 +13,7 @@
 #include "index/search.h"
 #include "server/api.h"
 #include "server/http.h"
+#include "sync/reindex.h"
 #include "test.h"
 
 typedef struct reply {
@@ -124,7 +125,13 @@ static void start(served *s)
     ud_sha256_hex(doc.content_hash, "x", 1);
     ud_chunk chunk = {0, doc.text, doc.text_len, 7, 0, "Parental Leave Policy"};
     UD_CHECK_OK(ud_meta_document_put(s->doc_id, NULL, s->meta, org.id, &doc, &chunk, 1));
-    UD_CHECK_OK(ud_searcher_new(&s->searcher, s->meta, NULL));
+    /* The index follows the store: opening its writer rebuilds it. */
+    ud_collection_writer *writer = NULL;
+    bool rebuilt = false;
+    UD_CHECK_OK(ud_index_open_writer(&writer, &rebuilt, ud_test_tmpdir(), s->meta, org.id));
+    UD_CHECK(rebuilt);
+    ud_collection_writer_close(writer);
+    UD_CHECK_OK(ud_searcher_new(&s->searcher, ud_test_tmpdir(), NULL));
     s->ctx = (ud_api_context){s->meta, s->searcher, org.id, "test"};
     ud_http_config config;
     ud_http_config_default(&config);
