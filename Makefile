@@ -3,6 +3,7 @@
 #   make test    install what is missing, build (-Werror), run every test twice
 #                (plain and under ASan+UBSan); ends with "N passed, N failed"
 #   make asan    the suite under ASan+UBSan only
+#   make eval    nDCG@10, Recall@100, MRR@10 on ../shared/data/eval
 #   make format-check / make format
 
 CC ?= cc
@@ -28,12 +29,16 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/%.o)
 TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/%.o)
 
-.PHONY: all run test asan setup format format-check clean demo-data
+.PHONY: all run test asan setup format format-check clean demo-data eval
 
 all: $(BUILD)/unify $(BUILD)/unify-tests
 
 setup:
 	@bash scripts/setup.sh
+
+# Retrieval quality on ../shared/data/eval (not part of `make test`).
+eval: $(BUILD)/unify
+	@UNIFY_BIN=$(BUILD)/unify bash scripts/eval.sh
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

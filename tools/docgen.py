@@ -1,8 +1,8 @@
 """Writes real PDF and DOCX files with the Python standard library only.
 
-Used to build the demo workspace (demo/tools/generate_demo.py) and the test
-fixtures (tests/fixtures/make_fixtures.py). The outputs are committed; this
-module is kept so they can be regenerated and reviewed.
+Used to build the test fixtures (tests/fixtures/make_fixtures.py). The
+outputs are committed; this module is kept so they can be regenerated and
+reviewed.
 
 PDF: version 1.4, one content stream per page, the standard Type 1 font
 Helvetica with WinAnsiEncoding (no font embedding needed), an Info

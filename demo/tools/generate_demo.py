@@ -6,7 +6,7 @@ The PDF and DOCX documents are written by make_binary_docs.py. Python 3
 standard library only, deterministic (fixed random seed, fixed dates).
 
 The generator first removes every previously generated file under demo/
-(everything except demo/tools/ and demo/README.md), so run both scripts:
+(everything except demo/tools/ and demo/README), so run both scripts:
 
     python3 demo/tools/generate_demo.py && python3 demo/tools/make_binary_docs.py
 
@@ -23,7 +23,7 @@ from email.utils import format_datetime
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEMO = os.path.dirname(HERE)
-KEEP_TOP = {"tools", "README.md"}
+KEEP_TOP = {"tools", "README"}
 
 rng = random.Random(20250312)
 
@@ -1952,12 +1952,29 @@ Noah Schreiber""", "plain", None),
 ]
 
 
+ZONES = {"Boston": "America/New_York", "Munich": "Europe/Berlin", "Lyon": "Europe/Paris",
+         "Rotterdam": "Europe/Amsterdam", "Leeds": "Europe/London", "Basel": "Europe/Zurich",
+         "Detroit": "America/Detroit", "Saint-Priest": "Europe/Paris", "Oslo": "Europe/Oslo",
+         "Chicago": "America/Chicago", "Seattle": "America/Los_Angeles", "Augsburg": "Europe/Berlin"}
+
+
+def local_tz(city, fallback_hours):
+    """The city's time zone with daylight saving time; a fixed offset without tzdata."""
+    try:
+        from zoneinfo import ZoneInfo
+        return ZoneInfo(ZONES[city])
+    except Exception:
+        return timezone(timedelta(hours=fallback_hours))
+
+
 def make_eml(idx, e):
     slug, when, direction, person, cc, subject, body, kind, attachment = e
     c = cust(slug)
-    tz = timezone(timedelta(hours=c[11]))
     if direction == "out":
-        tz = timezone(timedelta(hours=-5 if PEOPLE[person][3] == "Boston" else 1))
+        office = PEOPLE[person][3]
+        tz = local_tz(office, -5 if office == "Boston" else 1)
+    else:
+        tz = local_tz(c[2], c[11])
     dt = datetime.strptime(when, "%Y-%m-%d %H:%M").replace(tzinfo=tz)
     if direction == "in":
         sender, to, domain = cust_addr(slug), addr(person), c[1]
@@ -2015,7 +2032,11 @@ def customers_mail():
         slug = e[0]
         subj_slug = "".join(ch if ch.isalnum() else "-" for ch in e[5].lower()
                             .replace("re: ", "re-").replace("aw: ", "aw-"))
-        subj_slug = "-".join(p for p in subj_slug.split("-") if p)[:48].rstrip("-")
+        words, subj_slug = [p for p in subj_slug.split("-") if p], ""
+        for w in words:
+            if len(subj_slug) + len(w) + 1 > 48:
+                break
+            subj_slug = (subj_slug + "-" + w).lstrip("-")
         subj_slug = subj_slug.encode("ascii", "ignore").decode("ascii")
         write("customers/%s/%s-%s.eml" % (slug, dt.strftime("%Y-%m-%d"), subj_slug), text)
 
@@ -2279,7 +2300,7 @@ LEADERSHIP_ITEMS = [
     ("Year-end celebrations", "Munich and Lyon celebrate on 12 December, Boston on 13 December. "
      "A video link between the three parties at 18:00 CET.", "zoe", "Book the venues and the video setup."),
     ("Kickoff 2025 themes", "Three themes for the year: reliability of Hermes, Gen 3 on time, and "
-     "profitable growth in North America.", "maya", "Write the kickoff memo for all staff by 10 January."),
+     "profitable growth in North America.", "maya", "Send the kickoff memo to all staff this week."),
     ("Pricing review", "Hermes price unchanged since 2023. Proposal: +6% on renewals from 2026, "
      "grandfathering contracts signed before July 2025.", "sam", "Model the churn risk of the increase per account."),
     ("Acme Venlo RFP", "Acme invited three vendors for Venlo. Luca asked for authority to go to 15% "
@@ -2314,7 +2335,7 @@ LEADERSHIP_ITEMS = [
     ("Series C preparation", "Maya and Sam start conversations with existing investors about a Series C "
      "in Q2 2026. Target: 40 M EUR to fund Gen 3 production and the US ramp-up.", "sam",
      "Build the data room index by mid-November."),
-    ("Q3 2025 results", "Revenue 8.3 M EUR, best quarter so far. Granite mezzanine PO signed. Net revenue "
+    ("Q3 2025 results", "Preliminary revenue 8.3 M EUR, best quarter so far. Granite mezzanine PO signed. Net revenue "
      "retention at 118%.", "sam", "Share the results at the October all-hands."),
     ("2026 planning", "Planning assumptions: 42 M EUR revenue, 150 employees by year-end, Gen 3 shipping "
      "from Q3 2026.", "maya", "Department heads submit draft plans by 7 November."),
@@ -2346,7 +2367,8 @@ PRODUCT_ITEMS = [
      "Write the requirements for the degraded mode by 4 April."),
     ("Shift supervisor role", "Harbor Home and Granite want supervisors to pause robots without admin "
      "rights.", "grace", "Ship the shift supervisor role in Hermes 2025.2."),
-    ("Reflectivity filter results", "Seattle beta: phantom stops down from 30 to 1.2 per robot per week.",
+    ("Reflectivity filter results", "First two weeks of the Seattle beta: phantom stops down from 30 to "
+     "about 1.5 per robot per week.",
      "aiko", "Prepare the general release for firmware 3.9."),
     ("Gen 3 customer requirements", "Interviews with six customers: the top asks are rear camera, faster "
      "lift, and easier drive-unit swap in the field.", "priya", "Turn the interview notes into the Gen 3 PRD."),
@@ -2405,12 +2427,12 @@ ENGINEERING_ITEMS = [
      "Upgrade two services and compare CPU."),
     ("Engineering levels", "Feedback on the level guide: E4 vs E5 unclear for firmware.", "daniel",
      "Add firmware examples to the level guide."),
-    ("Test hall capacity", "Test hall booked 94% in September; Gen 3 tests compete with customer "
+    ("Test hall capacity", "Test hall booked 94% in June and July; Gen 3 tests compete with customer "
      "reproductions.", "omar", "Reserve Tuesdays for customer reproductions."),
     ("Dependency updates", "Renovate bot opens 40 PRs a week; nobody reviews them.", "ben",
      "Group minor updates weekly and auto-merge patch updates with green CI."),
-    ("Hackathon", "Hackathon on 2 and 3 October; 11 teams. Winner: a voice interface for the shift "
-     "supervisor.", "daniel", "Decide which two projects get roadmap time."),
+    ("Hackathon", "Hackathon planned for 2 and 3 October; 11 teams registered so far, four of them "
+     "mixed with Customer Success and field service.", "daniel", "Find three judges from outside engineering."),
     ("ISO 27001 engineering scope", "Controls touching engineering: access reviews, change management, "
      "secure development, supplier security.", "hannah", "Map existing practices to Annex A controls."),
     ("Year-end freeze", "Hermes freeze from 15 November; firmware freeze already active.", "tom",
@@ -2423,16 +2445,45 @@ ENGINEERING_ITEMS = [
      "and an edge-first Hermes architecture.", "daniel", "Write the 2026 engineering strategy memo."),
 ]
 
+# Order in which the items come up, meeting by meeting.
+PRODUCT_ORDER = [
+    "Hermes dashboard feedback", "Atlas cold-store mode", "Pallas SKU onboarding",
+    "Map Studio usability", "Roadmap H1 2025", "Pricing of Pallas",
+    "Scheduler v2 pilot", "Shift supervisor role",
+    "Feature flags", "Elevator integration demand",
+    "Degraded mode requirements", "Reflectivity filter results",
+    "Gen 3 customer requirements", "Analytics export", "Localization of the HMI",
+    "Opportunistic charging", "Pallas grasp planner 2.0",
+    "Multi-site view", "Gen 3 naming",
+    "Product council ranking", "2026 roadmap draft"]
+ENGINEERING_ORDER = [
+    "CI duration", "Rust training", "Peak freeze checklist",
+    "PostgreSQL upgrade", "Telemetry cost", "Flaky tests",
+    "Scheduler v2 performance", "Security keys rollout",
+    "Build reproducibility", "Engineering levels",
+    "Incident review follow-ups", "Observability",
+    "Failover drill results", "Gen 3 software bring-up",
+    "On-call load", "Map format v2", "Go version upgrade",
+    "Test hall capacity", "Dependency updates",
+    "Hackathon", "Postgres connection limits",
+    "Year-end freeze", "ISO 27001 engineering scope", "Retro on Granite mezzanine",
+    "2026 tech priorities"]
+PRODUCT_ITEMS.sort(key=lambda t: PRODUCT_ORDER.index(t[0]))
+ENGINEERING_ITEMS.sort(key=lambda t: ENGINEERING_ORDER.index(t[0]))
+
 MEETING_SERIES = [
     ("leadership", "Leadership Team Meeting", ["maya", "daniel", "sam", "zoe", "luca", "grace", "priya"],
      ["2024-10-07", "2024-11-04", "2024-12-02", "2025-01-13", "2025-02-10", "2025-03-17",
-      "2025-04-14", "2025-06-02", "2025-08-04", "2025-10-06"], LEADERSHIP_ITEMS),
+      "2025-04-14", "2025-06-02", "2025-08-04", "2025-10-06"], LEADERSHIP_ITEMS,
+     [3, 3, 2, 2, 2, 2, 3, 2, 2, 4]),
     ("product", "Product Council", ["grace", "priya", "camille", "ines", "lena", "sofia", "daniel"],
      ["2024-10-16", "2024-11-20", "2025-01-08", "2025-02-05", "2025-03-26", "2025-05-07",
-      "2025-06-18", "2025-08-20", "2025-10-01"], PRODUCT_ITEMS),
+      "2025-06-18", "2025-08-20", "2025-10-01"], PRODUCT_ITEMS,
+     [3, 3, 2, 2, 2, 3, 2, 2, 2]),
     ("engineering", "Engineering Sync", ["daniel", "tom", "aiko", "ben", "raj", "hannah", "omar", "camille"],
      ["2024-10-24", "2024-11-21", "2025-01-16", "2025-02-13", "2025-03-20", "2025-04-17",
-      "2025-06-12", "2025-07-17", "2025-09-11", "2025-11-13"], ENGINEERING_ITEMS),
+      "2025-06-12", "2025-07-17", "2025-09-11", "2025-11-27"], ENGINEERING_ITEMS,
+     [3, 3, 2, 2, 2, 2, 3, 2, 2, 4]),
 ]
 
 NOTE_TAKERS = {"leadership": "zoe", "product": "ines", "engineering": "ben"}
@@ -2467,10 +2518,8 @@ ONE_ON_ONES = [
 
 
 def meetings():
-    for kind, title, attendees, dates, items in MEETING_SERIES:
-        per = [len(items) // len(dates)] * len(dates)
-        for i in range(len(items) - sum(per)):
-            per[i] += 1
+    for kind, title, attendees, dates, items, per in MEETING_SERIES:
+        assert len(per) == len(dates) and sum(per) == len(items), kind
         pos = 0
         for n, date in enumerate(dates):
             chunk = items[pos:pos + per[n]]
@@ -2801,3 +2850,632 @@ def website():
            nav=SITE_NAV.format(root=root), body=body.strip("\n"), footer=SITE_FOOTER.format(root=root))
         write("website/" + path, html)
 
+
+# =========================================================================
+# Ops
+# =========================================================================
+
+OPS_DOCS = {}
+
+OPS_DOCS["ops/2025-03-12-database-outage-postmortem.md"] = """
+# Postmortem: Hermes Cloud Database Outage, 12 March 2025
+Author: Tom Lindqvist
+Date: 2025-03-19
+
+Status: final. Reviewed by Daniel Reyes, Ben Adeyemi and Hannah Berg on
+18 March 2025. Severity: SEV-1. Region: Hermes cloud US (Virginia). This
+postmortem is blameless: it describes what the systems and the procedures
+allowed, not who made a mistake.
+
+## Summary
+
+On Wednesday 12 March 2025, Hermes cloud in the US region was unavailable
+for **2 hours and 7 minutes** (15:12 to 17:19 UTC). A planned failover of
+the PostgreSQL primary database did not complete cleanly: the old primary
+kept accepting connections for 6 minutes after the new primary was
+promoted, and PgBouncer kept routing the mission scheduler's writes to the
+old primary. When the old primary was finally fenced, the scheduler and the
+mission API could not reconnect to the new primary database because their
+connection pools were stuck on stale DNS entries.
+
+During the database outage, robots finished the missions they were running
+and then stopped. 4 US customer sites (Granite Foods, Drayton Parts, Harbor
+Home and Bluefin's US pilot) with 131 robots were affected; Granite Foods in
+Chicago switched to manual picking for its morning wave. No mission data was
+lost; 212 missions created during the split-brain minutes had to be
+reconciled by hand.
+
+## Impact
+
+- 2 h 7 min outage: full Hermes unavailability in the US region (EU not affected).
+- 131 robots idle at 4 sites; about 18,600 missions delayed.
+- 212 missions written to the old primary during the split-brain window,
+  recovered from its WAL and replayed after validation.
+- SLA credits of 31,400 USD; March Hermes fees credited in full to Granite
+  Foods.
+- Monthly availability for the US region: 99.71% (target 99.9%).
+
+## Timeline (UTC)
+
+| Time | Event |
+|------|-------|
+| 14:30 | Planned maintenance starts: minor upgrade PostgreSQL 16.1 to 16.6 on replica db-us-2. |
+| 15:05 | db-us-2 upgraded and in sync. Operator starts switchover to promote db-us-2. |
+| 15:06 | db-us-2 promoted. Fencing of old primary db-us-1 fails silently (API timeout in the cloud provider). |
+| 15:06-15:12 | Both database servers accept writes. PgBouncer on 2 of 3 hosts still points to db-us-1. |
+| 15:12 | Replication conflict alarms. Scheduler errors spike; operator stops db-us-1 manually. |
+| 15:13 | Scheduler and mission API fail to reconnect: pools keep resolving the old primary's address (DNS TTL of 300 s ignored by the driver, cached for the process lifetime). |
+| 15:20 | SEV-1 declared, incident channel opened, status page updated. Tom Lindqvist incident commander. |
+| 15:41 | First restart of scheduler pods; they crash-loop because migrations lock check times out on the new primary. |
+| 16:25 | Root cause of the crash loop found: advisory lock held by an orphaned session from 15:06. |
+| 16:38 | Orphaned session terminated; scheduler starts; mission API still failing health checks. |
+| 16:55 | Mission API pools recycled by rolling restart; robots reconnect site by site. |
+| 17:19 | All 4 sites confirmed working; incident mitigated. |
+| 17:19-21:40 | Reconciliation of the 212 split-brain missions with customers. |
+
+## Root cause
+
+Three faults combined:
+
+1. **Fencing without confirmation.** The switchover script promoted the
+   replica and sent a stop request to the old primary, but did not wait for
+   confirmation that the old primary had stopped. The cloud API timed out
+   and the script treated the timeout as success.
+2. **PgBouncer configuration drift.** One of three PgBouncer hosts had been
+   reconfigured by hand in January and was not managed by Terraform; it
+   ignored the updated primary address.
+3. **Connection handling in Hermes services.** The Go database driver
+   cached the resolved IP address for the lifetime of each pooled
+   connection, and pools never recycled connections. Services therefore
+   could not follow the new primary without a restart.
+
+The maintenance was done in business hours for the US because the runbook
+assumed a switchover takes under a minute with no customer impact.
+
+## What went well
+
+- Robots behaved safely: no collisions, all stopped at safe positions.
+- The EU region was unaffected thanks to the regional isolation.
+- Customer communication: Customer Success called every affected site
+  within 25 minutes; the CEO called Granite Foods the same day.
+- WAL archiving meant no mission data was lost.
+
+## What went poorly
+
+- 35 minutes to declare SEV-1 after the first alarms.
+- Nobody on call had practised a manual failover in the previous 6 months.
+- The status page was updated only twice during the incident.
+
+## Action items
+
+| # | Action | Owner | Due | Status |
+|---|--------|-------|-----|--------|
+| 1 | Switchover script waits for confirmed fencing of the old primary; abort otherwise | Tom Lindqvist | 2025-03-28 | done |
+| 2 | All PgBouncer hosts managed by Terraform; drift detection alert | Tom Lindqvist | 2025-04-04 | done |
+| 3 | Connection max lifetime of 5 minutes and DNS re-resolution in all Hermes services | Ben Adeyemi | 2025-04-08 | done (Hermes 2025.7) |
+| 4 | Robots continue queued missions in a degraded mode when Hermes is unreachable | Grace Kim | 2025-06-30 | done |
+| 5 | Quarterly failover drill in staging and one in production per half-year | Tom Lindqvist | 2025-04-04 | recurring |
+| 6 | Database maintenance only in the low-traffic window (02:00 to 05:00 local) | Daniel Reyes | 2025-03-21 | done |
+| 7 | Alert on replication lag and on two writable primaries | Raj Mehta | 2025-04-11 | done |
+| 8 | SEV-1 declared automatically when mission API error rate > 20% for 3 min | Hannah Berg | 2025-04-18 | done |
+
+## Lessons
+
+The outage lasted two hours although the database itself was healthy again
+after six minutes: most of the time went into reconnecting services. A
+database failover is a customer-visible event until proven otherwise. We
+now treat every primary switchover as a change with a rollback plan, an
+incident commander on standby, and a staging rehearsal in the same week.
+Progress on the action items of this postmortem is reviewed every month in
+the engineering sync until all are closed.
+"""
+
+OPS_DOCS["ops/2024-11-05-wi-fi-roaming-acme-rotterdam.md"] = """
+# Incident Review: Wi-Fi Roaming Storm at Acme Logistics Rotterdam
+Author: Noah Schreiber
+Date: 2024-11-08
+
+Severity: SEV-3. Site: Acme Logistics, Rotterdam hall 2.
+
+## What happened
+
+From 2 to 5 November 2024, Atlas robots in hall 2 paused for 5 to 20 seconds
+when roaming between two access points. The customer had updated the
+access-point firmware, which reset the minimum RSSI for roaming from -70 dBm
+to -80 dBm and disabled 802.11r fast roaming.
+
+## Impact
+
+About 1,900 pauses over three days; outbound dock queue up to 70 totes on
+the night of 3 November. No missions lost.
+
+## Resolution
+
+Customer IT restored the previous roaming settings on 5 November at 11:00.
+We lowered the robots' stop-on-disconnect delay from 5 s to 2 s.
+
+## Follow-up
+
+- Add Wi-Fi roaming settings to the site change checklist we share with
+  customers (Lena Fischer).
+- Robots report roaming time as telemetry so Hermes alerts on slow roams
+  (Aiko Tanaka, firmware 3.6).
+"""
+
+OPS_DOCS["ops/2025-01-22-hermes-certificate-expiry.md"] = """
+# Incident Review: Mission Queue Stuck After Certificate Expiry
+Author: Ben Adeyemi
+Date: 2025-01-24
+
+Severity: SEV-2. Region: EU. Duration: 47 minutes.
+
+## What happened
+
+The TLS client certificate used by the SAP EWM connector for Acme Logistics
+and Everline Retail expired at 00:00 UTC on 22 January. New warehouse tasks
+were rejected; robots worked through the existing queue and then idled.
+
+## Detection
+
+The night shift at Everline called support at 00:41. Our monitoring did not
+alert because the connector reported itself as healthy: it was running, just
+not receiving tasks.
+
+## Resolution
+
+Certificate renewed and connector restarted at 00:47 UTC. All queued tasks
+were delivered by 00:55.
+
+## Action items
+
+- Certificate expiry alerts 30, 14 and 3 days ahead for every connector
+  (done, 2025-01-31).
+- Connector health check includes "tasks received in the last 10 minutes"
+  during shift hours (done, Hermes 2025.4).
+- Move connector certificates to automatic renewal (Q2 2025).
+"""
+
+OPS_DOCS["ops/2025-05-30-charging-dock-overheating-granite.md"] = """
+# Incident Review: Charging Dock Overheating at Granite Foods
+Author: Omar Haddad
+Date: 2025-06-04
+
+Severity: SEV-2 (safety relevant). Site: Granite Foods, Chicago.
+
+## What happened
+
+On 30 May 2025 at 13:52 local time, the thermal sensor on charging dock
+D-07 reported 78 C at the contact plate and the dock switched off as
+designed. An operator noticed a burnt smell. There was no fire.
+
+## Cause
+
+A bent contact spring on the dock reduced the contact area, raising
+resistance. Robots docking at a slight angle (within tolerance) made it
+worse. The dock is a rev B unit from 2023.
+
+## Actions
+
+- Replaced D-07 and inspected all 12 docks at the site: two more bent
+  springs found and replaced.
+- Contact inspection added to the quarterly preventive maintenance list.
+- Rev C docks (with the self-aligning plate) offered to all customers still
+  on rev B; free of charge for sites with more than 10 docks.
+- Safety notice sent to all customers on 3 June 2025.
+"""
+
+OPS_DOCS["ops/2025-07-18-map-corruption-manual-edit.md"] = """
+# Incident Review: Map Corruption After a Manual Map Edit
+Author: Camille Durand
+Date: 2025-07-22
+
+Severity: SEV-3. Site: Everline Retail, Saint-Priest.
+
+## What happened
+
+A site engineer edited the NWMap file by hand to move a no-go zone and
+uploaded it directly, bypassing Map Studio. The file's tile index was
+inconsistent, and 6 robots refused to load the new map and stayed parked for
+34 minutes.
+
+## Resolution
+
+The previous map version was restored from Hermes map history.
+
+## Action items
+
+- Hermes validates every uploaded map and rejects invalid tile indexes
+  (Hermes 2025.17).
+- Direct map upload restricted to the admin role.
+- Map Studio gains a "move zone" shortcut so nobody needs hand edits.
+"""
+
+OPS_DOCS["ops/2025-09-09-delayed-telemetry-us.md"] = """
+# Incident Review: Delayed Telemetry in the US Region
+Author: Raj Mehta
+Date: 2025-09-11
+
+Severity: SEV-3. Duration: 3 h 20 min. No impact on missions.
+
+## What happened
+
+The telemetry ingestion consumers in the US region fell behind after a
+deployment doubled the size of the robot pose messages (a debug field was
+left enabled). Dashboards and analytics lagged by up to 41 minutes. Live
+map positions were not affected because they use a separate stream.
+
+## Resolution
+
+The debug field was disabled by configuration at 18:10 UTC; consumers
+caught up by 19:05 UTC.
+
+## Action items
+
+- Message size check in CI for protobuf schema changes.
+- Consumer lag alert lowered from 30 to 10 minutes.
+- Autoscaling of consumers based on lag, not CPU.
+"""
+
+OPS_DOCS["ops/2025-11-03-firmware-update-stalled.md"] = """
+# Incident Review: Firmware 3.10 Update Stalled on 14 Robots
+Author: Aiko Tanaka
+Date: 2025-11-06
+
+Severity: SEV-3. Sites: Harbor Home (9 robots), Kessler Getränke (5 robots).
+
+## What happened
+
+During the staged rollout of firmware 3.10.0, 14 robots downloaded the
+image but did not install it. They kept running 3.9.2, reported
+"update pending" and retried every hour, which generated 330 support
+alerts overnight.
+
+## Cause
+
+These robots had less than 600 MB free on the data partition because their
+local flight recorder had not rotated logs since a clock reset in October.
+
+## Resolution
+
+Remote log rotation triggered from Hermes; all 14 robots updated by 4
+November 10:00 UTC.
+
+## Action items
+
+- Updater checks free space before download and reports it.
+- Flight recorder rotation no longer depends on wall-clock time.
+- Alert deduplication: one alert per robot per day for pending updates.
+"""
+
+OPS_DOCS["ops/on-call-runbook.md"] = """
+# Hermes Cloud On-Call Runbook
+Author: Tom Lindqvist
+Date: 2025-04-10
+
+## First five minutes
+
+1. Acknowledge the page in the paging tool.
+2. Open the Hermes overview dashboard for the affected region.
+3. If the mission API error rate is above 20%, or any site has all robots
+   idle, declare SEV-1 and page the secondary.
+4. Post in #hermes-incidents with what you see, even if you know nothing yet.
+
+## Severity levels
+
+| Level | Definition | Customer update |
+|-------|------------|-----------------|
+| SEV-1 | A region or a whole site cannot run missions | every 30 minutes |
+| SEV-2 | Degraded service at several sites | every 60 minutes |
+| SEV-3 | One site degraded, or internal only | at resolution |
+
+## Common procedures
+
+- **Primary switchover**: only in the 02:00 to 05:00 local window, with the
+  scripted procedure (`hermesctl db switchover --confirm-fence`). Never
+  promote by hand.
+- **Connector stuck**: restart the connector pod; check certificate expiry.
+- **Robot "lost" at a site**: relocalize from the live map; if more than
+  three robots are lost, call the site and field service.
+- **Telemetry lag**: check consumer lag; scale consumers.
+
+## After the incident
+
+Write an incident review within five working days for SEV-1 and SEV-2,
+blameless, with action items that have owners and due dates.
+"""
+
+OPS_TXT = {}
+OPS_TXT["ops/status-page-history-2025.txt"] = """
+status.northwind-robotics.example — incident history 2025 (exported 2026-01-05)
+
+2025-01-22  EU   Resolved  SAP connector not receiving tasks (47 min)
+2025-03-12  US   Resolved  Hermes unavailable in the US region (2 h 7 min)
+2025-04-29  EU   Resolved  Slow live map for some users (18 min)
+2025-06-14  US   Maintenance  Planned maintenance 02:00-03:00 CDT, no impact
+2025-07-18  EU   Resolved  Map update failed at one site (34 min)
+2025-09-09  US   Resolved  Analytics delayed, robots unaffected (3 h 20 min)
+2025-10-21  EU   Maintenance  Primary switchover drill 02:30 CEST, 38 s of read-only
+2025-11-03  ALL  Resolved  Firmware update pending on some robots (overnight)
+
+Availability 2025: EU 99.97%, US 99.93%
+"""
+
+
+def ops():
+    for rel, text in OPS_DOCS.items():
+        write(rel, dedent(text))
+    for rel, text in OPS_TXT.items():
+        write(rel, dedent(text))
+    write_json("ops/incident-register-2025.json", {
+        "title": "Incident Register 2025",
+        "author": name("tom"),
+        "created_at": "2025-01-02T08:00:00Z",
+        "updated_at": "2025-11-06T16:00:00Z",
+        "description": "All customer-visible incidents of 2025 with severity, duration and review status.",
+        "incidents": [
+            {"id": "INC-2025-001", "date": "2025-01-22", "severity": "SEV-2", "region": "EU",
+             "summary": "Connector certificate expired", "minutes": 47, "review": "ops/2025-01-22-hermes-certificate-expiry.md"},
+            {"id": "INC-2025-004", "date": "2025-03-12", "severity": "SEV-1", "region": "US",
+             "summary": "Primary switchover split-brain; Hermes US unavailable", "minutes": 127,
+             "review": "ops/2025-03-12-database-outage-postmortem.md"},
+            {"id": "INC-2025-009", "date": "2025-05-30", "severity": "SEV-2", "region": "site",
+             "summary": "Charging dock overheating at Granite Foods", "minutes": 0,
+             "review": "ops/2025-05-30-charging-dock-overheating-granite.md"},
+            {"id": "INC-2025-012", "date": "2025-07-18", "severity": "SEV-3", "region": "site",
+             "summary": "Invalid map upload at Everline", "minutes": 34,
+             "review": "ops/2025-07-18-map-corruption-manual-edit.md"},
+            {"id": "INC-2025-015", "date": "2025-09-09", "severity": "SEV-3", "region": "US",
+             "summary": "Telemetry consumers lagging", "minutes": 200,
+             "review": "ops/2025-09-09-delayed-telemetry-us.md"},
+            {"id": "INC-2025-018", "date": "2025-11-03", "severity": "SEV-3", "region": "sites",
+             "summary": "Firmware update pending on 14 robots", "minutes": 0,
+             "review": "ops/2025-11-03-firmware-update-stalled.md"},
+        ],
+    })
+
+
+# =========================================================================
+# Finance
+# =========================================================================
+
+QUARTERS = [
+    ("2024-q3", "Q3 2024", "2024-10-15", 6.1, 5.87, 31, 58, -1.9, 21.7, 198,
+     "Cobalt Pharma accepted its first Pallas cell (1.1 M EUR recognised). Drive-unit warranty "
+     "swaps cost 240 k EUR and kept hardware margin low."),
+    ("2024-q4", "Q4 2024", "2025-01-17", 7.4, 7.1, 33, 60, -1.2, 20.1, 209,
+     "Peak-season rentals and the Kessler pilot contract. Full year 2024: 24.9 M EUR revenue, "
+     "+41% on 2023."),
+    ("2025-q1", "Q1 2025", "2025-04-16", 7.0, 7.15, 33, 61, -0.9, 18.4, 214,
+     "Below plan because the Everline expansion slipped to June. SLA credits of 31 k USD after "
+     "the March Hermes incident are booked against revenue."),
+    ("2025-q2", "Q2 2025", "2025-07-15", 7.6, 7.45, 35, 63, -0.3, 17.9, 223,
+     "New drive-unit supplier raised hardware margin to 35%. Kessler went live; Bluefin rental "
+     "contract signed for Q4."),
+    ("2025-q3", "Q3 2025", "2025-10-14", 8.3, 7.9, 36, 64, 0.2, 17.6, 231,
+     "First EBITDA-positive quarter. Granite Foods mezzanine order (498 k USD) booked, delivered "
+     "in Q4. Net revenue retention 118%."),
+]
+
+
+def finance():
+    for slug, label, date, rev, plan, hw_margin, sw_margin, ebitda, cash, robots, comment in QUARTERS:
+        text = dedent("""
+            Northwind Robotics — {label} financial summary
+            Prepared by Marta Kowalska (Controller), reviewed by Sam Whitfield (CFO), {date}
+
+            Revenue:            {rev:.1f} M EUR   (plan {plan:.2f} M EUR, {diff:+.1f}%)
+            Hardware margin:    {hw} %
+            Software margin:    {sw} %   (Hermes licences and support)
+            EBITDA:             {ebitda:+.1f} M EUR
+            Cash at quarter end:{cash:5.1f} M EUR
+            Robots in the field: {robots}
+
+            Comment:
+            {comment}
+
+            Not audited. Internal use only; do not forward outside the leadership team.
+            """).format(label=label, date=date, rev=rev, plan=plan, diff=(rev / plan - 1) * 100,
+                        hw=hw_margin, sw=sw_margin, ebitda=ebitda, cash=cash, robots=robots,
+                        comment="\n".join(textwrap.wrap(comment, 76)))
+        write("finance/%s-summary.txt" % slug, text)
+    write_json("finance/budget-2026-draft.json", {
+        "title": "Budget 2026 (Draft v2)",
+        "author": name("sam"),
+        "created_at": "2025-11-21T17:30:00Z",
+        "description": "Draft operating budget for 2026 by department, in thousands of EUR, "
+                       "for the December board meeting.",
+        "assumptions": {"revenue_keur": 42000, "headcount_year_end": 150, "eur_usd": 1.08,
+                        "gen3_first_shipments": "2026-Q3"},
+        "departments": [
+            {"name": "Engineering", "headcount": 62, "opex_keur": 9850},
+            {"name": "Manufacturing and supply chain", "headcount": 18, "opex_keur": 2140},
+            {"name": "Field service and support", "headcount": 26, "opex_keur": 3310},
+            {"name": "Sales and marketing", "headcount": 21, "opex_keur": 4420},
+            {"name": "G&A (finance, people, legal, IT)", "headcount": 23, "opex_keur": 3180},
+        ],
+        "capex_keur": [
+            {"item": "Gen 3 production tooling", "amount": 1450},
+            {"item": "Chicago service hub fit-out", "amount": 220},
+            {"item": "Munich test hall extension", "amount": 610},
+        ],
+    })
+    write_json("finance/vendor-register.json", {
+        "title": "Key Vendor Register",
+        "author": name("marta"),
+        "created_at": "2025-06-30T09:00:00Z",
+        "description": "Suppliers with annual spend above 100 k EUR, contract end dates and owners.",
+        "vendors": [
+            {"vendor": "Kessler Antriebe GmbH", "category": "Drive units", "annual_spend_keur": 1620,
+             "contract_end": "2027-03-31", "owner": name("omar")},
+            {"vendor": "Voltaris Energy Systems", "category": "Battery packs (LiFePO4)", "annual_spend_keur": 1180,
+             "contract_end": "2026-12-31", "owner": name("omar")},
+            {"vendor": "Lumen Sensorik AG", "category": "Safety laser scanners", "annual_spend_keur": 2050,
+             "contract_end": "2026-09-30", "owner": name("omar")},
+            {"vendor": "CloudScale Inc.", "category": "Cloud hosting (Hermes)", "annual_spend_keur": 740,
+             "contract_end": "2026-06-30", "owner": name("tom")},
+            {"vendor": "Armature Robotique SA", "category": "Pallas arm (OEM)", "annual_spend_keur": 890,
+             "contract_end": "2028-01-31", "owner": name("camille")},
+            {"vendor": "Brightpath Logistics", "category": "Freight and customs", "annual_spend_keur": 310,
+             "contract_end": "2025-12-31", "owner": name("kwame")},
+        ],
+    })
+    write("finance/month-end-close-checklist.md", dedent("""
+        # Month-End Close Checklist
+        Author: Marta Kowalska
+        Date: 2025-02-04
+
+        The books close on working day 6 of the following month.
+
+        ## Working days 1 to 2
+
+        - Revenue: Hermes licences from the billing system; hardware revenue only
+          for robots with a signed acceptance certificate.
+        - Accrue field service travel not yet expensed (ask Sofia's team).
+        - Inventory count of spare parts in Boston and Munich (cycle count).
+
+        ## Working days 3 to 4
+
+        - Intercompany invoices between Inc., GmbH and SAS; transfer pricing at
+          cost plus 8% for engineering services.
+        - FX revaluation of USD, GBP, CHF and NOK balances.
+        - Review SLA credits and warranty provisions with Customer Success.
+
+        ## Working days 5 to 6
+
+        - Flash report to the CFO, then the leadership team.
+        - Cash forecast for 13 weeks updated.
+        """))
+
+# =========================================================================
+# Support
+# =========================================================================
+
+TICKETS = [
+    (4100, "acme-logistics", "2024-11-04", "high", "resolved", "Robots pause when roaming between access points in hall 2",
+     "Customer AP firmware update changed roaming thresholds.", "noah"),
+    (4101, "granitefoods", "2024-11-19", "normal", "resolved", "Hermes dashboard shows wrong time zone for shift reports",
+     "Site time zone was set to UTC during onboarding; corrected to America/Chicago.", "sofia"),
+    (4102, "fjordfreight", "2024-12-29", "urgent", "resolved", "Three robots lost in freezer aisle F",
+     "Frost on the floor; robots relocalized manually at 23:10. Fiducials recommended.", "aiko"),
+    (4103, "draytonparts", "2024-12-07", "high", "resolved", "Spurious lift blocked errors after firmware 3.4",
+     "Sensor debounce regression; fixed in 3.4.1.", "aiko"),
+    (4104, "cobaltpharma", "2025-01-14", "normal", "resolved", "Audit trail export missing operator names",
+     "Export used pseudonymised IDs; customer given the mapping key under their DPA.", "grace"),
+    (4107, "bluefin", "2024-11-15", "high", "resolved", "AT-0233 stops on ramp to chiller 3 with drive fault left",
+     "Worn gearbox in left drive unit; replaced on site.", "noah"),
+    (4109, "harborhome", "2025-01-20", "normal", "resolved", "Phantom obstacle stops on glossy epoxy floor",
+     "Reflectivity filter beta enabled on 10 robots, then fleet-wide with 3.7.1.", "aiko"),
+    (4112, "granitefoods", "2025-03-12", "urgent", "resolved", "All robots idle, console shows unable to load missions",
+     "Part of the US region incident INC-2025-004.", "tom"),
+    (4115, "cobaltpharma", "2025-05-21", "high", "resolved", "Temperature logger on AT-0517 reads 26.4 C in zone C",
+     "Logger measures at the robot body near the drive electronics; tote-level logger offered.", "omar"),
+    (4118, "everline", "2025-06-12", "normal", "resolved", "Robots wait behind the returns conveyor",
+     "Light curtain mapped as obstacle; map adjusted with a pass-through zone.", "lena"),
+    (4121, "kessler", "2025-07-22", "high", "resolved", "Crates tip over in the curve at aisle 7",
+     "Speed zone of 0.6 m/s and softer acceleration configured.", "noah"),
+    (4124, "granitefoods", "2025-05-30", "urgent", "resolved", "Burnt smell at charging dock D-07",
+     "Bent contact spring; dock replaced, all docks inspected.", "omar"),
+    (4127, "harborhome", "2025-10-11", "low", "resolved", "Create Hermes accounts for four new shift supervisors",
+     "Accounts created with the shift supervisor role.", "sofia"),
+    (4130, "acme-logistics", "2025-12-02", "normal", "open", "Venlo robots slow at lift 2 doors",
+     "Lift door open signal arrives 4 s late; waiting for KONE technician.", "noah"),
+]
+
+TICKET_COMMENTS = {
+    4102: [("Erik Nilsen", "2024-12-29T22:18:00+01:00", "Three robots lost, 200 pallets due by 06:00."),
+           ("Sofia Alvarez", "2024-12-29T22:31:00+01:00", "Calling you now. Please keep people away from aisle F."),
+           ("Aiko Tanaka", "2024-12-29T23:10:00+01:00", "All three relocalized remotely; slowed aisle F to 0.8 m/s.")],
+    4112: [("Marcus Bell", "2025-03-12T11:48:00-05:00", "All 46 robots idle since 10:15."),
+           ("Sofia Alvarez", "2025-03-12T11:55:00-05:00", "Confirmed, region-wide problem, SEV-1 open. Updates every 30 minutes."),
+           ("Tom Lindqvist", "2025-03-12T12:21:00-05:00", "Robots reconnecting now, site by site.")],
+    4121: [("Stefan Brandl", "2025-07-22T14:12:00+02:00", "Zweimal diese Woche Kisten gekippt."),
+           ("Noah Schreiber", "2025-07-23T09:05:00+02:00", "Speed zone active from today; data review on 30 July."),
+           ("Noah Schreiber", "2025-07-30T10:00:00+02:00", "No tip-overs in 7 days, 4,310 passes through the curve. Closing.")],
+}
+
+
+def support():
+    for num, slug, date, prio, status, title, resolution, who in TICKETS:
+        c = cust(slug)
+        obj = {
+            "title": "SUP-%d: %s" % (num, title),
+            "author": c[4],
+            "created_at": date + "T08:00:00Z",
+            "description": "%s reported: %s. Site: %s, %s." % (c[0], title.lower(), c[2], c[3]),
+            "customer": c[0], "priority": prio, "status": status, "assignee": name(who),
+            "resolution": resolution,
+            "tags": [slug, prio],
+        }
+        if num in TICKET_COMMENTS:
+            obj["comments"] = [{"author": a, "at": t, "text": x} for a, t, x in TICKET_COMMENTS[num]]
+        write_json("support/tickets/SUP-%d.json" % num, obj)
+    write("support/support-faq.md", dedent("""
+        # Support FAQ for Customer Sites
+        Author: Sofia Alvarez
+        Date: 2025-03-31
+
+        ## How do I reach support?
+
+        Premium customers call the 24/7 hotline; Standard customers use the portal,
+        answered within 4 business hours. For safety incidents always call.
+
+        ## A robot shows "lost". What do I do?
+
+        Open the live map in Hermes, select the robot and click its real position.
+        If it does not recover in 30 seconds, use the HMI to park it and call us.
+
+        ## Can we move a robot by hand?
+
+        Only with "release brake and tow" on the HMI, never on a slope, and never
+        with a load above 200 kg.
+
+        ## How do I send a diagnostics bundle?
+
+        Robot page > Service > Collect diagnostics. It uploads in about two minutes.
+
+        ## Who may change the map?
+
+        Users with the site admin role, through Map Studio. Hand-edited map files
+        are rejected since Hermes 2025.17.
+        """))
+    write("support/reply-macros.txt", dedent("""
+        Support reply macros (v7, Sofia Alvarez, 2025-08-12)
+
+        [ACK-URGENT]
+        Thanks for calling this in. An engineer is looking at your site right now
+        and will call you within 15 minutes. Please keep people clear of any robot
+        that is stopped in an aisle.
+
+        [DIAG-REQUEST]
+        Could you collect a diagnostics bundle from the robot page (Service >
+        Collect diagnostics)? It contains the last 30 minutes of logs and scans.
+
+        [PARTS-SHIPPED]
+        The replacement part ships today with overnight delivery. Our field
+        engineer will fit it on the date below; no action needed from you.
+
+        [CLOSE-CONFIRM]
+        We believe this is resolved. If you see the problem again in the next 7
+        days, reply here and the ticket reopens automatically.
+        """))
+
+# =========================================================================
+
+def main():
+    clean_previous()
+    hr()
+    engineering()
+    product()
+    customers_mail()
+    sales()
+    meetings()
+    website()
+    ops()
+    finance()
+    support()
+    count = sum(len(f) for _, _, f in os.walk(DEMO))
+    print("generated text documents; demo/ now holds %d files" % count)
+
+
+if __name__ == "__main__":
+    main()

@@ -12,6 +12,7 @@ static const ud_cli_command commands[] = {
     {"ingest", "extract, chunk and index files and folders", ud_cmd_ingest},
     {"search", "search the indexed documents", ud_cmd_search},
     {"reindex", "rebuild the search index from the metadata store", ud_cmd_reindex},
+    {"eval", "measure retrieval quality on a BEIR test collection", ud_cmd_eval},
     {"serve", "serve the HTTP API", ud_cmd_serve},
     {"config", "show the configuration in force and where each value came from", ud_cmd_config},
 };

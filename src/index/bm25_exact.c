@@ -240,10 +240,17 @@ int ud_bm25_search(ud_bm25_hit **out, size_t *out_count, const ud_bm25_corpus *c
     size_t matched_count = 0, matched_cap = 0;
 
     for (size_t i = 0; i < term_count; i++) {
-        bool repeated = false; /* each distinct query term counts once */
+        /* A term repeated in the query counts as often as it is repeated
+         * (as in Lucene's boolean queries); it is scored once, with that
+         * weight, at its first occurrence. */
+        bool repeated = false;
+        double weight = 1;
         for (size_t j = 0; j < i && !repeated; j++)
             repeated = terms[j].len == terms[i].len &&
                        memcmp(terms[j].text, terms[i].text, terms[i].len) == 0;
+        for (size_t j = i + 1; j < term_count && !repeated; j++)
+            weight += terms[j].len == terms[i].len &&
+                      memcmp(terms[j].text, terms[i].text, terms[i].len) == 0;
         const term_entry *t = repeated ? NULL : lookup(corpus, terms[i].text, terms[i].len);
         if (!t || t->count == 0)
             continue;
@@ -253,7 +260,7 @@ int ud_bm25_search(ud_bm25_hit **out, size_t *out_count, const ud_bm25_corpus *c
             const posting *post = &t->postings[k];
             double dl = corpus->docs[post->doc].length;
             double norm = p->k1 * (1.0 - p->b + p->b * dl / avgdl);
-            scores[post->doc] += idf * post->tf * (p->k1 + 1.0) / (post->tf + norm);
+            scores[post->doc] += weight * idf * post->tf * (p->k1 + 1.0) / (post->tf + norm);
             if (!touched[post->doc]) {
                 touched[post->doc] = 1;
                 if (matched_count == matched_cap) {

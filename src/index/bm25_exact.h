@@ -4,7 +4,7 @@
  * hand; it is the search of the foundation and the test oracle of the real
  * index.
  *
- *   score(d, q) = sum over distinct query terms t of
+ *   score(d, q) = sum over the query's terms t (a repeated term counts each time) of
  *       idf(t) * tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl / avgdl))
  *   idf(t) = ln(1 + (N - df + 0.5) / (df + 0.5))          (Lucene's, never negative)
  *   tf = tf_text + title_weight * tf_title,  dl = len_text + title_weight * len_title

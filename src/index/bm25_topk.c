@@ -264,7 +264,7 @@ static void evaluate(segment_search *ss, uint32_t doc)
             continue;
         double tf =
             ud_postings_tf_text(&c->postings) + ss->s->w * ud_postings_tf_title(&c->postings);
-        score += term_score(ss->s, c->idf, tf, dl);
+        score += c->term->weight * term_score(ss->s, c->idf, tf, dl);
     }
     ss->stats->scored++;
     heap_push(ss->heap, (ud_index_hit){ss->view_index, doc, score});
@@ -300,7 +300,7 @@ static void run_wand(segment_search *ss)
             const ud_seg_block *blk = ud_postings_block_for(&ss->order[i]->postings, pivot_doc);
             if (!blk)
                 continue;
-            block_sum += block_bound(ss->s, ss->order[i]->idf, blk);
+            block_sum += ss->order[i]->term->weight * block_bound(ss->s, ss->order[i]->idf, blk);
             if ((uint64_t)blk->last_doc + 1 < next)
                 next = (uint64_t)blk->last_doc + 1;
         }
@@ -412,7 +412,7 @@ int ud_bm25_topk(ud_index_hit **out, size_t *out_count, const ud_segment_view *v
             c->bound = 0;
             if (t && c->scoring)
                 for (uint32_t b = 0; b < t->block_count; b++) {
-                    double bb = block_bound(&s, c->idf, &c->postings.blocks[b]);
+                    double bb = c->term->weight * block_bound(&s, c->idf, &c->postings.blocks[b]);
                     if (bb > c->bound)
                         c->bound = bb;
                 }

@@ -24,12 +24,13 @@ static int term_index(ud_query *q, const ud_term *t, ud_term_kind kind)
             /* The strictest use wins: excluded > required > optional. */
             if (kind > qt->kind)
                 qt->kind = kind;
+            qt->weight++;
             return (int)i;
         }
     }
     if (q->term_count == UD_QUERY_MAX_TERMS)
         return -1;
-    q->terms[q->term_count] = (ud_query_term){t->text, t->len, kind};
+    q->terms[q->term_count] = (ud_query_term){t->text, t->len, kind, 1};
     return (int)q->term_count++;
 }
 
@@ -62,7 +63,10 @@ static int add_words(ud_query *q, ud_analyzer *analyzer, ud_arena *arena, const 
     ud_query_phrase *ph = &q->phrases[q->phrase_count];
     memset(ph, 0, sizeof(*ph));
     ph->excluded = sign == '-';
-    for (size_t i = 0; i < count && i < UD_QUERY_MAX_TERMS; i++) {
+    if (count > UD_QUERY_MAX_PHRASE_TERMS)
+        return ud_error_set(UD_EINVAL, "a phrase has more than %d words",
+                            UD_QUERY_MAX_PHRASE_TERMS);
+    for (size_t i = 0; i < count; i++) {
         /* An excluded phrase excludes the phrase, not each of its words. */
         int index = term_index(q, &terms[i], ph->excluded ? UD_TERM_CHECK_ONLY : UD_TERM_REQUIRED);
         if (index < 0)
@@ -172,5 +176,20 @@ int ud_query_parse(ud_query *q, ud_analyzer *analyzer, ud_arena *arena, const ch
     }
     if (q->after && q->before && q->after >= q->before)
         return ud_error_set(UD_EINVAL, "after: must be earlier than before:");
+    return 0;
+}
+
+int ud_query_from_words(ud_query *q, ud_analyzer *analyzer, ud_arena *arena, const char *text)
+{
+    memset(q, 0, sizeof(*q));
+    ud_term *terms = NULL;
+    size_t count = 0;
+    int rc = ud_analyze(&terms, &count, analyzer, arena, text, strlen(text));
+    if (rc < 0)
+        return rc;
+    /* Long questions keep their first UD_QUERY_MAX_TERMS distinct terms. */
+    for (size_t i = 0; i < count; i++)
+        if (term_index(q, &terms[i], UD_TERM_OPTIONAL) < 0)
+            break;
     return 0;
 }

@@ -22,7 +22,8 @@
 #include "base/error.h"
 #include "index/analyzer.h"
 
-#define UD_QUERY_MAX_TERMS 64
+#define UD_QUERY_MAX_TERMS 256
+#define UD_QUERY_MAX_PHRASE_TERMS 32
 #define UD_QUERY_MAX_PHRASES 8
 #define UD_QUERY_MAX_FILTERS 16
 
@@ -38,6 +39,7 @@ typedef struct ud_query_term {
     const char *text; /* analyzed */
     size_t len;
     ud_term_kind kind;
+    uint32_t weight; /* times it occurs in the query: its score counts that often */
 } ud_query_term;
 
 typedef struct ud_query_phrase {
@@ -68,5 +70,10 @@ typedef struct ud_query {
  * terms (and finds nothing). */
 int ud_query_parse(ud_query *q, ud_analyzer *analyzer, ud_arena *arena,
                    const char *text) UD_MUST_CHECK;
+
+/* Every word of text as an optional term, with no query syntax at all (for
+ * natural-language questions and evaluation sets). */
+int ud_query_from_words(ud_query *q, ud_analyzer *analyzer, ud_arena *arena,
+                        const char *text) UD_MUST_CHECK;
 
 #endif

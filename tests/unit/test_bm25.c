@@ -134,9 +134,11 @@ void test_bm25__scores_match_hand_computed_values(void)
     UD_CHECK_NEAR(0.615866824529, hits[0].score, 1e-9);
     UD_CHECK_EQ_INT(100, hits[1].doc);
     UD_CHECK_NEAR(0.501689267172, hits[1].score, 1e-9);
-    /* idf(durian) = ln(1 + 2.5 / 1.5); a query term repeated counts once. */
-    UD_CHECK_EQ_INT(1, search(&f, "durian durian", &hits, 10));
+    /* idf(durian) = ln(1 + 2.5 / 1.5); a query term repeated counts twice. */
+    UD_CHECK_EQ_INT(1, search(&f, "durian", &hits, 10));
     UD_CHECK_NEAR(0.922562168674, hits[0].score, 1e-9);
+    UD_CHECK_EQ_INT(1, search(&f, "durian durian", &hits, 10));
+    UD_CHECK_NEAR(2 * 0.922562168674, hits[0].score, 1e-9);
     /* Scores of several terms add up. */
     UD_CHECK_EQ_INT(3, search(&f, "apple cherries", &hits, 10));
     UD_CHECK_EQ_INT(101, hits[0].doc);
