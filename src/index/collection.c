@@ -21,7 +21,7 @@
 #include "base/mem.h"
 #include "index/segment_writer.h"
 
-#define MANIFEST_FORMAT 1
+#define MANIFEST_FORMAT 2
 #define MAX_MANIFEST_BYTES (16u << 20)
 #define DEL_MAGIC "UDDEL001"
 #define OPEN_RETRIES 5
@@ -38,6 +38,7 @@ typedef struct manifest {
     uint64_t generation;
     uint32_t next_id;
     int64_t store_generation;
+    char embedding[128]; /* "provider/model/dims", "" for none */
     seg_entry *segs;
     size_t count;
 } manifest;
@@ -134,11 +135,18 @@ static int manifest_load(manifest *m, const char *dir)
     json_t *root = json_loadb(text, len, 0, &error);
     free(text);
     json_t *segments = json_object_get(root, "segments");
-    if (!root || json_integer_value(json_object_get(root, "format")) != MANIFEST_FORMAT ||
-        !json_is_array(segments)) {
+    json_int_t format = json_integer_value(json_object_get(root, "format"));
+    if (root && format > 0 && format < MANIFEST_FORMAT) {
+        json_decref(root);
+        return ud_error_set(UD_EUNSUPPORTED,
+                            "the index in %s has an older format; run `unify reindex`", dir);
+    }
+    if (!root || format != MANIFEST_FORMAT || !json_is_array(segments)) {
         json_decref(root);
         return ud_error_set(UD_ECORRUPT, "%s is not a valid manifest", path);
     }
+    const char *embedding = json_string_value(json_object_get(root, "embedding"));
+    snprintf(m->embedding, sizeof(m->embedding), "%s", embedding ? embedding : "");
     m->generation = (uint64_t)json_integer_value(json_object_get(root, "generation"));
     m->next_id = (uint32_t)json_integer_value(json_object_get(root, "next_id"));
     m->store_generation = json_integer_value(json_object_get(root, "store_generation"));
@@ -261,6 +269,11 @@ int64_t ud_snapshot_store_generation(const ud_snapshot *s)
     return s->m.store_generation;
 }
 
+const char *ud_snapshot_embedding(const ud_snapshot *s)
+{
+    return s->m.embedding;
+}
+
 uint64_t ud_snapshot_live_docs(const ud_snapshot *s)
 {
     return s->live_docs;
@@ -308,6 +321,8 @@ struct ud_collection_writer {
     uint8_t *builder_deleted;
     size_t builder_cap;
     bool changed;
+    uint32_t vector_dims;
+    char embedding[128];
 };
 
 static void remove_unreferenced(ud_collection_writer *w);
@@ -334,8 +349,24 @@ int ud_collection_writer_open(ud_collection_writer **out, const char *dir,
     w->opts.flush_memory_bytes =
         opts && opts->flush_memory_bytes ? opts->flush_memory_bytes : 64u << 20;
     rc = manifest_load(&w->m, dir);
+    if (rc == UD_EUNSUPPORTED) {
+        /* An index of an older format: start afresh; the store generation
+         * no store has makes the caller rebuild it. */
+        ud_error_clear();
+        memset(&w->m, 0, sizeof(w->m));
+        w->m.next_id = 1;
+        w->m.store_generation = -1;
+        rc = 0;
+    }
     if (rc == 0)
         rc = ud_analyzer_new(&w->analyzer);
+    if (opts && opts->embedding && opts->vector_dims) {
+        w->vector_dims = opts->vector_dims;
+        snprintf(w->embedding, sizeof(w->embedding), "%s", opts->embedding);
+    }
+    /* Vectors of another kind cannot be mixed: the index must be rebuilt. */
+    if (rc == 0 && w->m.count > 0 && strcmp(w->m.embedding, w->embedding) != 0)
+        w->m.store_generation = -1;
     if (rc < 0) {
         close(fd);
         free(w);
@@ -496,8 +527,10 @@ static int flush(ud_collection_writer *w)
 
 int ud_collection_writer_add(ud_collection_writer *w, const ud_index_doc *doc)
 {
+    if (doc->vector && !w->vector_dims)
+        return ud_error_set(UD_EINVAL, "this index was opened without vectors");
     if (!w->builder) {
-        int rc = ud_segment_builder_new(&w->builder, w->analyzer);
+        int rc = ud_segment_builder_new(&w->builder, w->analyzer, w->vector_dims);
         if (rc < 0)
             return rc;
     }
@@ -535,6 +568,7 @@ static int write_commit(ud_collection_writer *w, int64_t store_generation)
         e->dirty = false;
     }
     w->m.store_generation = store_generation;
+    snprintf(w->m.embedding, sizeof(w->m.embedding), "%s", w->embedding);
     int rc = manifest_write(&w->m, w->dir);
     if (rc < 0)
         return rc;
@@ -550,7 +584,7 @@ static int merge_all(ud_collection_writer *w)
 {
     ud_arena arena;
     ud_arena_init(&arena);
-    int rc = ud_segment_builder_new(&w->builder, w->analyzer);
+    int rc = ud_segment_builder_new(&w->builder, w->analyzer, w->vector_dims);
     w->builder_cap = 0;
     for (size_t i = 0; i < w->m.count && rc == 0; i++) {
         seg_entry *e = &w->m.segs[i];
@@ -562,9 +596,19 @@ static int merge_all(ud_collection_writer *w)
             rc = ud_segment_stored(&s, e->segment, &arena, d);
             if (rc < 0)
                 break;
-            ud_index_doc doc = {s.doc_id,      s.chunk_index, s.title, s.text,
-                                s.source_type, s.url,         s.path,  s.heading_path,
-                                s.author,      s.updated_at,  s.acl,   s.acl_count};
+            ud_index_doc doc = {.doc_id = s.doc_id,
+                                .chunk_index = s.chunk_index,
+                                .title = s.title,
+                                .text = s.text,
+                                .source_type = s.source_type,
+                                .url = s.url,
+                                .path = s.path,
+                                .heading_path = s.heading_path,
+                                .author = s.author,
+                                .updated_at = s.updated_at,
+                                .acl = s.acl,
+                                .acl_count = s.acl_count,
+                                .vector = ud_segment_vector(e->segment, d)};
             size_t count = ud_segment_builder_count(w->builder);
             if (count == w->builder_cap) {
                 w->builder_cap = w->builder_cap ? w->builder_cap * 2 : 256;

@@ -48,6 +48,8 @@ uint64_t ud_snapshot_generation(const ud_snapshot *snapshot);
 /* The store generation the commit reflects (see ud_meta_generation). */
 int64_t ud_snapshot_store_generation(const ud_snapshot *snapshot);
 uint64_t ud_snapshot_live_docs(const ud_snapshot *snapshot);
+/* "provider/model/dims" of the commit's vectors, "" when it has none. */
+const char *ud_snapshot_embedding(const ud_snapshot *snapshot);
 const ud_segment_view *ud_snapshot_views(const ud_snapshot *snapshot, size_t *out_count);
 
 /* The generation in dir's manifest now (0 if none), to tell a stale
@@ -61,6 +63,11 @@ typedef struct ud_collection_writer ud_collection_writer;
 typedef struct ud_collection_writer_opts {
     size_t max_segments;       /* merge when a commit leaves more; default 8 */
     size_t flush_memory_bytes; /* write a segment when the buffer passes this; 64 MiB */
+    /* The vectors chunks will carry: "provider/model/dims" and dims; NULL
+     * and 0 for none. A collection built with other vectors reports itself
+     * behind its store (store generation -1), so it gets rebuilt. */
+    const char *embedding;
+    uint32_t vector_dims;
 } ud_collection_writer_opts;
 
 /* Takes the collection's lock (UD_EAGAIN if another process holds it),

@@ -22,6 +22,7 @@ typedef struct ud_index_doc {
     int64_t updated_at;
     const char *const *acl; /* principals allowed to read it */
     size_t acl_count;
+    const float *vector; /* the collection's dims, unit length; NULL = none */
 } ud_index_doc;
 
 #endif

@@ -28,6 +28,8 @@ struct ud_segment {
     const uint8_t *postings;
     const uint8_t *postings_end;
     const ud_seg_key *keys;
+    const uint8_t *vector_bits; /* NULL when the segment has no vectors */
+    const float *vectors;
     const uint8_t *stored;
     const uint8_t *stored_end;
     char path[4096];
@@ -44,6 +46,24 @@ static bool section_fits(uint64_t start, uint64_t count, uint64_t size, uint64_t
     if (size && count > UINT64_MAX / size)
         return false;
     return start <= hi && count * size <= hi - start;
+}
+
+static uint64_t vector_data_offset(const ud_seg_header *h)
+{
+    return h->off_vectors + ((uint64_t)h->doc_count + 7) / 8 + 7 -
+           (((uint64_t)h->doc_count + 7) / 8 + 7) % 8;
+}
+
+/* The vectors section is exactly the bitmap, padding and doc_count x dims
+ * floats, or absent. */
+static bool vectors_fit(const ud_seg_header *h, uint64_t size)
+{
+    if (h->vector_dims == 0)
+        return h->off_vectors == size;
+    if (h->vector_dims > 65536 || h->off_vectors % 8)
+        return false;
+    uint64_t data = vector_data_offset(h);
+    return data <= size && (size - data) == (uint64_t)h->doc_count * h->vector_dims * sizeof(float);
 }
 
 int ud_segment_open(ud_segment **out, const char *path)
@@ -72,13 +92,14 @@ int ud_segment_open(ud_segment **out, const char *path)
     else if (!(h->off_docs == sizeof(ud_seg_header) && h->off_docs <= h->off_stored &&
                h->off_stored <= h->off_terms && h->off_terms <= h->off_term_bytes &&
                h->off_term_bytes <= h->off_blocks && h->off_blocks <= h->off_postings &&
-               h->off_postings <= h->off_keys && h->off_keys <= size))
+               h->off_postings <= h->off_keys && h->off_keys <= h->off_vectors &&
+               h->off_vectors <= size))
         problem = "sections out of order";
     else if (!section_fits(h->off_docs, h->doc_count, sizeof(ud_seg_doc), h->off_stored) ||
              !section_fits(h->off_terms, h->term_count, sizeof(ud_seg_term), h->off_term_bytes) ||
              !section_fits(h->off_blocks, h->block_count, sizeof(ud_seg_block), h->off_postings) ||
-             !section_fits(h->off_keys, h->doc_count, sizeof(ud_seg_key), size) ||
-             h->off_terms % 8 || h->off_blocks % 8 || h->off_keys % 8)
+             !section_fits(h->off_keys, h->doc_count, sizeof(ud_seg_key), h->off_vectors) ||
+             !vectors_fit(h, size) || h->off_terms % 8 || h->off_blocks % 8 || h->off_keys % 8)
         problem = "section sizes do not match their counts";
     if (problem) {
         munmap(map, size);
@@ -98,6 +119,10 @@ int ud_segment_open(ud_segment **out, const char *path)
     s->postings = s->base + h->off_postings;
     s->postings_end = s->base + h->off_keys;
     s->keys = (const ud_seg_key *)(s->base + h->off_keys);
+    if (h->vector_dims) {
+        s->vector_bits = s->base + h->off_vectors;
+        s->vectors = (const float *)(s->base + vector_data_offset(h));
+    }
     snprintf(s->path, sizeof(s->path), "%s", path);
     *out = s;
     return 0;
@@ -116,6 +141,19 @@ int ud_segment_verify(const ud_segment *s)
     uint64_t sum =
         ud_fnv1a64(s->base + sizeof(ud_seg_header), s->size - sizeof(ud_seg_header), UD_FNV64_INIT);
     return sum == s->header->checksum ? 0 : corrupt(s->path, "checksum mismatch");
+}
+
+uint32_t ud_segment_vector_dims(const ud_segment *s)
+{
+    return s->header->vector_dims;
+}
+
+const float *ud_segment_vector(const ud_segment *s, uint32_t doc)
+{
+    if (!s->vector_bits || doc >= s->header->doc_count ||
+        !((s->vector_bits[doc >> 3] >> (doc & 7)) & 1))
+        return NULL;
+    return s->vectors + (size_t)doc * s->header->vector_dims;
 }
 
 const ud_seg_header *ud_segment_header(const ud_segment *s)

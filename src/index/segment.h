@@ -26,6 +26,9 @@ void ud_segment_free(ud_segment *segment);
 int ud_segment_verify(const ud_segment *segment) UD_MUST_CHECK;
 
 const ud_seg_header *ud_segment_header(const ud_segment *segment);
+/* Length of the segment's vectors (0: none), and a chunk's vector or NULL. */
+uint32_t ud_segment_vector_dims(const ud_segment *segment);
+const float *ud_segment_vector(const ud_segment *segment, uint32_t doc);
 const ud_seg_doc *ud_segment_doc(const ud_segment *segment, uint32_t doc);
 
 /* The term's entry, or NULL when the segment does not have it. */

@@ -2,7 +2,7 @@
  * The on-disk layout of a BM25 segment (one file, little-endian, written
  * once and never changed; see segment_writer.c and segment.c).
  *
- *   header        struct ud_seg_header, 128 bytes
+ *   header        struct ud_seg_header, 136 bytes
  *   docs          doc_count x struct ud_seg_doc: field lengths, updated_at,
  *                 offset of the doc's stored fields
  *   stored        per doc, varint-length-prefixed strings: doc_id,
@@ -17,6 +17,9 @@
  *                 all varints
  *   keys          doc_count x struct ud_seg_key sorted by hash of doc_id,
  *                 to find a document's chunks when it is deleted
+ *   vectors       when vector_dims > 0: a bitmap of the docs that have a
+ *                 vector (padded to 8 bytes), then doc_count x vector_dims
+ *                 float32 (zeros where there is none)
  *
  * Fixed-size sections start at 8-byte-aligned offsets. The checksum covers
  * every byte after the header. Filter values (source type, ACL principals,
@@ -29,7 +32,7 @@
 #include <stdint.h>
 
 #define UD_SEG_MAGIC "UDSEG\0\0\1"
-#define UD_SEG_VERSION 1
+#define UD_SEG_VERSION 2
 #define UD_SEG_BLOCK_SIZE 128
 /* Text positions start after the title's plus this gap, so that a phrase
  * never spans the title and the text. */
@@ -56,9 +59,11 @@ typedef struct ud_seg_header {
     uint64_t off_blocks;
     uint64_t off_postings;
     uint64_t off_keys;
+    uint64_t off_vectors; /* == file_len when there are none */
     uint64_t file_len;
-    uint64_t checksum; /* FNV-1a 64 of bytes [128, file_len) */
-    uint8_t reserved[128 - 8 - 4 - 4 - 8 * 13];
+    uint64_t checksum; /* FNV-1a 64 of every byte after the header */
+    uint32_t vector_dims;
+    uint32_t reserved;
 } ud_seg_header;
 
 typedef struct ud_seg_doc {
@@ -95,7 +100,7 @@ typedef struct ud_seg_key {
     uint32_t reserved;
 } ud_seg_key;
 
-_Static_assert(sizeof(ud_seg_header) == 128, "segment header is 128 bytes");
+_Static_assert(sizeof(ud_seg_header) == 136, "segment header is 136 bytes");
 _Static_assert(sizeof(ud_seg_doc) == 24, "doc entries are 24 bytes");
 _Static_assert(sizeof(ud_seg_term) == 32, "term entries are 32 bytes");
 _Static_assert(sizeof(ud_seg_block) == 32, "block entries are 32 bytes");

@@ -54,12 +54,16 @@ struct ud_segment_builder {
     uint64_t *key_hashes;
     uint64_t total_len_text, total_len_title;
     size_t memory;
+    uint32_t vector_dims;
+    float *vectors;      /* doc_count x vector_dims */
+    uint8_t *has_vector; /* one byte per doc */
 };
 
-int ud_segment_builder_new(ud_segment_builder **out, ud_analyzer *analyzer)
+int ud_segment_builder_new(ud_segment_builder **out, ud_analyzer *analyzer, uint32_t vector_dims)
 {
     ud_segment_builder *b = ud_calloc(1, sizeof(*b));
     b->analyzer = analyzer;
+    b->vector_dims = vector_dims;
     b->slot_count = 4096;
     b->slots = ud_calloc(b->slot_count, sizeof(uint32_t));
     ud_buf_init(&b->stored, (size_t)1 << 40);
@@ -80,6 +84,8 @@ void ud_segment_builder_free(ud_segment_builder *b)
     free(b->positions);
     free(b->docs);
     free(b->key_hashes);
+    free(b->vectors);
+    free(b->has_vector);
     ud_buf_dispose(&b->stored);
     free(b);
 }
@@ -92,7 +98,7 @@ size_t ud_segment_builder_count(const ud_segment_builder *b)
 size_t ud_segment_builder_memory(const ud_segment_builder *b)
 {
     return b->memory + b->stored.len + b->position_count * sizeof(uint32_t) +
-           b->doc_count * (sizeof(ud_seg_doc) + 8);
+           b->doc_count * (sizeof(ud_seg_doc) + 9 + b->vector_dims * sizeof(float));
 }
 
 static term_acc *intern(ud_segment_builder *b, const char *text, size_t len)
@@ -261,6 +267,18 @@ int ud_segment_builder_add(ud_segment_builder *b, const ud_index_doc *doc)
         b->doc_cap = b->doc_cap ? b->doc_cap * 2 : 1024;
         b->docs = ud_realloc(b->docs, b->doc_cap * sizeof(ud_seg_doc));
         b->key_hashes = ud_realloc(b->key_hashes, b->doc_cap * sizeof(uint64_t));
+        if (b->vector_dims) {
+            b->vectors = ud_realloc(b->vectors, b->doc_cap * b->vector_dims * sizeof(float));
+            b->has_vector = ud_realloc(b->has_vector, b->doc_cap);
+        }
+    }
+    if (b->vector_dims) {
+        float *slot = &b->vectors[b->doc_count * b->vector_dims];
+        if (doc->vector)
+            memcpy(slot, doc->vector, b->vector_dims * sizeof(float));
+        else
+            memset(slot, 0, b->vector_dims * sizeof(float));
+        b->has_vector[b->doc_count] = doc->vector != NULL;
     }
     ud_seg_doc *d = &b->docs[b->doc_count];
     d->len_text = (uint32_t)text_count;
@@ -460,6 +478,19 @@ int ud_segment_builder_write(ud_segment_builder *b, const char *path)
         align8(&f);
         h.off_keys = f.offset;
         emit(&f, keys, b->doc_count * sizeof(ud_seg_key));
+        h.off_vectors = f.offset;
+        if (b->vector_dims) {
+            h.vector_dims = b->vector_dims;
+            size_t bytes = (b->doc_count + 7) / 8;
+            uint8_t *bits = ud_calloc(bytes ? bytes : 1, 1);
+            for (size_t i = 0; i < b->doc_count; i++)
+                if (b->has_vector[i])
+                    bits[i >> 3] |= (uint8_t)(1u << (i & 7));
+            emit(&f, bits, bytes);
+            free(bits);
+            align8(&f);
+            emit(&f, b->vectors, b->doc_count * b->vector_dims * sizeof(float));
+        }
         h.file_len = f.offset;
         h.checksum = f.checksum;
         if (!f.failed && (fseek(file, 0, SEEK_SET) != 0 || fwrite(&h, sizeof(h), 1, file) != 1))

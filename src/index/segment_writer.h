@@ -7,6 +7,7 @@
 #define UD_INDEX_SEGMENT_WRITER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/error.h"
 #include "index/analyzer.h"
@@ -14,8 +15,10 @@
 
 typedef struct ud_segment_builder ud_segment_builder;
 
-/* The analyzer is borrowed and used only by this builder's thread. */
-int ud_segment_builder_new(ud_segment_builder **out, ud_analyzer *analyzer) UD_MUST_CHECK;
+/* The analyzer is borrowed and used only by this builder's thread.
+ * vector_dims: length of the chunks' vectors, 0 when there are none. */
+int ud_segment_builder_new(ud_segment_builder **out, ud_analyzer *analyzer,
+                           uint32_t vector_dims) UD_MUST_CHECK;
 void ud_segment_builder_free(ud_segment_builder *builder);
 
 /* Analyzes and adds one chunk. UD_ELIMIT past 2^31 documents. */

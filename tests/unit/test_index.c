@@ -110,7 +110,7 @@ static const char *collection_dir(void)
 static void write_corpus(const corpus *c, size_t commits, size_t max_segments)
 {
     ud_collection_writer *w = NULL;
-    ud_collection_writer_opts opts = {max_segments, 0};
+    ud_collection_writer_opts opts = {.max_segments = max_segments};
     UD_CHECK_OK(ud_collection_writer_open(&w, collection_dir(), &opts));
     for (size_t i = 0; i < c->count; i++) {
         ud_index_doc doc = index_doc(c, i);
@@ -335,7 +335,7 @@ void test_index__phrases_required_and_excluded_terms(void)
 
 void test_index__updates_deletes_and_merges(void)
 {
-    ud_collection_writer_opts opts = {3, 0};
+    ud_collection_writer_opts opts = {.max_segments = 3};
     ud_collection_writer *w = NULL;
     UD_CHECK_OK(ud_collection_writer_open(&w, collection_dir(), &opts));
     add(w, "d1", "Old title", "the original wording about turbines", "file", NULL, 1, EVERYONE, 1);
@@ -443,7 +443,7 @@ void test_index__a_damaged_segment_is_an_error_not_a_crash(void)
  * reports each finished commit on the pipe. */
 static void crash_writer(const char *dir, int report_fd)
 {
-    ud_collection_writer_opts opts = {3, 64 * 1024};
+    ud_collection_writer_opts opts = {.max_segments = 3, .flush_memory_bytes = 64 * 1024};
     ud_collection_writer *w = NULL;
     if (ud_collection_writer_open(&w, dir, &opts) < 0)
         _exit(3);

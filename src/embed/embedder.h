@@ -1,0 +1,47 @@
+/*
+ * Embedding providers: text in, a unit-length vector out. One interface
+ * (a table of functions, chosen by configuration) with, for now, the
+ * `static` provider: SIF-weighted GloVe word vectors (glove.h, sif.h).
+ * A collection records the provider, model and dimensions it was built
+ * with and refuses vectors of another kind.
+ */
+#ifndef UD_EMBED_EMBEDDER_H
+#define UD_EMBED_EMBEDDER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/error.h"
+
+typedef struct ud_embedder_info {
+    const char *provider; /* "static" */
+    const char *model;    /* "glove-100d-sif" */
+    uint32_t dims;
+} ud_embedder_info;
+
+typedef struct ud_embedder_ops {
+    /* Writes info.dims floats to out and sets *out_has to true, or sets it
+     * to false when the text gives no vector (no known word). */
+    int (*embed)(void *self, const char *text, size_t len, float *out, bool *out_has);
+    void (*free)(void *self);
+} ud_embedder_ops;
+
+typedef struct ud_embedder {
+    const ud_embedder_ops *ops;
+    void *self;
+    ud_embedder_info info;
+} ud_embedder;
+
+/* The static provider over a converted GloVe file (see glove.h).
+ * Thread-safe: the file is read-only and embedding keeps no state. */
+int ud_embedder_open_static(ud_embedder **out, const char *path) UD_MUST_CHECK;
+void ud_embedder_free(ud_embedder *embedder);
+
+static inline int ud_embedder_embed(ud_embedder *e, const char *text, size_t len, float *out,
+                                    bool *out_has)
+{
+    return e->ops->embed(e->self, text, len, out, out_has);
+}
+
+#endif
