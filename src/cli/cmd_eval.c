@@ -16,11 +16,20 @@
 
 static const char usage[] =
     "usage: unify eval --corpus corpus.jsonl --queries queries.jsonl --qrels qrels.tsv\n"
+    "                  [--vectors FILE] [--mode MODE] [--fusion rrf|weighted] [--rerank]\n"
     "                  [--run FILE] [--json]\n\n"
     "Indexes the corpus into a temporary collection, runs every judged query as\n"
     "plain words and prints nDCG@10, Recall@100 and MRR@10 (trec_eval's\n"
     "definitions). BM25 uses bm25_k1, bm25_b and title_weight from the\n"
     "environment (UNIFY_BM25_K1, ...) or their defaults.\n\n"
+    "  --vectors FILE  word vectors converted by `unify init` (DATA/embeddings/\n"
+    "                  glove-100d-sif.bin); without them every mode is BM25\n"
+    "  --mode MODE     bm25 (default without vectors), vector or hybrid (default\n"
+    "                  with them)\n"
+    "  --fusion F      weighted (default) or rrf, for hybrid\n"
+    "  --vector-weight W  share of the vector score in weighted fusion, 0..1\n"
+    "                  (default 0.2)\n"
+    "  --rerank        apply the product's recency and phrase boosts\n"
     "  --run FILE   also write the ranking as a TREC run file\n"
     "  --json       print {\"docs\", \"queries\", \"ndcg_at_10\", \"recall_at_100\",\n"
     "               \"mrr_at_10\", \"index_seconds\", \"search_seconds\"}\n";
@@ -39,15 +48,45 @@ int ud_cmd_eval(int argc, char **argv)
                                             {"queries", required_argument, NULL, 'q'},
                                             {"qrels", required_argument, NULL, 'r'},
                                             {"run", required_argument, NULL, 'o'},
+                                            {"vectors", required_argument, NULL, 'v'},
+                                            {"mode", required_argument, NULL, 'm'},
+                                            {"fusion", required_argument, NULL, 'f'},
+                                            {"rerank", no_argument, NULL, 'R'},
+                                            {"vector-weight", required_argument, NULL, 'w'},
                                             {"json", no_argument, NULL, 'j'},
                                             {"help", no_argument, NULL, 'h'},
                                             {0, 0, 0, 0}};
     ud_eval_paths paths = {0};
-    const char *run_path = NULL;
-    bool json = false;
+    const char *run_path = NULL, *vectors_path = NULL;
+    bool json = false, rerank = false;
+    int mode = -1, fusion = UD_FUSION_WEIGHTED;
+    double vector_weight = 0.2;
     int c;
-    while ((c = getopt_long(argc, argv, "c:q:r:o:jh", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "c:q:r:o:v:m:f:w:Rjh", options, NULL)) != -1) {
         switch (c) {
+        case 'v': vectors_path = optarg; break;
+        case 'R': rerank = true; break;
+        case 'w': {
+            char *end = NULL;
+            vector_weight = strtod(optarg, &end);
+            if (!end || *end || vector_weight < 0 || vector_weight > 1) {
+                fprintf(stderr, "unify: --vector-weight must be a number from 0 to 1\n");
+                return 2;
+            }
+            break;
+        }
+        case 'm':
+            if ((mode = ud_search_mode_parse(optarg)) < 0) {
+                fprintf(stderr, "unify: --mode must be bm25, vector or hybrid\n");
+                return 2;
+            }
+            break;
+        case 'f':
+            if ((fusion = ud_fusion_parse(optarg)) < 0) {
+                fprintf(stderr, "unify: --fusion must be rrf or weighted\n");
+                return 2;
+            }
+            break;
         case 'c': paths.corpus = optarg; break;
         case 'q': paths.queries = optarg; break;
         case 'r': paths.qrels = optarg; break;
@@ -65,7 +104,18 @@ int ud_cmd_eval(int argc, char **argv)
     ud_config config;
     if (ud_cli_load_config(&config, ud_cli_data_dir(NULL)) != 0)
         return 1;
-    ud_bm25_params params = {config.bm25_k1, config.bm25_b, config.title_weight};
+    ud_embedder *embedder = NULL;
+    if (vectors_path && ud_embedder_open_static(&embedder, vectors_path) < 0) {
+        ud_cli_fail("word vectors");
+        return 1;
+    }
+    ud_rank_opts rank;
+    ud_rank_opts_default(&rank);
+    rank.bm25 = (ud_bm25_params){config.bm25_k1, config.bm25_b, config.title_weight};
+    rank.mode = mode >= 0 ? (ud_search_mode)mode : embedder ? UD_MODE_HYBRID : UD_MODE_BM25;
+    rank.fusion = (ud_fusion)fusion;
+    rank.rerank = rerank;
+    rank.vector_weight = vector_weight;
 
     const char *tmp = getenv("TMPDIR");
     char work[4096];
@@ -79,10 +129,12 @@ int ud_cmd_eval(int argc, char **argv)
     if (run_path && !(run = fopen(run_path, "w"))) {
         fprintf(stderr, "unify: cannot write %s\n", run_path);
         rmdir(work);
+        ud_embedder_free(embedder);
         return 1;
     }
     ud_eval_result r;
-    int rc = ud_eval_run(&r, &paths, &params, run);
+    int rc = ud_eval_run(&r, &paths, &rank, embedder, run);
+    ud_embedder_free(embedder);
     if (run && fclose(run) != 0 && rc == 0) {
         fprintf(stderr, "unify: cannot write %s\n", run_path);
         rc = -1;

@@ -80,6 +80,7 @@ int ud_cmd_ingest(int argc, char **argv)
     ud_arena arena;
     ud_arena_init(&arena);
     int status = 1;
+    ud_embedder *embedder = NULL;
     ud_org org;
     if (ud_cli_org(&org, meta, &arena, &config) != 0)
         goto done;
@@ -106,11 +107,17 @@ int ud_cmd_ingest(int argc, char **argv)
      * any file is read. */
     ud_collection_writer *index = NULL;
     bool rebuilt = false;
-    if (ud_index_open_writer(&index, &rebuilt, config.data_dir, meta, org.id) < 0) {
+    if (ud_cli_prepare_vectors(&config, true) != 0 ||
+        ud_cli_open_embedder(&embedder, &config) != 0) {
+        json_decref(ui.failures);
+        goto done;
+    }
+    if (ud_index_open_writer(&index, &rebuilt, config.data_dir, meta, org.id, embedder) < 0) {
         ud_cli_fail("index");
         json_decref(ui.failures);
         goto done;
     }
+    opts.embedder = embedder;
     if (rebuilt && !json)
         fprintf(stderr, "unify: the index was behind the metadata store and was rebuilt\n");
     opts.index = index;
@@ -144,6 +151,7 @@ int ud_cmd_ingest(int argc, char **argv)
     }
     status = stats.failed ? 1 : 0;
 done:
+    ud_embedder_free(embedder);
     ud_arena_dispose(&arena);
     ud_meta_close(meta);
     return status;

@@ -178,6 +178,9 @@ int ud_cmd_init(int argc, char **argv)
                 printf(" with the password from UNIFY_ADMIN_PASSWORD.\n");
         }
     }
+    /* Word vectors are converted once, with a new data directory. */
+    if (changed && ud_cli_prepare_vectors(&config, json) != 0)
+        goto done;
     status = 0;
 done:
     explicit_bzero(password, sizeof(password));

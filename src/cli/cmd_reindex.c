@@ -51,18 +51,25 @@ int ud_cmd_reindex(int argc, char **argv)
     ud_arena_init(&arena);
     int status = 1;
     ud_collection_writer *writer = NULL;
+    ud_embedder *embedder = NULL;
     ud_org org;
     if (ud_cli_org(&org, meta, &arena, &config) != 0)
         goto done;
+    if (ud_cli_open_embedder(&embedder, &config) != 0)
+        goto done;
     char dir[4200];
     ud_collection_dir(dir, sizeof(dir), config.data_dir, org.id);
-    if (ud_collection_writer_open(&writer, dir, NULL) < 0) {
+    char embedding[128];
+    ud_embedding_name(embedding, sizeof(embedding), embedder);
+    ud_collection_writer_opts wopts = {.embedding = embedding,
+                                       .vector_dims = embedder ? embedder->info.dims : 0};
+    if (ud_collection_writer_open(&writer, dir, &wopts) < 0) {
         ud_cli_fail("index");
         goto done;
     }
     double start = ud_monotonic_ms();
     size_t chunks = 0;
-    if (ud_reindex_org(&chunks, writer, meta, org.id) < 0) {
+    if (ud_reindex_org(&chunks, writer, meta, org.id, embedder) < 0) {
         ud_cli_fail("reindex");
         goto done;
     }
@@ -74,6 +81,7 @@ int ud_cmd_reindex(int argc, char **argv)
     status = 0;
 done:
     ud_collection_writer_close(writer);
+    ud_embedder_free(embedder);
     ud_arena_dispose(&arena);
     ud_meta_close(meta);
     return status;

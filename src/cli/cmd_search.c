@@ -14,16 +14,22 @@
 #include "index/search.h"
 
 static const char usage[] =
-    "usage: unify search [--data DIR] [--top K] [--source TYPE]... [--json] QUERY...\n\n"
-    "Ranks the organization's documents for QUERY with BM25 (k1 and b from the\n"
-    "config) over title and text, one result per document, best first.\n\n"
+    "usage: unify search [--data DIR] [--top K] [--source TYPE]... [--mode MODE]\n"
+    "                    [--fusion rrf|weighted] [--explain] [--json] QUERY...\n\n"
+    "Ranks the organization's documents for QUERY, one result per document, best\n"
+    "first. The query language (\"phrases\", +must, -not, source:, author:, after:,\n"
+    "before:) is described in docs/search.md.\n\n"
     "  --top K         number of results, 1..100 (default 10)\n"
     "  --source TYPE   only documents of this source type (repeatable), e.g. file\n"
+    "  --mode MODE     bm25, vector or hybrid (default; BM25 alone when the data\n"
+    "                  directory has no word vectors)\n"
+    "  --fusion F      how hybrid combines the lists: weighted (default) or rrf\n"
+    "  --explain       show each factor of each result's score\n"
     "  --json          print results as JSON, excerpts marked with <mark>\n";
 
 #define MAX_SOURCES 16
 
-static json_t *hits_json(const ud_search_hit *hits, size_t count, double took_ms)
+static json_t *hits_json(const ud_search_hit *hits, size_t count, double took_ms, bool explain)
 {
     json_t *results = json_array();
     for (size_t i = 0; i < count; i++) {
@@ -37,6 +43,9 @@ static json_t *hits_json(const ud_search_hit *hits, size_t count, double took_ms
                                         "heading_path", h->heading_path, "chunk_index",
                                         (json_int_t)h->chunk_index, "score", h->score, "excerpt",
                                         h->excerpt, "updated_at", updated[0] ? updated : NULL));
+        if (explain)
+            json_object_set_new(json_array_get(results, i), "explain",
+                                ud_rank_explain_json(&h->factors));
     }
     return json_pack("{s:o, s:I, s:f}", "results", results, "total", (json_int_t)count, "took_ms",
                      took_ms);
@@ -44,18 +53,38 @@ static json_t *hits_json(const ud_search_hit *hits, size_t count, double took_ms
 
 int ud_cmd_search(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"data", required_argument, NULL, 'd'},   {"top", required_argument, NULL, 'k'},
-        {"source", required_argument, NULL, 's'}, {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},         {0, 0, 0, 0}};
+    static const struct option options[] = {{"data", required_argument, NULL, 'd'},
+                                            {"top", required_argument, NULL, 'k'},
+                                            {"source", required_argument, NULL, 's'},
+                                            {"json", no_argument, NULL, 'j'},
+                                            {"mode", required_argument, NULL, 'm'},
+                                            {"fusion", required_argument, NULL, 'f'},
+                                            {"explain", no_argument, NULL, 'x'},
+                                            {"help", no_argument, NULL, 'h'},
+                                            {0, 0, 0, 0}};
+    int mode = UD_MODE_HYBRID, fusion = UD_FUSION_WEIGHTED;
+    bool explain = false;
     const char *data = NULL;
     const char *sources[MAX_SOURCES];
     size_t source_count = 0;
     long top = 10;
     bool json = false;
     int c;
-    while ((c = getopt_long(argc, argv, "d:k:s:jh", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "d:k:s:jm:f:xh", options, NULL)) != -1) {
         switch (c) {
+        case 'm':
+            if ((mode = ud_search_mode_parse(optarg)) < 0) {
+                fprintf(stderr, "unify: --mode must be bm25, vector or hybrid\n");
+                return 2;
+            }
+            break;
+        case 'f':
+            if ((fusion = ud_fusion_parse(optarg)) < 0) {
+                fprintf(stderr, "unify: --fusion must be rrf or weighted\n");
+                return 2;
+            }
+            break;
+        case 'x': explain = true; break;
         case 'd': data = optarg; break;
         case 'k': {
             char *end = NULL;
@@ -108,11 +137,14 @@ int ud_cmd_search(int argc, char **argv)
     ud_arena arena;
     ud_arena_init(&arena);
     ud_searcher *searcher = NULL;
+    ud_embedder *embedder = NULL;
     ud_org org;
     if (ud_cli_org(&org, meta, &arena, &config) != 0)
         goto done;
     ud_bm25_params params = {config.bm25_k1, config.bm25_b, config.title_weight};
-    if (ud_searcher_new(&searcher, config.data_dir, &params) < 0) {
+    if (ud_cli_open_embedder(&embedder, &config) != 0)
+        goto done;
+    if (ud_searcher_new(&searcher, config.data_dir, &params, embedder) < 0) {
         ud_cli_fail("search");
         goto done;
     }
@@ -125,7 +157,9 @@ int ud_cmd_search(int argc, char **argv)
                                               : "**",
                            .mark_close = json  ? "</mark>"
                                          : tty ? "\033[0m"
-                                               : "**"};
+                                               : "**",
+                           .mode = (ud_search_mode)mode,
+                           .fusion = (ud_fusion)fusion};
     double start = ud_monotonic_ms();
     ud_search_hit *hits = NULL;
     size_t count = 0;
@@ -135,7 +169,7 @@ int ud_cmd_search(int argc, char **argv)
     }
     double took = ud_monotonic_ms() - start;
     if (json) {
-        json_t *o = hits_json(hits, count, took);
+        json_t *o = hits_json(hits, count, took, explain);
         char *text = json_dumps(o, JSON_INDENT(2));
         puts(text);
         free(text);
@@ -151,13 +185,26 @@ int ud_cmd_search(int argc, char **argv)
                    : h->url ? h->url
                             : "",
                    h->heading_path[0] ? " > " : "", h->heading_path);
-            printf("   %s\n\n", h->excerpt);
+            printf("   %s\n", h->excerpt);
+            if (explain) {
+                const ud_ranked *f = &h->factors;
+                printf("   bm25 %.3f", f->bm25);
+                if (f->bm25_rank)
+                    printf(" (#%u)", f->bm25_rank);
+                printf(" | vector %.3f", f->similarity);
+                if (f->vector_rank)
+                    printf(" (#%u)", f->vector_rank);
+                printf(" | fused %.4f | recency x%.3f | phrase x%.1f\n", f->fused, f->recency,
+                       f->phrase);
+            }
+            printf("\n");
         }
         printf("%zu result%s in %.1f ms\n", count, count == 1 ? "" : "s", took);
     }
     status = 0;
 done:
     ud_searcher_free(searcher);
+    ud_embedder_free(embedder);
     ud_arena_dispose(&arena);
     ud_meta_close(meta);
     free(query);

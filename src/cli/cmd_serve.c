@@ -74,12 +74,15 @@ int ud_cmd_serve(int argc, char **argv)
     ud_arena arena;
     ud_arena_init(&arena);
     ud_searcher *searcher = NULL;
+    ud_embedder *embedder = NULL;
     ud_http_server *server = NULL;
     ud_org org;
     if (ud_cli_org(&org, meta, &arena, &config) != 0)
         goto done;
     ud_bm25_params params = {config.bm25_k1, config.bm25_b, config.title_weight};
-    if (ud_searcher_new(&searcher, config.data_dir, &params) < 0) {
+    if (ud_cli_open_embedder(&embedder, &config) != 0)
+        goto done;
+    if (ud_searcher_new(&searcher, config.data_dir, &params, embedder) < 0) {
         ud_cli_fail("search");
         goto done;
     }
@@ -116,6 +119,7 @@ int ud_cmd_serve(int argc, char **argv)
 done:
     ud_http_server_stop(server);
     ud_searcher_free(searcher);
+    ud_embedder_free(embedder);
     ud_arena_dispose(&arena);
     ud_meta_close(meta);
     return status;

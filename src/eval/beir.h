@@ -13,7 +13,8 @@
 #include <stdio.h>
 
 #include "base/error.h"
-#include "index/bm25_exact.h"
+#include "embed/embedder.h"
+#include "index/hybrid.h"
 
 typedef struct ud_eval_result {
     size_t docs;
@@ -32,8 +33,10 @@ typedef struct ud_eval_paths {
     const char *work_dir; /* the collection is built here; must be empty or absent */
 } ud_eval_paths;
 
-/* run (may be NULL) receives a TREC run file: "qid Q0 docid rank score unify". */
-int ud_eval_run(ud_eval_result *out, const ud_eval_paths *paths, const ud_bm25_params *params,
-                FILE *run) UD_MUST_CHECK;
+/* Ranks with `rank` (mode, fusion, BM25 parameters, rerank); embedder may be
+ * NULL (vector and hybrid modes then fall back to BM25). run (may be NULL)
+ * receives a TREC run file: "qid Q0 docid rank score unify". */
+int ud_eval_run(ud_eval_result *out, const ud_eval_paths *paths, const ud_rank_opts *rank,
+                ud_embedder *embedder, FILE *run) UD_MUST_CHECK;
 
 #endif

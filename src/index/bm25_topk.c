@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "base/mem.h"
+#include "index/filter.h"
 
 /* Bounds are nudged up so that rounding never makes a bound smaller than
  * the score it bounds. */
@@ -109,56 +110,6 @@ static int compare_hits(const void *a, const void *b)
     return 0;
 }
 
-/* ---- filters ------------------------------------------------------------- */
-
-static void set_bits_of(uint8_t *bits, const ud_segment *seg, const char *prefix, const char *value,
-                        ud_arena *arena)
-{
-    const char *key = ud_arena_sprintf(arena, "%s%s", prefix, value);
-    const ud_seg_term *t = ud_segment_term(seg, key, strlen(key));
-    if (!t)
-        return;
-    ud_postings p;
-    ud_postings_init(&p, seg, t);
-    for (; p.doc != UD_DOC_END; ud_postings_next(&p))
-        bits[p.doc >> 3] |= (uint8_t)(1u << (p.doc & 7));
-}
-
-/* The documents of the segment the query may see: one of the caller's
- * principals, one of the sources and authors asked for, not deleted. */
-static uint8_t *allowed_docs(const ud_segment_view *view, const ud_query *q, ud_arena *arena)
-{
-    const ud_segment *seg = view->segment;
-    size_t bytes = (ud_segment_header(seg)->doc_count + 7) / 8;
-    uint8_t *allowed = ud_arena_alloc(arena, bytes ? bytes : 1);
-    for (size_t i = 0; i < q->principal_count; i++)
-        set_bits_of(allowed, seg, UD_SEG_FILTER_PRINCIPAL, q->principals[i], arena);
-    const struct {
-        const char *const *values;
-        size_t count;
-        const char *prefix;
-    } narrowing[] = {{q->sources, q->source_count, UD_SEG_FILTER_SOURCE},
-                     {q->authors, q->author_count, UD_SEG_FILTER_AUTHOR}};
-    for (size_t f = 0; f < 2; f++) {
-        if (narrowing[f].count == 0)
-            continue;
-        uint8_t *some = ud_arena_alloc(arena, bytes ? bytes : 1);
-        for (size_t i = 0; i < narrowing[f].count; i++)
-            set_bits_of(some, seg, narrowing[f].prefix, narrowing[f].values[i], arena);
-        for (size_t i = 0; i < bytes; i++)
-            allowed[i] &= some[i];
-    }
-    if (view->deleted)
-        for (size_t i = 0; i < bytes; i++)
-            allowed[i] &= (uint8_t)~view->deleted[i];
-    return allowed;
-}
-
-static bool bit(const uint8_t *bits, uint32_t doc)
-{
-    return (bits[doc >> 3] >> (doc & 7)) & 1;
-}
-
 /* ---- phrases ------------------------------------------------------------- */
 
 static int compare_u32(const void *a, const void *b)
@@ -234,15 +185,11 @@ static void sort_by_doc(segment_search *ss)
 static void evaluate(segment_search *ss, uint32_t doc)
 {
     const ud_query *q = ss->q;
-    if (!bit(ss->allowed, doc)) {
+    if (!ud_filter_accepts(ss->view, q, ss->allowed, doc)) {
         ss->stats->filtered++;
         return;
     }
     const ud_seg_doc *d = ud_segment_doc(ss->view->segment, doc);
-    if ((q->after && d->updated_at < q->after) || (q->before && d->updated_at >= q->before)) {
-        ss->stats->filtered++;
-        return;
-    }
     for (size_t i = 0; i < ss->cursor_count; i++) {
         cursor *c = &ss->cursors[i];
         if (c->term->kind == UD_TERM_REQUIRED || c->term->kind == UD_TERM_EXCLUDED) {
@@ -343,7 +290,7 @@ void ud_segment_view_init(ud_segment_view *view, const ud_segment *segment, cons
     if (!deleted)
         return;
     for (uint32_t d = 0; d < h->doc_count; d++) {
-        if (!bit(deleted, d))
+        if (!((deleted[d >> 3] >> (d & 7)) & 1))
             continue;
         const ud_seg_doc *doc = ud_segment_doc(segment, d);
         view->live_docs--;
@@ -428,7 +375,7 @@ int ud_bm25_topk(ud_index_hit **out, size_t *out_count, const ud_segment_view *v
         }
         if (!has_scoring || corrupt)
             continue;
-        ss.allowed = allowed_docs(&views[v], q, arena);
+        ss.allowed = ud_filter_allowed(&views[v], q, arena);
         run_wand(&ss);
         corrupt |= ss.corrupt;
     }

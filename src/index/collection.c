@@ -195,9 +195,9 @@ static int manifest_write(const manifest *m, const char *dir)
                                         (json_int_t)ud_segment_header(e->segment)->doc_count));
     }
     json_t *root =
-        json_pack("{s:i,s:I,s:I,s:I,s:o}", "format", MANIFEST_FORMAT, "generation",
+        json_pack("{s:i,s:I,s:I,s:I,s:s,s:o}", "format", MANIFEST_FORMAT, "generation",
                   (json_int_t)m->generation, "next_id", (json_int_t)m->next_id, "store_generation",
-                  (json_int_t)m->store_generation, "segments", segments);
+                  (json_int_t)m->store_generation, "embedding", m->embedding, "segments", segments);
     char *text = json_dumps(root, JSON_INDENT(1));
     json_decref(root);
     if (!text)

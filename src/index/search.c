@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/clock.h"
 #include "base/mem.h"
 #include "index/analyzer.h"
 #include "index/bm25_topk.h"
@@ -33,15 +34,22 @@ typedef struct org_entry {
 struct ud_searcher {
     char data_dir[4096];
     ud_bm25_params params;
+    ud_embedder *embedder;
+    char embedding[128];  /* "provider/model/dims" of the embedder, "" without */
     pthread_mutex_t lock; /* guards orgs and their snapshot pointers */
     org_entry *orgs;
 };
 
 static const char *const DEFAULT_PRINCIPALS[] = {"org:*"};
 
-int ud_searcher_new(ud_searcher **out, const char *data_dir, const ud_bm25_params *params)
+int ud_searcher_new(ud_searcher **out, const char *data_dir, const ud_bm25_params *params,
+                    ud_embedder *embedder)
 {
     ud_searcher *s = ud_calloc(1, sizeof(*s));
+    s->embedder = embedder;
+    if (embedder)
+        snprintf(s->embedding, sizeof(s->embedding), "%s/%s/%u", embedder->info.provider,
+                 embedder->info.model, embedder->info.dims);
     snprintf(s->data_dir, sizeof(s->data_dir), "%s", data_dir);
     if (params)
         s->params = *params;
@@ -127,6 +135,36 @@ static bool apply_sources(ud_query *q, const ud_search_opts *opts)
     return kept > 0;
 }
 
+/* The query's plain words, without its syntax (filters, exclusions,
+ * quotes, +): what is embedded and checked for a phrase match. */
+static const char *plain_words(ud_arena *arena, const char *text)
+{
+    size_t len = strlen(text);
+    char *out = ud_arena_alloc(arena, len + 1);
+    size_t at = 0;
+    const char *p = text;
+    while (*p) {
+        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+            p++;
+        const char *start = p;
+        bool in_quote = false;
+        while (*p && (in_quote || (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r'))) {
+            if (*p == '"')
+                in_quote = !in_quote;
+            p++;
+        }
+        size_t n = (size_t)(p - start);
+        if (n == 0 || start[0] == '-' || memchr(start, ':', n))
+            continue;
+        for (size_t i = 0; i < n; i++)
+            if (start[i] != '"' && start[i] != '+')
+                out[at++] = start[i];
+        out[at++] = ' ';
+    }
+    out[at] = '\0';
+    return out;
+}
+
 static int search_snapshot(ud_search_hit **out, size_t *out_count, ud_searcher *s,
                            ud_snapshot *snap, ud_analyzer *analyzer, ud_arena *arena,
                            const char *query_text, const ud_search_opts *opts)
@@ -147,6 +185,28 @@ static int search_snapshot(ud_search_hit **out, size_t *out_count, ud_searcher *
     size_t view_count = 0;
     const ud_segment_view *views = ud_snapshot_views(snap, &view_count);
 
+    /* The query's vector, when the collection holds vectors of our kind. */
+    float *vector = NULL;
+    uint32_t dims = 0;
+    const char *plain = plain_words(arena, query_text);
+    if (opts->mode != UD_MODE_BM25 && s->embedder &&
+        strcmp(ud_snapshot_embedding(snap), s->embedding) == 0) {
+        dims = s->embedder->info.dims;
+        vector = ud_arena_alloc(arena, dims * sizeof(float));
+        bool has = false;
+        rc = ud_embedder_embed(s->embedder, plain, strlen(plain), vector, &has);
+        if (rc < 0)
+            return rc;
+        if (!has)
+            vector = NULL;
+    }
+    ud_rank_opts ro;
+    ud_rank_opts_default(&ro);
+    ro.mode = opts->mode;
+    ro.fusion = opts->fusion;
+    ro.bm25 = s->params;
+    ro.now = ud_now();
+
     ud_search_hit *results = ud_arena_alloc(arena, top_k * sizeof(ud_search_hit));
     size_t n = 0;
     ud_excerpt_opts xo = {240, opts->mark_open ? opts->mark_open : "<mark>",
@@ -156,15 +216,16 @@ static int search_snapshot(ud_search_hit **out, size_t *out_count, ud_searcher *
     for (size_t fetch = top_k * FETCH_FACTOR;; fetch *= 4) {
         if (fetch > MAX_FETCH)
             fetch = MAX_FETCH;
-        ud_index_hit *hits = NULL;
-        size_t hit_count = 0;
-        rc = ud_bm25_topk(&hits, &hit_count, views, view_count, &q, &s->params, fetch, arena, NULL);
+        ud_ranked *ranked = NULL;
+        size_t ranked_count = 0;
+        rc = ud_rank(&ranked, &ranked_count, views, view_count, &q, plain, vector, dims, &ro, fetch,
+                     analyzer, arena);
         if (rc < 0)
             return rc;
         n = 0;
-        for (size_t i = 0; i < hit_count && n < top_k; i++) {
+        for (size_t i = 0; i < ranked_count && n < top_k; i++) {
             ud_stored_doc stored;
-            rc = ud_segment_stored(&stored, views[hits[i].view].segment, arena, hits[i].doc);
+            rc = ud_segment_stored(&stored, views[ranked[i].view].segment, arena, ranked[i].doc);
             if (rc < 0)
                 return rc;
             bool seen = false;
@@ -174,17 +235,18 @@ static int search_snapshot(ud_search_hit **out, size_t *out_count, ud_searcher *
                 continue;
             results[n] = (ud_search_hit){.doc_id = stored.doc_id,
                                          .chunk_index = stored.chunk_index,
-                                         .score = hits[i].score,
+                                         .score = ranked[i].score,
                                          .title = stored.title,
                                          .source_type = stored.source_type,
                                          .url = stored.url[0] ? stored.url : NULL,
                                          .path = stored.path[0] ? stored.path : NULL,
                                          .heading_path = stored.heading_path,
                                          .excerpt = stored.text,
-                                         .updated_at = stored.updated_at};
+                                         .updated_at = stored.updated_at,
+                                         .factors = ranked[i]};
             n++;
         }
-        if (n == top_k || hit_count < fetch || fetch == MAX_FETCH)
+        if (n == top_k || ranked_count < fetch || fetch == MAX_FETCH)
             break;
     }
     for (size_t i = 0; i < n; i++) {

@@ -13,7 +13,9 @@
 
 #include "base/arena.h"
 #include "base/error.h"
+#include "embed/embedder.h"
 #include "index/bm25_exact.h"
+#include "index/hybrid.h"
 
 typedef struct ud_search_opts {
     size_t top_k;                    /* default 10, at most 100 */
@@ -25,6 +27,8 @@ typedef struct ud_search_opts {
     size_t principal_count;
     const char *mark_open; /* excerpt markers, default "<mark>" */
     const char *mark_close;
+    ud_search_mode mode; /* default hybrid (BM25 alone when there are no vectors) */
+    ud_fusion fusion;    /* default the weighted sum (see hybrid.h) */
 } ud_search_opts;
 
 typedef struct ud_search_hit {
@@ -38,15 +42,17 @@ typedef struct ud_search_hit {
     const char *heading_path;
     const char *excerpt;
     int64_t updated_at;
+    ud_ranked factors; /* how the score came about (--explain) */
 } ud_search_hit;
 
 /* Thread-safe: one lock guards the snapshot cache; searches run in
  * parallel on retained snapshots. */
 typedef struct ud_searcher ud_searcher;
 
-/* Collections live in data_dir/collections/<org_id>. */
-int ud_searcher_new(ud_searcher **out, const char *data_dir,
-                    const ud_bm25_params *params) UD_MUST_CHECK;
+/* Collections live in data_dir/collections/<org_id>. The embedder (may be
+ * NULL: BM25 only) is borrowed and must outlive the searcher. */
+int ud_searcher_new(ud_searcher **out, const char *data_dir, const ud_bm25_params *params,
+                    ud_embedder *embedder) UD_MUST_CHECK;
 void ud_searcher_free(ud_searcher *searcher);
 
 /* UD_EINVAL for a query that cannot be parsed (message says why). */

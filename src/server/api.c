@@ -7,6 +7,7 @@
 #include "server/api.h"
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <string.h>
 #include <strings.h>
 
@@ -65,8 +66,8 @@ static int parse_body(json_t **out, const ud_http_request *req)
 }
 
 /* Reads and checks the fields of a search request into opts. */
-static int read_search_request(const char **out_query, ud_search_opts *opts, json_t *body,
-                               ud_arena *arena)
+static int read_search_request(const char **out_query, bool *out_explain, ud_search_opts *opts,
+                               json_t *body, ud_arena *arena)
 {
     json_t *query = json_object_get(body, "query");
     if (!query)
@@ -106,6 +107,24 @@ static int read_search_request(const char **out_query, ud_search_opts *opts, jso
             opts->source_type_count = n;
         }
     }
+    json_t *mode = json_object_get(body, "mode");
+    if (mode && !json_is_null(mode)) {
+        int m = ud_search_mode_parse(json_string_value(mode));
+        if (m < 0)
+            return ud_error_set(UD_EINVAL, "field mode must be bm25, vector or hybrid");
+        opts->mode = (ud_search_mode)m;
+    }
+    json_t *fusion = json_object_get(body, "fusion");
+    if (fusion && !json_is_null(fusion)) {
+        int f = ud_fusion_parse(json_string_value(fusion));
+        if (f < 0)
+            return ud_error_set(UD_EINVAL, "field fusion must be rrf or weighted");
+        opts->fusion = (ud_fusion)f;
+    }
+    json_t *explain = json_object_get(body, "explain");
+    if (explain && !json_is_boolean(explain))
+        return ud_error_set(UD_EINVAL, "field explain must be true or false");
+    *out_explain = json_is_true(explain);
     *out_query = ud_arena_strdup(arena, json_string_value(query));
     return 0;
 }
@@ -132,9 +151,10 @@ static int handle_search(ud_http_response *res, const ud_http_request *req, void
     int rc = parse_body(&body, req);
     if (rc < 0)
         return rc;
-    ud_search_opts opts = {.top_k = 10};
+    ud_search_opts opts = {.top_k = 10, .mode = UD_MODE_HYBRID, .fusion = UD_FUSION_WEIGHTED};
     const char *query = NULL;
-    rc = read_search_request(&query, &opts, body, req->arena);
+    bool explain = false;
+    rc = read_search_request(&query, &explain, &opts, body, req->arena);
     json_decref(body);
     if (rc < 0)
         return rc;
@@ -154,6 +174,9 @@ static int handle_search(ud_http_response *res, const ud_http_request *req, void
                       string_or_null(h->url), "path", string_or_null(h->path), "heading_path",
                       h->heading_path ? h->heading_path : "", "score", h->score, "excerpt",
                       h->excerpt ? h->excerpt : "", "updated_at", time_or_null(h->updated_at)));
+        if (explain)
+            json_object_set_new(json_array_get(results, i), "explain",
+                                ud_rank_explain_json(&h->factors));
     }
     double took = ud_monotonic_ms() - started;
     return ud_http_respond_json(res, req, 200,

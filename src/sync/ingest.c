@@ -155,8 +155,12 @@ static int ingest_one(int *out_outcome, size_t *out_chunks, bool *store_failed, 
         /* The index is derived from the store: if it fails, the run stops
          * and the next one rebuilds it (see reindex.h). */
         rc = ud_collection_writer_delete(opts->index, doc_id);
+        float *vector = opts->embedder
+                            ? ud_arena_alloc(arena, opts->embedder->info.dims * sizeof(float))
+                            : NULL;
         for (size_t i = 0; i < chunk_count && rc == 0; i++) {
             ud_index_doc entry = ud_index_doc_from(doc_id, &doc, &chunks[i]);
+            entry.vector = ud_chunk_vector(vector, opts->embedder, doc.title, chunks[i].text);
             rc = ud_collection_writer_add(opts->index, &entry);
         }
         if (rc < 0) {

@@ -14,6 +14,7 @@
 #include "base/error.h"
 #include "doc/chunker.h"
 #include "doc/extract/extract.h"
+#include "embed/embedder.h"
 #include "index/collection.h"
 #include "store/meta.h"
 
@@ -22,6 +23,8 @@ typedef struct ud_ingest_opts {
     /* The org's index; each stored document replaces its chunks there and
      * the batch commits at the end. NULL: the store only. */
     ud_collection_writer *index;
+    /* Chunk vectors for the index; NULL for none. */
+    ud_embedder *embedder;
     ud_chunker_opts chunker;
     ud_extract_limits limits;
     /* Optional callbacks, called on the ingesting thread. */

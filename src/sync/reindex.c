@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void ud_collection_dir(char *out, size_t size, const char *data_dir, const char *org_id)
@@ -30,8 +31,36 @@ ud_index_doc ud_index_doc_from(const char *doc_id, const ud_document *doc, const
 
 typedef struct rebuild {
     ud_collection_writer *writer;
+    ud_embedder *embedder;
+    float *vector;
     size_t chunks;
 } rebuild;
+
+void ud_embedding_name(char *out, size_t size, const ud_embedder *embedder)
+{
+    if (embedder)
+        snprintf(out, size, "%s/%s/%u", embedder->info.provider, embedder->info.model,
+                 embedder->info.dims);
+    else if (size)
+        out[0] = '\0';
+}
+
+const float *ud_chunk_vector(float *out, ud_embedder *embedder, const char *title, const char *text)
+{
+    if (!embedder)
+        return NULL;
+    size_t title_len = title ? strlen(title) : 0, text_len = text ? strlen(text) : 0;
+    char *both = malloc(title_len + text_len + 2);
+    if (!both)
+        return NULL;
+    memcpy(both, title ? title : "", title_len);
+    both[title_len] = '\n';
+    memcpy(both + title_len + 1, text ? text : "", text_len);
+    bool has = false;
+    int rc = ud_embedder_embed(embedder, both, title_len + 1 + text_len, out, &has);
+    free(both);
+    return rc == 0 && has ? out : NULL;
+}
 
 /* Principals of a stored ACL (a JSON array of strings), at most 64. */
 static size_t parse_acl(const char **out, size_t max, json_t **holder, const char *acl_json)
@@ -63,7 +92,8 @@ static int add_row(const ud_chunk_row *row, void *payload)
                         .author = row->author,
                         .updated_at = row->updated_at,
                         .acl = acl,
-                        .acl_count = acl_count};
+                        .acl_count = acl_count,
+                        .vector = ud_chunk_vector(r->vector, r->embedder, row->title, row->text)};
     int rc = ud_collection_writer_add(r->writer, &doc);
     json_decref(holder);
     if (rc == 0)
@@ -72,7 +102,7 @@ static int add_row(const ud_chunk_row *row, void *payload)
 }
 
 int ud_reindex_org(size_t *out_chunks, ud_collection_writer *writer, ud_meta *meta,
-                   const char *org_id)
+                   const char *org_id, ud_embedder *embedder)
 {
     /* Read first: if the store moves on during the scan, the next writer
      * sees a mismatch again and rebuilds again. */
@@ -81,8 +111,11 @@ int ud_reindex_org(size_t *out_chunks, ud_collection_writer *writer, ud_meta *me
     if (rc < 0)
         return rc;
     ud_collection_writer_clear(writer);
-    rebuild r = {writer, 0};
+    rebuild r = {writer, embedder, NULL, 0};
+    if (embedder)
+        r.vector = malloc(embedder->info.dims * sizeof(float));
     rc = ud_meta_chunks_scan(meta, org_id, add_row, &r);
+    free(r.vector);
     if (rc == 0)
         rc = ud_collection_writer_commit(writer, generation);
     if (rc == 0 && out_chunks)
@@ -91,19 +124,23 @@ int ud_reindex_org(size_t *out_chunks, ud_collection_writer *writer, ud_meta *me
 }
 
 int ud_index_open_writer(ud_collection_writer **out, bool *out_rebuilt, const char *data_dir,
-                         ud_meta *meta, const char *org_id)
+                         ud_meta *meta, const char *org_id, ud_embedder *embedder)
 {
     char dir[4200];
     ud_collection_dir(dir, sizeof(dir), data_dir, org_id);
+    char embedding[128];
+    ud_embedding_name(embedding, sizeof(embedding), embedder);
+    ud_collection_writer_opts opts = {.embedding = embedding,
+                                      .vector_dims = embedder ? embedder->info.dims : 0};
     ud_collection_writer *writer = NULL;
-    int rc = ud_collection_writer_open(&writer, dir, NULL);
+    int rc = ud_collection_writer_open(&writer, dir, &opts);
     if (rc < 0)
         return rc;
     int64_t generation = 0;
     rc = ud_meta_generation(meta, org_id, &generation);
     bool rebuilt = false;
     if (rc == 0 && generation != ud_collection_writer_store_generation(writer)) {
-        rc = ud_reindex_org(NULL, writer, meta, org_id);
+        rc = ud_reindex_org(NULL, writer, meta, org_id, embedder);
         rebuilt = true;
     }
     if (rc < 0) {

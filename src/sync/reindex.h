@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "base/error.h"
+#include "embed/embedder.h"
 #include "index/collection.h"
 #include "index/index_doc.h"
 #include "store/meta.h"
@@ -22,12 +23,23 @@ void ud_collection_dir(char *out, size_t size, const char *data_dir, const char 
 /* Rebuilds the collection from the store's chunks and commits it.
  * *out_chunks (may be NULL) receives how many were indexed. */
 int ud_reindex_org(size_t *out_chunks, ud_collection_writer *writer, ud_meta *meta,
-                   const char *org_id) UD_MUST_CHECK;
+                   const char *org_id, ud_embedder *embedder) UD_MUST_CHECK;
 
-/* Opens the org's collection for writing and rebuilds it first if it is
- * behind the store. *out_rebuilt (may be NULL) tells whether it was. */
+/* Opens the org's collection for writing (with the embedder's vectors, or
+ * none when it is NULL) and rebuilds it first if it is behind the store or
+ * holds vectors of another kind. *out_rebuilt (may be NULL) tells whether
+ * it was. */
 int ud_index_open_writer(ud_collection_writer **out, bool *out_rebuilt, const char *data_dir,
-                         ud_meta *meta, const char *org_id) UD_MUST_CHECK;
+                         ud_meta *meta, const char *org_id, ud_embedder *embedder) UD_MUST_CHECK;
+
+/* "provider/model/dims" of an embedder, "" for NULL. */
+void ud_embedding_name(char *out, size_t size, const ud_embedder *embedder);
+
+/* Embeds a chunk (its title and text) into out (embedder dims floats);
+ * returns out, or NULL when the text gives no vector or there is no
+ * embedder. */
+const float *ud_chunk_vector(float *out, ud_embedder *embedder, const char *title,
+                             const char *text);
 
 /* The chunk of a document as the index takes it. */
 ud_index_doc ud_index_doc_from(const char *doc_id, const ud_document *doc, const ud_chunk *chunk);

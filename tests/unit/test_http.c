@@ -128,10 +128,10 @@ static void start(served *s)
     /* The index follows the store: opening its writer rebuilds it. */
     ud_collection_writer *writer = NULL;
     bool rebuilt = false;
-    UD_CHECK_OK(ud_index_open_writer(&writer, &rebuilt, ud_test_tmpdir(), s->meta, org.id));
+    UD_CHECK_OK(ud_index_open_writer(&writer, &rebuilt, ud_test_tmpdir(), s->meta, org.id, NULL));
     UD_CHECK(rebuilt);
     ud_collection_writer_close(writer);
-    UD_CHECK_OK(ud_searcher_new(&s->searcher, ud_test_tmpdir(), NULL));
+    UD_CHECK_OK(ud_searcher_new(&s->searcher, ud_test_tmpdir(), NULL, NULL));
     s->ctx = (ud_api_context){s->meta, s->searcher, org.id, "test"};
     ud_http_config config;
     ud_http_config_default(&config);

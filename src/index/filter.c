@@ -1,0 +1,61 @@
+/*
+ * Permission and metadata filters (see filter.h). Principals, sources and
+ * authors are indexed as 0x01-prefixed terms, so each value's chunks are a
+ * postings list and the bitmap is their union and intersection.
+ */
+#include "index/filter.h"
+
+#include <string.h>
+
+static void set_bits_of(uint8_t *bits, const ud_segment *seg, const char *prefix, const char *value,
+                        ud_arena *arena)
+{
+    const char *key = ud_arena_sprintf(arena, "%s%s", prefix, value);
+    const ud_seg_term *t = ud_segment_term(seg, key, strlen(key));
+    if (!t)
+        return;
+    ud_postings p;
+    ud_postings_init(&p, seg, t);
+    for (; p.doc != UD_DOC_END; ud_postings_next(&p))
+        bits[p.doc >> 3] |= (uint8_t)(1u << (p.doc & 7));
+}
+
+uint8_t *ud_filter_allowed(const ud_segment_view *view, const ud_query *q, ud_arena *arena)
+{
+    const ud_segment *seg = view->segment;
+    size_t bytes = (ud_segment_header(seg)->doc_count + 7) / 8;
+    uint8_t *allowed = ud_arena_alloc(arena, bytes ? bytes : 1);
+    /* No principals: nothing is visible (the safe default). */
+    for (size_t i = 0; i < q->principal_count; i++)
+        set_bits_of(allowed, seg, UD_SEG_FILTER_PRINCIPAL, q->principals[i], arena);
+    const struct {
+        const char *const *values;
+        size_t count;
+        const char *prefix;
+    } narrowing[] = {{q->sources, q->source_count, UD_SEG_FILTER_SOURCE},
+                     {q->authors, q->author_count, UD_SEG_FILTER_AUTHOR}};
+    for (size_t f = 0; f < 2; f++) {
+        if (narrowing[f].count == 0)
+            continue;
+        uint8_t *some = ud_arena_alloc(arena, bytes ? bytes : 1);
+        for (size_t i = 0; i < narrowing[f].count; i++)
+            set_bits_of(some, seg, narrowing[f].prefix, narrowing[f].values[i], arena);
+        for (size_t i = 0; i < bytes; i++)
+            allowed[i] &= some[i];
+    }
+    if (view->deleted)
+        for (size_t i = 0; i < bytes; i++)
+            allowed[i] &= (uint8_t)~view->deleted[i];
+    return allowed;
+}
+
+bool ud_filter_accepts(const ud_segment_view *view, const ud_query *q, const uint8_t *allowed,
+                       uint32_t doc)
+{
+    if (!((allowed[doc >> 3] >> (doc & 7)) & 1))
+        return false;
+    if (!q->after && !q->before)
+        return true;
+    int64_t updated = ud_segment_doc(view->segment, doc)->updated_at;
+    return !(q->after && updated < q->after) && !(q->before && updated >= q->before);
+}

@@ -1,0 +1,91 @@
+/*
+ * Exact filtered vector search (see vector_search.h): a bounded min-heap of
+ * the best k while scanning each segment's allowed chunks.
+ */
+#include "index/vector_search.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "index/filter.h"
+
+static bool better(const ud_index_hit *a, const ud_index_hit *b)
+{
+    if (a->score != b->score)
+        return a->score > b->score;
+    if (a->view != b->view)
+        return a->view < b->view;
+    return a->doc < b->doc;
+}
+
+static int compare(const void *a, const void *b)
+{
+    return better(a, b) ? -1 : better(b, a) ? 1 : 0;
+}
+
+/* Min-heap on "better": the root is the worst kept. */
+static void push(ud_index_hit *heap, size_t *count, size_t k, ud_index_hit hit)
+{
+    if (*count == k) {
+        if (!better(&hit, &heap[0]))
+            return;
+        heap[0] = hit;
+        size_t i = 0;
+        for (;;) {
+            size_t l = 2 * i + 1, r = l + 1, m = i;
+            if (l < *count && better(&heap[m], &heap[l]))
+                m = l;
+            if (r < *count && better(&heap[m], &heap[r]))
+                m = r;
+            if (m == i)
+                break;
+            ud_index_hit t = heap[i];
+            heap[i] = heap[m];
+            heap[m] = t;
+            i = m;
+        }
+        return;
+    }
+    size_t i = (*count)++;
+    heap[i] = hit;
+    while (i > 0 && better(&heap[(i - 1) / 2], &heap[i])) {
+        ud_index_hit t = heap[i];
+        heap[i] = heap[(i - 1) / 2];
+        heap[(i - 1) / 2] = t;
+        i = (i - 1) / 2;
+    }
+}
+
+int ud_vector_topk(ud_index_hit **out, size_t *out_count, const ud_segment_view *views,
+                   size_t view_count, const ud_query *q, const float *vector, uint32_t dims,
+                   size_t top_k, ud_arena *arena)
+{
+    *out = NULL;
+    *out_count = 0;
+    if (top_k == 0 || !vector || dims == 0)
+        return 0;
+    ud_index_hit *heap = ud_arena_alloc(arena, top_k * sizeof(ud_index_hit));
+    size_t count = 0;
+    for (size_t v = 0; v < view_count; v++) {
+        const ud_segment *seg = views[v].segment;
+        if (ud_segment_vector_dims(seg) != dims)
+            continue;
+        uint32_t n = ud_segment_header(seg)->doc_count;
+        const uint8_t *allowed = ud_filter_allowed(&views[v], q, arena);
+        for (uint32_t d = 0; d < n; d++) {
+            if (!ud_filter_accepts(&views[v], q, allowed, d))
+                continue;
+            const float *x = ud_segment_vector(seg, d);
+            if (!x)
+                continue;
+            float dot = 0;
+            for (uint32_t i = 0; i < dims; i++)
+                dot += x[i] * vector[i];
+            push(heap, &count, top_k, (ud_index_hit){(uint32_t)v, d, dot});
+        }
+    }
+    qsort(heap, count, sizeof(ud_index_hit), compare);
+    *out = heap;
+    *out_count = count;
+    return 0;
+}
