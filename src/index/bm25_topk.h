@@ -14,6 +14,7 @@
 #ifndef UD_INDEX_BM25_TOPK_H
 #define UD_INDEX_BM25_TOPK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -43,6 +44,12 @@ typedef struct ud_topk_stats {
     uint64_t scored;   /* documents whose full score was computed */
     uint64_t filtered; /* candidates refused by the filters */
 } ud_topk_stats;
+
+/* Whether doc satisfies the boolean part of the query: its required and
+ * excluded terms and its phrases (true when it has none). Vector results
+ * pass through this, so "+must" and "-not" hold in every mode. */
+bool ud_query_matches(const ud_segment_view *view, const ud_query *query, uint32_t doc,
+                      ud_arena *arena);
 
 /* Fills the live counts of a view from its deletion bitmap. */
 void ud_segment_view_init(ud_segment_view *view, const ud_segment *segment, const uint8_t *deleted);

@@ -146,6 +146,10 @@ int ud_rank(ud_ranked **out, size_t *out_count, const ud_segment_view *views, si
         r->bm25_rank = (uint32_t)(i + 1);
     }
     for (size_t i = 0; i < vec_count; i++) {
+        /* Close in meaning is not enough when the query says +must, -not
+         * or "a phrase". Ranks stay those of the full vector list. */
+        if (!ud_query_matches(&views[vec[i].view], q, vec[i].doc, arena))
+            continue;
         ud_ranked *r = find_or_add(list, &count, vec[i].view, vec[i].doc);
         r->similarity = vec[i].score;
         r->vector_rank = (uint32_t)(i + 1);

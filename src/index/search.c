@@ -140,7 +140,7 @@ static bool apply_sources(ud_query *q, const ud_search_opts *opts)
 static const char *plain_words(ud_arena *arena, const char *text)
 {
     size_t len = strlen(text);
-    char *out = ud_arena_alloc(arena, len + 1);
+    char *out = ud_arena_alloc(arena, len + 2); /* a space after each word, then NUL */
     size_t at = 0;
     const char *p = text;
     while (*p) {

@@ -79,6 +79,9 @@ int main(int argc, char **argv)
     const char *filters[64];
     int filter_count = 0;
     int verbose = 0;
+    /* The binary under test must not pick up the repository's 300 MB word
+     * vectors (node_modules/): tests that want vectors write their own. */
+    setenv("UNIFY_WORD_VECTORS_JSON", "none", 0);
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-s") == 0 && i + 1 < argc && filter_count < 64)
             filters[filter_count++] = argv[++i];
