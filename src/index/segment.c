@@ -30,6 +30,8 @@ struct ud_segment {
     const ud_seg_key *keys;
     const uint8_t *vector_bits; /* NULL when the segment has no vectors */
     const float *vectors;
+    ud_hnsw graph;
+    bool has_graph;
     const uint8_t *stored;
     const uint8_t *stored_end;
     char path[4096];
@@ -58,12 +60,15 @@ static uint64_t vector_data_offset(const ud_seg_header *h)
  * floats, or absent. */
 static bool vectors_fit(const ud_seg_header *h, uint64_t size)
 {
+    (void)size;
     if (h->vector_dims == 0)
-        return h->off_vectors == size;
+        return h->off_vectors == h->off_graph && h->off_graph == h->file_len;
     if (h->vector_dims > 65536 || h->off_vectors % 8)
         return false;
     uint64_t data = vector_data_offset(h);
-    return data <= size && (size - data) == (uint64_t)h->doc_count * h->vector_dims * sizeof(float);
+    uint64_t bytes = (uint64_t)h->doc_count * h->vector_dims * sizeof(float);
+    return data <= h->off_graph && bytes <= h->off_graph - data &&
+           (data + bytes + 7) / 8 * 8 == h->off_graph;
 }
 
 int ud_segment_open(ud_segment **out, const char *path)
@@ -93,7 +98,7 @@ int ud_segment_open(ud_segment **out, const char *path)
                h->off_stored <= h->off_terms && h->off_terms <= h->off_term_bytes &&
                h->off_term_bytes <= h->off_blocks && h->off_blocks <= h->off_postings &&
                h->off_postings <= h->off_keys && h->off_keys <= h->off_vectors &&
-               h->off_vectors <= size))
+               h->off_vectors <= h->off_graph && h->off_graph <= size && h->off_graph % 8 == 0))
         problem = "sections out of order";
     else if (!section_fits(h->off_docs, h->doc_count, sizeof(ud_seg_doc), h->off_stored) ||
              !section_fits(h->off_terms, h->term_count, sizeof(ud_seg_term), h->off_term_bytes) ||
@@ -123,6 +128,15 @@ int ud_segment_open(ud_segment **out, const char *path)
         s->vector_bits = s->base + h->off_vectors;
         s->vectors = (const float *)(s->base + vector_data_offset(h));
     }
+    if (h->off_graph < size) {
+        if (!h->vector_dims || ud_hnsw_open(&s->graph, s->base + h->off_graph, size - h->off_graph,
+                                            h->doc_count) < 0) {
+            munmap(map, size);
+            free(s);
+            return corrupt(path, "the vector graph is damaged");
+        }
+        s->has_graph = true;
+    }
     snprintf(s->path, sizeof(s->path), "%s", path);
     *out = s;
     return 0;
@@ -146,6 +160,16 @@ int ud_segment_verify(const ud_segment *s)
 uint32_t ud_segment_vector_dims(const ud_segment *s)
 {
     return s->header->vector_dims;
+}
+
+const ud_hnsw *ud_segment_graph(const ud_segment *s)
+{
+    return s->has_graph ? &s->graph : NULL;
+}
+
+const float *ud_segment_vectors(const ud_segment *s)
+{
+    return s->vectors;
 }
 
 const float *ud_segment_vector(const ud_segment *s, uint32_t doc)

@@ -14,6 +14,7 @@
 
 #include "base/arena.h"
 #include "base/error.h"
+#include "index/hnsw.h"
 #include "index/segment_format.h"
 
 #define UD_DOC_END UINT32_MAX
@@ -29,6 +30,10 @@ const ud_seg_header *ud_segment_header(const ud_segment *segment);
 /* Length of the segment's vectors (0: none), and a chunk's vector or NULL. */
 uint32_t ud_segment_vector_dims(const ud_segment *segment);
 const float *ud_segment_vector(const ud_segment *segment, uint32_t doc);
+/* All vectors (doc_count x dims, zeros where none) and the HNSW graph over
+ * them, or NULL when the segment is too small to have one. */
+const float *ud_segment_vectors(const ud_segment *segment);
+const ud_hnsw *ud_segment_graph(const ud_segment *segment);
 const ud_seg_doc *ud_segment_doc(const ud_segment *segment, uint32_t doc);
 
 /* The term's entry, or NULL when the segment does not have it. */

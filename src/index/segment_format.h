@@ -2,7 +2,7 @@
  * The on-disk layout of a BM25 segment (one file, little-endian, written
  * once and never changed; see segment_writer.c and segment.c).
  *
- *   header        struct ud_seg_header, 136 bytes
+ *   header        struct ud_seg_header, 144 bytes
  *   docs          doc_count x struct ud_seg_doc: field lengths, updated_at,
  *                 offset of the doc's stored fields
  *   stored        per doc, varint-length-prefixed strings: doc_id,
@@ -20,6 +20,8 @@
  *   vectors       when vector_dims > 0: a bitmap of the docs that have a
  *                 vector (padded to 8 bytes), then doc_count x vector_dims
  *                 float32 (zeros where there is none)
+ *   graph         when the segment has at least UD_SEG_GRAPH_MIN_VECTORS
+ *                 vectors: their HNSW graph (hnsw.h), 8-byte aligned
  *
  * Fixed-size sections start at 8-byte-aligned offsets. The checksum covers
  * every byte after the header. Filter values (source type, ACL principals,
@@ -34,6 +36,8 @@
 #define UD_SEG_MAGIC "UDSEG\0\0\1"
 #define UD_SEG_VERSION 2
 #define UD_SEG_BLOCK_SIZE 128
+/* Below this many vectors a segment has no graph: an exact scan is faster. */
+#define UD_SEG_GRAPH_MIN_VECTORS 2048
 /* Text positions start after the title's plus this gap, so that a phrase
  * never spans the title and the text. */
 #define UD_SEG_TITLE_GAP 16
@@ -64,6 +68,7 @@ typedef struct ud_seg_header {
     uint64_t checksum; /* FNV-1a 64 of every byte after the header */
     uint32_t vector_dims;
     uint32_t reserved;
+    uint64_t off_graph; /* the HNSW graph (hnsw.h); == file_len when there is none */
 } ud_seg_header;
 
 typedef struct ud_seg_doc {
@@ -100,7 +105,7 @@ typedef struct ud_seg_key {
     uint32_t reserved;
 } ud_seg_key;
 
-_Static_assert(sizeof(ud_seg_header) == 136, "segment header is 136 bytes");
+_Static_assert(sizeof(ud_seg_header) == 144, "segment header is 144 bytes");
 _Static_assert(sizeof(ud_seg_doc) == 24, "doc entries are 24 bytes");
 _Static_assert(sizeof(ud_seg_term) == 32, "term entries are 32 bytes");
 _Static_assert(sizeof(ud_seg_block) == 32, "block entries are 32 bytes");

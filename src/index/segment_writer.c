@@ -17,6 +17,7 @@
 
 #include "base/mem.h"
 #include "base/str.h"
+#include "index/hnsw.h"
 #include "index/segment_format.h"
 #include "index/varint.h"
 
@@ -490,6 +491,21 @@ int ud_segment_builder_write(ud_segment_builder *b, const char *path)
             free(bits);
             align8(&f);
             emit(&f, b->vectors, b->doc_count * b->vector_dims * sizeof(float));
+        }
+        align8(&f);
+        h.off_graph = f.offset;
+        size_t with_vectors = 0;
+        for (size_t i = 0; b->vector_dims && i < b->doc_count; i++)
+            with_vectors += b->has_vector[i];
+        if (with_vectors >= UD_SEG_GRAPH_MIN_VECTORS && !f.failed) {
+            ud_hnsw_params hp;
+            ud_hnsw_params_default(&hp);
+            ud_buf graph;
+            ud_buf_init(&graph, (size_t)1 << 40);
+            rc = ud_hnsw_build(&graph, b->vectors, b->has_vector, (uint32_t)b->doc_count,
+                               b->vector_dims, &hp);
+            emit(&f, graph.ptr, graph.len);
+            ud_buf_dispose(&graph);
         }
         h.file_len = f.offset;
         h.checksum = f.checksum;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "index/filter.h"
+#include "index/hnsw.h"
 
 static bool better(const ud_index_hit *a, const ud_index_hit *b)
 {
@@ -71,7 +72,29 @@ int ud_vector_topk(ud_index_hit **out, size_t *out_count, const ud_segment_view 
         if (ud_segment_vector_dims(seg) != dims)
             continue;
         uint32_t n = ud_segment_header(seg)->doc_count;
-        const uint8_t *allowed = ud_filter_allowed(&views[v], q, arena);
+        uint8_t *allowed = ud_filter_allowed(&views[v], q, arena);
+        /* The walk needs one bitmap: fold the date range into it. */
+        size_t allowed_count = 0;
+        for (uint32_t d = 0; d < n; d++) {
+            if (!ud_filter_accepts(&views[v], q, allowed, d))
+                allowed[d >> 3] &= (uint8_t) ~(1u << (d & 7));
+            else
+                allowed_count++;
+        }
+        const ud_hnsw *graph = ud_segment_graph(seg);
+        if (graph && allowed_count * 100 >= (size_t)n * UD_VECTOR_SCAN_PERCENT) {
+            ud_hnsw_params hp;
+            ud_hnsw_params_default(&hp);
+            ud_hnsw_hit *found = ud_arena_alloc(arena, top_k * sizeof(ud_hnsw_hit));
+            uint8_t *visited = ud_arena_alloc(arena, (size_t)n / 8 + 1);
+            size_t got = ud_hnsw_search(found, top_k, graph, vector, dims, ud_segment_vectors(seg),
+                                        allowed, hp.ef > top_k ? hp.ef : (uint32_t)top_k, visited);
+            for (size_t i = 0; i < got; i++)
+                push(heap, &count, top_k,
+                     (ud_index_hit){(uint32_t)v, found[i].node, found[i].similarity});
+            continue;
+        }
+        /* Small or tightly filtered: an exact scan of the allowed chunks. */
         for (uint32_t d = 0; d < n; d++) {
             if (!ud_filter_accepts(&views[v], q, allowed, d))
                 continue;

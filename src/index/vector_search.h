@@ -1,10 +1,10 @@
 /*
  * Nearest chunks to a query vector by cosine similarity (vectors are unit
  * length, so a dot product), over the same filtered chunks as BM25
- * (filter.h). This is an exact scan of the allowed chunks' vectors; the
- * HNSW graph that replaces it above a few thousand vectors per segment is
- * still to come, and this scan will remain its oracle and its path for
- * small or tightly filtered collections.
+ * (filter.h). A segment with an HNSW graph (hnsw.h) is searched through it
+ * with the filter applied during the walk; a segment without one (fewer
+ * than UD_SEG_GRAPH_MIN_VECTORS vectors), or whose filter lets through
+ * fewer than UD_VECTOR_SCAN_PERCENT of its chunks, is scanned exactly.
  */
 #ifndef UD_INDEX_VECTOR_SEARCH_H
 #define UD_INDEX_VECTOR_SEARCH_H
@@ -16,6 +16,10 @@
 #include "base/error.h"
 #include "index/bm25_topk.h"
 #include "index/query.h"
+
+/* Below this share of allowed chunks, a segment is scanned instead of
+ * walked (docs/performance.md has the measurement). */
+#define UD_VECTOR_SCAN_PERCENT 10
 
 /* The top_k chunks by similarity to vector (dims floats), best first, in
  * ud_index_hit form (score = similarity). Segments whose vectors have other

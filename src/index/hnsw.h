@@ -1,0 +1,70 @@
+/*
+ * HNSW (Malkov and Yashunin, 2018): a layered proximity graph over a
+ * segment's vectors, built when the segment is written and stored in it,
+ * so it is memory-mapped like the rest. Similarity is the dot product of
+ * unit vectors (cosine). Parameters: M neighbours per node (2M on the
+ * bottom layer), efConstruction while building, ef while searching;
+ * defaults 16, 200, 64.
+ *
+ * Searching applies the query's filter while walking: every node guides the
+ * walk, only allowed nodes enter the results, so a refused chunk is never a
+ * result and the walk still reaches the allowed ones through it.
+ *
+ * Graph layout (all little-endian u32 unless said):
+ *   header   {node_count, max_level, entry, m, ef_construction, pad}
+ *   levels   node_count x u8 (padded to 4 bytes)
+ *   offsets  node_count x u64: where each node's lists start in `links`
+ *   links    per node, per level 0..its level: count, then `count` ids
+ */
+#ifndef UD_INDEX_HNSW_H
+#define UD_INDEX_HNSW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/error.h"
+#include "base/str.h"
+
+typedef struct ud_hnsw_params {
+    uint32_t m;               /* 16 */
+    uint32_t ef_construction; /* 200 */
+    uint32_t ef;              /* 64 */
+} ud_hnsw_params;
+
+void ud_hnsw_params_default(ud_hnsw_params *out);
+
+/* Builds the graph over the nodes with a vector (has[i]) and appends its
+ * bytes to out. vectors: count x dims floats. Deterministic for a given
+ * input. */
+int ud_hnsw_build(ud_buf *out, const float *vectors, const uint8_t *has, uint32_t count,
+                  uint32_t dims, const ud_hnsw_params *params) UD_MUST_CHECK;
+
+/* A stored graph, read in place. */
+typedef struct ud_hnsw {
+    const uint32_t *header;
+    const uint8_t *levels;
+    const uint64_t *offsets;
+    const uint32_t *links;
+    uint64_t link_count;
+    uint32_t node_count;
+} ud_hnsw;
+
+/* Checks the bytes and points g into them. UD_ECORRUPT if they do not hold
+ * a graph of node_count nodes. */
+int ud_hnsw_open(ud_hnsw *g, const void *data, size_t len, uint32_t node_count) UD_MUST_CHECK;
+
+typedef struct ud_hnsw_hit {
+    uint32_t node;
+    float similarity;
+} ud_hnsw_hit;
+
+/* Up to k nearest allowed nodes (allowed: bitmap, NULL = all; vector(node)
+ * gives a node's vector or NULL), best first, into out (k entries).
+ * Returns how many were found. scratch_bits: node_count bits of zeroed
+ * memory for the visited set. */
+size_t ud_hnsw_search(ud_hnsw_hit *out, size_t k, const ud_hnsw *g, const float *query,
+                      uint32_t dims, const float *vectors, const uint8_t *allowed, uint32_t ef,
+                      uint8_t *scratch_bits);
+
+#endif
