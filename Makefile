@@ -29,12 +29,35 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/%.o)
 TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/%.o)
 
-.PHONY: all run test asan setup format format-check clean demo-data eval
+.PHONY: all run test asan setup format format-check clean demo-data eval bench
 
 all: $(BUILD)/unify $(BUILD)/unify-tests
 
 setup:
 	@bash scripts/setup.sh
+
+# Speed against SQLite FTS5, Xapian and hnswlib (not part of `make test`):
+#   make bench [SCALE=small]   (docs/performance.md)
+CXX ?= c++
+BENCH_BINS := $(addprefix $(BUILD)/bench/,gen bench_unify bench_fts5 bench_xapian bench_hnswlib)
+bench:
+	@bash scripts/setup.sh
+	@bash scripts/bench-setup.sh
+	@$(MAKE) --no-print-directory $(BUILD)/unify $(BENCH_BINS)
+	@BUILD=$(BUILD) SCALE=$(SCALE) bash scripts/bench.sh
+
+$(BUILD)/bench/gen $(BUILD)/bench/bench_unify: $(BUILD)/bench/%: bench/%.c $(BUILD)/libunify.a
+	@mkdir -p $(dir $@)
+	@echo "  LD $@"
+	@$(CC) $(ALL_CFLAGS) -Ibench -o $@ $< $(BUILD)/libunify.a $(LDLIBS)
+$(BUILD)/bench/bench_fts5: bench/bench_fts5.c
+	@mkdir -p $(dir $@)
+	@echo "  LD $@"
+	@$(CC) -O2 -g -D_GNU_SOURCE -Ibench -o $@ $< -lsqlite3
+$(BUILD)/bench/bench_xapian $(BUILD)/bench/bench_hnswlib: $(BUILD)/bench/%: bench/%.cc
+	@mkdir -p $(dir $@)
+	@echo "  LD $@"
+	@$(CXX) -O2 -g -std=c++17 -Ibench -o $@ $< -lxapian -pthread
 
 # Retrieval quality on ../shared/data/eval (not part of `make test`).
 eval: $(BUILD)/unify

@@ -217,6 +217,51 @@ static void evaluate(segment_search *ss, uint32_t doc)
     heap_push(ss->heap, (ud_index_hit){ss->view_index, doc, score});
 }
 
+/* Every scoring term is required: leapfrog over the postings (each cursor
+ * jumps to the largest current doc) instead of visiting the union, with the
+ * same block-max skip as WAND. */
+static void run_conjunction(segment_search *ss)
+{
+    for (;;) {
+        uint32_t target = 0;
+        for (size_t i = 0; i < ss->order_count; i++) {
+            if (ss->order[i]->postings.doc == UD_DOC_END)
+                return;
+            if (ss->order[i]->postings.doc > target)
+                target = ss->order[i]->postings.doc;
+        }
+        bool aligned = true;
+        for (size_t i = 0; i < ss->order_count && aligned; i++) {
+            ud_postings_advance(&ss->order[i]->postings, target);
+            if (ss->order[i]->postings.corrupt) {
+                ss->corrupt = true;
+                return;
+            }
+            aligned = ss->order[i]->postings.doc == target;
+        }
+        if (!aligned)
+            continue;
+        double theta = threshold(ss->heap);
+        double block_sum = 0;
+        uint64_t next = UINT64_MAX;
+        for (size_t i = 0; i < ss->order_count; i++) {
+            const ud_seg_block *blk = ud_postings_block_for(&ss->order[i]->postings, target);
+            block_sum += ss->order[i]->term->weight * block_bound(ss->s, ss->order[i]->idf, blk);
+            if ((uint64_t)blk->last_doc + 1 < next)
+                next = (uint64_t)blk->last_doc + 1;
+        }
+        if (block_sum <= theta) {
+            uint32_t skip = next >= UD_DOC_END ? UD_DOC_END : (uint32_t)next;
+            for (size_t i = 0; i < ss->order_count; i++)
+                ud_postings_advance(&ss->order[i]->postings, skip);
+            continue;
+        }
+        evaluate(ss, target);
+        for (size_t i = 0; i < ss->order_count; i++)
+            ud_postings_next(&ss->order[i]->postings);
+    }
+}
+
 static void run_wand(segment_search *ss)
 {
     for (;;) {
@@ -403,7 +448,13 @@ int ud_bm25_topk(ud_index_hit **out, size_t *out_count, const ud_segment_view *v
         if (!has_scoring || corrupt)
             continue;
         ss.allowed = ud_filter_allowed(&views[v], q, arena);
-        run_wand(&ss);
+        bool conjunctive = ss.order_count > 0;
+        for (size_t i = 0; i < ss.order_count; i++)
+            conjunctive &= ss.order[i]->term->kind == UD_TERM_REQUIRED;
+        if (conjunctive)
+            run_conjunction(&ss);
+        else
+            run_wand(&ss);
         corrupt |= ss.corrupt;
     }
     if (corrupt)

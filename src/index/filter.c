@@ -14,6 +14,13 @@ static void set_bits_of(uint8_t *bits, const ud_segment *seg, const char *prefix
     const ud_seg_term *t = ud_segment_term(seg, key, strlen(key));
     if (!t)
         return;
+    uint32_t doc_count = ud_segment_header(seg)->doc_count;
+    if (t->df == doc_count) {
+        /* Every chunk has it (the org-wide principal, a lone source): no
+         * need to walk the postings. Bits past doc_count are never read. */
+        memset(bits, 0xFF, (doc_count + 7) / 8);
+        return;
+    }
     ud_postings p;
     ud_postings_init(&p, seg, t);
     for (; p.doc != UD_DOC_END; ud_postings_next(&p))

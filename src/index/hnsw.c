@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "base/mem.h"
+#include "index/dot.h"
 
 #define MAX_LEVEL 16
 #define HEADER_WORDS 6
@@ -25,10 +26,7 @@ void ud_hnsw_params_default(ud_hnsw_params *out)
 
 static float similarity(const float *a, const float *b, uint32_t dims)
 {
-    float s = 0;
-    for (uint32_t i = 0; i < dims; i++)
-        s += a[i] * b[i];
-    return s;
+    return ud_dot(a, b, dims);
 }
 
 /* ---- heaps of (similarity, node) ----------------------------------------- */

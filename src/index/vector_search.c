@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "index/dot.h"
 #include "index/filter.h"
 #include "index/hnsw.h"
 
@@ -101,10 +102,7 @@ int ud_vector_topk(ud_index_hit **out, size_t *out_count, const ud_segment_view 
             const float *x = ud_segment_vector(seg, d);
             if (!x)
                 continue;
-            float dot = 0;
-            for (uint32_t i = 0; i < dims; i++)
-                dot += x[i] * vector[i];
-            push(heap, &count, top_k, (ud_index_hit){(uint32_t)v, d, dot});
+            push(heap, &count, top_k, (ud_index_hit){(uint32_t)v, d, ud_dot(x, vector, dims)});
         }
     }
     qsort(heap, count, sizeof(ud_index_hit), compare);

@@ -523,3 +523,54 @@ void test_index__a_writer_killed_at_any_point_loses_nothing_committed(void)
         ud_snapshot_release(snap);
     }
 }
+
+void test_index__conjunctive_queries_equal_filtered_disjunctive_ones(void)
+{
+    rng_state = 77;
+    corpus c;
+    make_corpus(&c, 2000, 300);
+    write_corpus(&c, 3, 100);
+    ud_snapshot *snap = NULL;
+    UD_CHECK_OK(ud_snapshot_open(&snap, collection_dir()));
+    ud_analyzer *analyzer = NULL;
+    UD_CHECK_OK(ud_analyzer_new(&analyzer));
+    size_t view_count = 0;
+    const ud_segment_view *views = ud_snapshot_views(snap, &view_count);
+    size_t nonempty = 0;
+    for (int qn = 0; qn < 150; qn++) {
+        ud_arena arena;
+        ud_arena_init(&arena);
+        char or_text[128] = "", and_text[128] = "";
+        size_t or_len = 0, and_len = 0;
+        size_t terms = 2 + (size_t)(rnd() % 2);
+        for (size_t t = 0; t < terms; t++) {
+            char w[16];
+            word(w, sizeof(w), (unsigned)(rnd() % 60));
+            or_len += (size_t)snprintf(or_text + or_len, sizeof(or_text) - or_len, "%s ", w);
+            and_len += (size_t)snprintf(and_text + and_len, sizeof(and_text) - and_len, "+%s ", w);
+        }
+        ud_index_hit *all = NULL, *hits = NULL;
+        size_t all_count =
+            search(&all, snap, analyzer, &arena, or_text, EVERYONE, 1, c.count, NULL);
+        size_t count = search(&hits, snap, analyzer, &arena, and_text, EVERYONE, 1, 10, NULL);
+        ud_query and_query;
+        UD_CHECK_OK(ud_query_parse(&and_query, analyzer, &arena, and_text));
+        size_t expected = 0;
+        for (size_t i = 0; i < all_count && expected < 10; i++) {
+            if (!ud_query_matches(&views[all[i].view], &and_query, all[i].doc, &arena))
+                continue;
+            UD_CHECK(expected < count);
+            if (expected < count) {
+                UD_CHECK_NEAR(all[i].score, hits[expected].score, 1e-9);
+            }
+            expected++;
+        }
+        UD_CHECK_EQ_INT(expected, count);
+        nonempty += count > 0;
+        ud_arena_dispose(&arena);
+    }
+    UD_CHECK(nonempty > 50); /* the queries do find something */
+    ud_analyzer_free(analyzer);
+    ud_snapshot_release(snap);
+    free_corpus(&c);
+}

@@ -1,0 +1,221 @@
+/*
+ * unify's side of the benchmark (see run.sh):
+ *   bench_unify index DATA WORK   index corpus.tsv into WORK/unify
+ *   bench_unify query DATA WORK   top-10 latency of queries.tsv, OR and AND
+ *   bench_unify ann DATA          HNSW build, recall@10 and queries/s per ef
+ */
+#include <dirent.h>
+#include <stdint.h>
+#include <sys/stat.h>
+
+#include "bench.h"
+#include "index/bm25_topk.h"
+#include "index/collection.h"
+#include "index/hnsw.h"
+#include "index/query.h"
+
+static const char *EVERYONE[] = {"org:*"};
+
+static long dir_bytes(const char *dir)
+{
+    DIR *d = opendir(dir);
+    long total = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        char path[4600];
+        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+        struct stat st;
+        if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+            total += st.st_size;
+    }
+    if (d)
+        closedir(d);
+    return total;
+}
+
+static int index_corpus(const char *data, const char *work)
+{
+    char path[4200], dir[4200];
+    snprintf(path, sizeof(path), "%s/corpus.tsv", data);
+    snprintf(dir, sizeof(dir), "%s/unify", work);
+    FILE *f = fopen(path, "r");
+    /* One segment (the buffer holds the whole corpus at these scales), as
+     * the other engines end with one optimised index. */
+    ud_collection_writer_opts opts = {.max_segments = 1000, .flush_memory_bytes = (size_t)8 << 30};
+    ud_collection_writer *w = NULL;
+    if (!f || ud_collection_writer_open(&w, dir, &opts) < 0)
+        return 1;
+    ud_collection_writer_clear(w);
+    double start = bench_now_ms();
+    char *line = NULL;
+    size_t cap = 0;
+    while (getline(&line, &cap, f) > 0) {
+        line[strcspn(line, "\n")] = '\0';
+        char *tab = strchr(line, '\t');
+        if (!tab)
+            continue;
+        *tab = '\0';
+        ud_index_doc doc = {.doc_id = line, .title = "", .text = tab + 1, .source_type = "bench",
+                            .acl = EVERYONE, .acl_count = 1};
+        if (ud_collection_writer_add(w, &doc) < 0)
+            return 1;
+    }
+    if (ud_collection_writer_commit(w, 1) < 0)
+        return 1;
+    ud_collection_writer_close(w);
+    bench_result("bm25", "unify", "index_build", (bench_now_ms() - start) / 1000, "s");
+    bench_result("bm25", "unify", "index_size", (double)dir_bytes(dir) / 1048576.0, "MiB");
+    free(line);
+    fclose(f);
+    return 0;
+}
+
+static int run_queries(const char *data, const char *work)
+{
+    char path[4200], dir[4200];
+    snprintf(path, sizeof(path), "%s/queries.tsv", data);
+    snprintf(dir, sizeof(dir), "%s/unify", work);
+    ud_snapshot *snap = NULL;
+    ud_analyzer *analyzer = NULL;
+    if (ud_snapshot_open(&snap, dir) < 0 || ud_analyzer_new(&analyzer) < 0)
+        return 1;
+    size_t view_count = 0;
+    const ud_segment_view *views = ud_snapshot_views(snap, &view_count);
+    ud_bm25_params params;
+    ud_bm25_params_default(&params);
+    for (int and_mode = 0; and_mode < 2; and_mode++) {
+        FILE *f = fopen(path, "r");
+        double samples[3][200];
+        size_t counts[3] = {0};
+        char words[512];
+        int terms;
+        while ((terms = bench_read_query(f, words, sizeof(words))) > 0) {
+            char text[1024] = "";
+            if (and_mode) {
+                size_t at = 0;
+                char *save = NULL;
+                for (char *w = strtok_r(words, " ", &save); w; w = strtok_r(NULL, " ", &save))
+                    at += (size_t)snprintf(text + at, sizeof(text) - at, "+%s ", w);
+            } else {
+                snprintf(text, sizeof(text), "%s", words);
+            }
+            ud_arena arena;
+            ud_arena_init(&arena);
+            double start = bench_now_ms();
+            ud_query q;
+            ud_index_hit *hits = NULL;
+            size_t count = 0;
+            if (ud_query_parse(&q, analyzer, &arena, text) == 0) {
+                q.principals = EVERYONE;
+                q.principal_count = 1;
+                if (ud_bm25_topk(&hits, &count, views, view_count, &q, &params, 10, &arena,
+                                 NULL) < 0)
+                    return 1;
+            }
+            int slot = terms == 1 ? 0 : terms == 2 ? 1 : 2;
+            samples[slot][counts[slot]++] = bench_now_ms() - start;
+            ud_arena_dispose(&arena);
+        }
+        fclose(f);
+        for (int s = 0; s < 3; s++) {
+            char metric[64];
+            int n = s == 0 ? 1 : s == 1 ? 2 : 4;
+            if (n == 1 && and_mode)
+                continue;
+            snprintf(metric, sizeof(metric), "p50_%dterm_%s", n, and_mode ? "and" : "or");
+            double p50 = bench_percentile(samples[s], counts[s], 50);
+            bench_result("bm25", "unify", metric, p50, "ms");
+            snprintf(metric, sizeof(metric), "p99_%dterm_%s", n, and_mode ? "and" : "or");
+            bench_result("bm25", "unify", metric, bench_percentile(samples[s], counts[s], 99),
+                         "ms");
+        }
+    }
+    bench_result("bm25", "unify", "query_rss", (double)bench_max_rss_kb() / 1024.0, "MiB");
+    ud_analyzer_free(analyzer);
+    ud_snapshot_release(snap);
+    return 0;
+}
+
+static float *read_vectors(const char *path, uint32_t *dims, size_t *count)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f || fread(dims, 4, 1, f) != 1)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long bytes = ftell(f) - 4;
+    fseek(f, 4, SEEK_SET);
+    *count = (size_t)bytes / (*dims * sizeof(float));
+    float *v = malloc((size_t)bytes);
+    if (fread(v, 1, (size_t)bytes, f) != (size_t)bytes)
+        return NULL;
+    fclose(f);
+    return v;
+}
+
+static int ann(const char *data)
+{
+    char path[4200];
+    uint32_t dims = 0, qdims = 0;
+    size_t n = 0, nq = 0;
+    snprintf(path, sizeof(path), "%s/base.f32", data);
+    float *base = read_vectors(path, &dims, &n);
+    snprintf(path, sizeof(path), "%s/ann_queries.f32", data);
+    float *queries = read_vectors(path, &qdims, &nq);
+    snprintf(path, sizeof(path), "%s/truth.u32", data);
+    FILE *f = fopen(path, "rb");
+    uint32_t *truth = malloc(nq * 10 * sizeof(uint32_t));
+    if (!base || !queries || !f || fread(truth, sizeof(uint32_t), nq * 10, f) != nq * 10)
+        return 1;
+    fclose(f);
+    uint8_t *has = malloc(n);
+    memset(has, 1, n);
+    ud_hnsw_params params;
+    ud_hnsw_params_default(&params);
+    ud_buf graph;
+    ud_buf_init(&graph, (size_t)1 << 40);
+    double start = bench_now_ms();
+    if (ud_hnsw_build(&graph, base, has, (uint32_t)n, dims, &params) < 0)
+        return 1;
+    bench_result("ann", "unify", "index_build", (bench_now_ms() - start) / 1000, "s");
+    bench_result("ann", "unify", "index_size",
+                 (double)(graph.len + n * dims * sizeof(float)) / 1048576.0, "MiB");
+    ud_hnsw g;
+    if (ud_hnsw_open(&g, graph.ptr, graph.len, (uint32_t)n) < 0)
+        return 1;
+    uint8_t *visited = calloc(n / 8 + 1, 1);
+    uint32_t efs[] = {16, 32, 64, 128, 256};
+    for (size_t e = 0; e < 5; e++) {
+        size_t found = 0;
+        start = bench_now_ms();
+        for (size_t q = 0; q < nq; q++) {
+            ud_hnsw_hit hits[10];
+            size_t got = ud_hnsw_search(hits, 10, &g, &queries[q * dims], dims, base, NULL,
+                                        efs[e], visited);
+            for (size_t i = 0; i < got; i++)
+                for (int t = 0; t < 10; t++)
+                    if (hits[i].node == truth[q * 10 + t]) {
+                        found++;
+                        break;
+                    }
+        }
+        double seconds = (bench_now_ms() - start) / 1000;
+        char metric[64];
+        snprintf(metric, sizeof(metric), "recall10_ef%u", efs[e]);
+        bench_result("ann", "unify", metric, (double)found / (double)(nq * 10), "ratio");
+        snprintf(metric, sizeof(metric), "qps_ef%u", efs[e]);
+        bench_result("ann", "unify", metric, (double)nq / seconds, "queries/s");
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc >= 4 && strcmp(argv[1], "index") == 0)
+        return index_corpus(argv[2], argv[3]);
+    if (argc >= 4 && strcmp(argv[1], "query") == 0)
+        return run_queries(argv[2], argv[3]);
+    if (argc >= 3 && strcmp(argv[1], "ann") == 0)
+        return ann(argv[2]);
+    fprintf(stderr, "usage: bench_unify index|query DATA WORK | ann DATA\n");
+    return 2;
+}

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# `make bench`: generates the data (once per scale), runs each engine on it
+# and writes bench/out/results.json, a list of {"suite", "engine", "metric",
+# "value", "unit"}, then prints them as one table.
+#   SCALE=full (default): 1M chunks; the whole GloVe vocabulary with 10,000
+#                         held-out ANN queries
+#   SCALE=small: 100K chunks; 100K vectors, 1,000 ANN queries
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${BUILD:-build}
+scale=${SCALE:-full}
+case "$scale" in
+small) chunks=100000 ann_queries=1000 ann_base=100000 ;;
+full | "") scale=full chunks=1000000 ann_queries=10000 ann_base=1000000 ;;
+*) echo "SCALE must be small or full" >&2; exit 2 ;;
+esac
+bin=$build/bench
+data=$build/bench/data-$scale
+work=$build/bench/work-$scale
+mkdir -p "$data" "$work" bench/out
+
+# The GloVe vocabulary, converted the way `unify init` does it.
+glove=$build/bench/vectors/embeddings/glove-100d-sif.bin
+if [ ! -f "$glove" ]; then
+    rm -rf "$build/bench/vectors"
+    UNIFY_ADMIN_PASSWORD=bench-only-password "$build/unify" init --data "$build/bench/vectors" >/dev/null
+fi
+[ -f "$glove" ] || { echo "bench: no word vectors (run scripts/setup.sh)" >&2; exit 1; }
+if [ ! -f "$data/truth.u32" ]; then
+    echo "bench: generating $chunks chunks and $ann_queries ANN queries" >&2
+    "$bin/gen" "$glove" "$data" "$chunks" "$ann_queries" "$ann_base"
+fi
+
+results=$(mktemp)
+run() { echo "bench: $*" >&2; "$@" >>"$results"; }
+run "$bin/bench_unify" index "$data" "$work"
+run "$bin/bench_unify" query "$data" "$work"
+run "$bin/bench_fts5" index "$data" "$work"
+run "$bin/bench_fts5" query "$data" "$work"
+run "$bin/bench_xapian" index "$data" "$work"
+run "$bin/bench_xapian" query "$data" "$work"
+run "$bin/bench_unify" ann "$data"
+run "$bin/bench_hnswlib" "$data"
+
+python3 - "$results" "$scale" <<'PY'
+import json, sys
+rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
+json.dump(rows, open("bench/out/results.json", "w"), indent=1)
+engines = {}
+for r in rows:
+    engines.setdefault(r["suite"], [])
+    if r["engine"] not in engines[r["suite"]]:
+        engines[r["suite"]].append(r["engine"])
+for suite, names in engines.items():
+    metrics = []
+    for r in rows:
+        if r["suite"] == suite and (r["metric"], r["unit"]) not in metrics:
+            metrics.append((r["metric"], r["unit"]))
+    print("\n%s (scale %s)" % (suite, sys.argv[2]))
+    print("%-22s %-10s" % ("metric", "unit") + "".join("%12s" % n for n in names))
+    for metric, unit in metrics:
+        cells = []
+        for n in names:
+            v = [r["value"] for r in rows if r["suite"] == suite and r["engine"] == n and r["metric"] == metric]
+            cells.append("%12.4g" % v[0] if v else "%12s" % "-")
+        print("%-22s %-10s" % (metric, unit) + "".join(cells))
+PY
+rm -f "$results"
