@@ -20,6 +20,7 @@ struct ud_analyzer {
     struct sb_stemmer *stemmer;
     char **stop_words; /* sorted, owned */
     size_t stop_count;
+    size_t stop_max_len; /* longer words skip the lookup */
 };
 
 /* Lucene's EnglishAnalyzer default stop set. Sorted for bsearch. */
@@ -63,8 +64,12 @@ int ud_analyzer_new_with_stop_words(ud_analyzer **out, const char *const *stop_w
     ud_analyzer *analyzer = ud_calloc(1, sizeof(*analyzer));
     analyzer->stemmer = stemmer;
     analyzer->stop_words = ud_calloc(count ? count : 1, sizeof(char *));
-    for (size_t i = 0; i < count; i++)
+    for (size_t i = 0; i < count; i++) {
         analyzer->stop_words[i] = ud_strdup(stop_words[i]);
+        size_t n = strlen(stop_words[i]);
+        if (n > analyzer->stop_max_len)
+            analyzer->stop_max_len = n;
+    }
     qsort(analyzer->stop_words, count, sizeof(char *), compare_strings);
     analyzer->stop_count = count;
     *out = analyzer;
@@ -173,8 +178,11 @@ static void push(ud_term **terms, size_t *count, size_t *cap, ud_arena *arena, u
 int ud_analyze(ud_term **out, size_t *out_count, ud_analyzer *analyzer, ud_arena *arena,
                const char *text, size_t len)
 {
-    ud_term *terms = NULL;
-    size_t count = 0, cap = 0;
+    /* About one term per six bytes of text: sized once, so growing the
+     * array (in the arena, by copying) is rare. */
+    size_t cap = len / 6 + 16;
+    ud_term *terms = ud_arena_alloc(arena, cap * sizeof(ud_term));
+    size_t count = 0;
     size_t pos = 0;
     size_t position = 0;
     char folded[MAX_WORD_BYTES * 3 + 1];
@@ -206,8 +214,10 @@ int ud_analyze(ud_term **out, size_t *out_count, ud_analyzer *analyzer, ud_arena
         if (word_len > MAX_WORD_BYTES)
             continue;
         size_t folded_len = fold_word(folded, sizeof(folded), text + start, word_len);
-        if (folded_len == 0 || on_list((const char *const *)analyzer->stop_words,
-                                       analyzer->stop_count, folded, folded_len))
+        if (folded_len == 0 ||
+            (folded_len <= analyzer->stop_max_len &&
+             on_list((const char *const *)analyzer->stop_words, analyzer->stop_count, folded,
+                     folded_len)))
             continue;
         const char *term = folded;
         size_t term_len = folded_len;
