@@ -3,6 +3,8 @@
  *   bench_unify index DATA WORK   index corpus.tsv into WORK/unify
  *   bench_unify query DATA WORK   top-10 latency of queries.tsv, OR and AND
  *   bench_unify ann DATA          HNSW build, recall@10 and queries/s per ef
+ *   bench_unify crossover DATA    filtered HNSW walk against an exact scan of
+ *                                 the allowed vectors, per allowed share
  */
 #include <dirent.h>
 #include <stdint.h>
@@ -11,6 +13,7 @@
 #include "bench.h"
 #include "index/bm25_topk.h"
 #include "index/collection.h"
+#include "index/dot.h"
 #include "index/hnsw.h"
 #include "index/query.h"
 
@@ -208,8 +211,96 @@ static int ann(const char *data)
     return 0;
 }
 
+/* For each share of allowed vectors: the latency of the filtered walk
+ * (ef 64) and of the exact scan, and the walk's recall against the scan. */
+static int crossover(const char *data)
+{
+    char path[4200];
+    uint32_t dims = 0, qdims = 0;
+    size_t n = 0, nq = 0;
+    snprintf(path, sizeof(path), "%s/base.f32", data);
+    float *base = read_vectors(path, &dims, &n);
+    snprintf(path, sizeof(path), "%s/ann_queries.f32", data);
+    float *queries = read_vectors(path, &qdims, &nq);
+    if (!base || !queries)
+        return 1;
+    if (nq > 300)
+        nq = 300;
+    uint8_t *has = malloc(n);
+    memset(has, 1, n);
+    ud_hnsw_params params;
+    ud_hnsw_params_default(&params);
+    ud_buf graph;
+    ud_buf_init(&graph, (size_t)1 << 40);
+    ud_hnsw g;
+    if (ud_hnsw_build(&graph, base, has, (uint32_t)n, dims, &params) < 0 ||
+        ud_hnsw_open(&g, graph.ptr, graph.len, (uint32_t)n) < 0)
+        return 1;
+    uint8_t *visited = calloc(n / 8 + 1, 1);
+    uint8_t *allowed = calloc(n / 8 + 1, 1);
+    double shares[] = {0.5, 1, 2, 5, 10, 20, 50, 100};
+    uint64_t rng = 99;
+    for (size_t s = 0; s < sizeof(shares) / sizeof(shares[0]); s++) {
+        memset(allowed, 0, n / 8 + 1);
+        for (size_t i = 0; i < n; i++) {
+            rng ^= rng >> 12, rng ^= rng << 25, rng ^= rng >> 27;
+            if ((double)((rng * 2685821657736338717ULL) >> 11) / 9007199254740992.0 * 100 <
+                shares[s])
+                allowed[i >> 3] |= (uint8_t)(1u << (i & 7));
+        }
+        double walk_ms = 0, scan_ms = 0;
+        size_t found = 0, total = 0;
+        for (size_t q = 0; q < nq; q++) {
+            const float *qv = &queries[q * dims];
+            ud_hnsw_hit hits[10];
+            double start = bench_now_ms();
+            size_t got = ud_hnsw_search(hits, 10, &g, qv, dims, base, allowed, params.ef, visited);
+            walk_ms += bench_now_ms() - start;
+            start = bench_now_ms();
+            float best[10];
+            uint32_t ids[10];
+            for (int i = 0; i < 10; i++)
+                best[i] = -2, ids[i] = UINT32_MAX;
+            for (size_t i = 0; i < n; i++) {
+                if (!((allowed[i >> 3] >> (i & 7)) & 1))
+                    continue;
+                float sim = ud_dot(&base[i * dims], qv, dims);
+                if (sim <= best[9])
+                    continue;
+                int k = 9;
+                while (k > 0 && best[k - 1] < sim) {
+                    best[k] = best[k - 1];
+                    ids[k] = ids[k - 1];
+                    k--;
+                }
+                best[k] = sim;
+                ids[k] = (uint32_t)i;
+            }
+            scan_ms += bench_now_ms() - start;
+            for (size_t i = 0; i < got; i++)
+                for (int k = 0; k < 10; k++)
+                    if (hits[i].node == ids[k]) {
+                        found++;
+                        break;
+                    }
+            for (int k = 0; k < 10; k++)
+                total += ids[k] != UINT32_MAX;
+        }
+        char metric[64];
+        snprintf(metric, sizeof(metric), "walk_ms_allowed%g%%", shares[s]);
+        bench_result("filter", "unify", metric, walk_ms / (double)nq, "ms");
+        snprintf(metric, sizeof(metric), "scan_ms_allowed%g%%", shares[s]);
+        bench_result("filter", "unify", metric, scan_ms / (double)nq, "ms");
+        snprintf(metric, sizeof(metric), "walk_recall10_allowed%g%%", shares[s]);
+        bench_result("filter", "unify", metric, total ? (double)found / (double)total : 0, "ratio");
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc >= 3 && strcmp(argv[1], "crossover") == 0)
+        return crossover(argv[2]);
     if (argc >= 4 && strcmp(argv[1], "index") == 0)
         return index_corpus(argv[2], argv[3]);
     if (argc >= 4 && strcmp(argv[1], "query") == 0)

@@ -41,6 +41,7 @@ run "$bin/bench_xapian" index "$data" "$work"
 run "$bin/bench_xapian" query "$data" "$work"
 run "$bin/bench_unify" ann "$data"
 run "$bin/bench_hnswlib" "$data"
+run "$bin/bench_unify" crossover "$data"
 
 python3 - "$results" "$scale" <<'PY'
 import json, sys

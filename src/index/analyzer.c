@@ -214,10 +214,9 @@ int ud_analyze(ud_term **out, size_t *out_count, ud_analyzer *analyzer, ud_arena
         if (word_len > MAX_WORD_BYTES)
             continue;
         size_t folded_len = fold_word(folded, sizeof(folded), text + start, word_len);
-        if (folded_len == 0 ||
-            (folded_len <= analyzer->stop_max_len &&
-             on_list((const char *const *)analyzer->stop_words, analyzer->stop_count, folded,
-                     folded_len)))
+        if (folded_len == 0 || (folded_len <= analyzer->stop_max_len &&
+                                on_list((const char *const *)analyzer->stop_words,
+                                        analyzer->stop_count, folded, folded_len)))
             continue;
         const char *term = folded;
         size_t term_len = folded_len;
