@@ -104,44 +104,74 @@ typedef struct walk {
     const float *vectors;
     uint32_t dims;
     const uint8_t *allowed; /* NULL: every node may be a result */
-    uint8_t *visited;       /* node_count bits, zeroed */
+    uint8_t *visited;       /* node_count bits, zeroed between layers */
+    /* Reused across layers and calls: the candidates heap and the nodes
+     * marked visited (cleared one by one: cheaper than clearing the whole
+     * bitmap on a large graph). */
+    heap candidates;
+    uint32_t *touched;
+    size_t touched_count, touched_cap;
 } walk;
 
-static bool test_and_set(uint8_t *bits, uint32_t node)
+static bool test_and_set(walk *w, uint32_t node)
 {
     uint8_t mask = (uint8_t)(1u << (node & 7));
-    bool was = bits[node >> 3] & mask;
-    bits[node >> 3] |= mask;
-    return was;
+    if (w->visited[node >> 3] & mask)
+        return true;
+    w->visited[node >> 3] |= mask;
+    if (w->touched_count == w->touched_cap) {
+        w->touched_cap = w->touched_cap ? w->touched_cap * 2 : 1024;
+        w->touched = ud_realloc(w->touched, w->touched_cap * sizeof(uint32_t));
+    }
+    w->touched[w->touched_count++] = node;
+    return false;
+}
+
+static void clear_visited(walk *w)
+{
+    for (size_t i = 0; i < w->touched_count; i++)
+        w->visited[w->touched[i] >> 3] = 0;
+    w->touched_count = 0;
+}
+
+static void walk_dispose(walk *w)
+{
+    free(w->candidates.items);
+    free(w->touched);
 }
 
 /* The best `ef` nodes reachable from the entry points at one level, sorted
  * best first into results (a heap's items, caller frees). */
-static void search_layer(heap *results, const walk *w, const float *q, const entry *entries,
+static void search_layer(heap *results, walk *w, const float *q, const entry *entries,
                          size_t entry_count, uint32_t ef, uint32_t level)
 {
-    heap candidates = {NULL, 0, 0, true};
+    clear_visited(w);
+    heap *candidates = &w->candidates;
+    candidates->count = 0;
+    candidates->max_on_top = true;
     results->count = 0;
     results->max_on_top = false;
     for (size_t i = 0; i < entry_count; i++) {
-        test_and_set(w->visited, entries[i].node);
-        heap_push(&candidates, entries[i]);
+        test_and_set(w, entries[i].node);
+        heap_push(candidates, entries[i]);
         if (!w->allowed || ((w->allowed[entries[i].node >> 3] >> (entries[i].node & 7)) & 1))
             heap_push(results, entries[i]);
     }
-    while (candidates.count > 0) {
-        entry c = heap_pop(&candidates);
+    while (candidates->count > 0) {
+        entry c = heap_pop(candidates);
         if (results->count >= ef && c.sim < results->items[0].sim)
             break;
         uint32_t count = 0;
         const uint32_t *nb = w->neighbours(w->graph, c.node, level, &count);
         for (uint32_t i = 0; i < count; i++) {
             uint32_t n = nb[i];
-            if (test_and_set(w->visited, n))
+            if (i + 1 < count)
+                __builtin_prefetch(&w->vectors[(size_t)nb[i + 1] * w->dims]);
+            if (test_and_set(w, n))
                 continue;
             entry e = {similarity(q, &w->vectors[(size_t)n * w->dims], w->dims), n};
             if (results->count < ef || e.sim > results->items[0].sim) {
-                heap_push(&candidates, e);
+                heap_push(candidates, e);
                 if (!w->allowed || ((w->allowed[n >> 3] >> (n & 7)) & 1)) {
                     heap_push(results, e);
                     if (results->count > ef)
@@ -150,7 +180,6 @@ static void search_layer(heap *results, const walk *w, const float *q, const ent
             }
         }
     }
-    free(candidates.items);
     qsort(results->items, results->count, sizeof(entry), by_similarity_desc);
 }
 
@@ -187,7 +216,8 @@ static size_t select_neighbours(uint32_t *out, const builder *b, const entry *ca
                                 size_t count, uint32_t max)
 {
     size_t kept = 0;
-    bool *taken = ud_calloc(count ? count : 1, sizeof(bool));
+    bool taken_small[128] = {0};
+    bool *taken = count <= 128 ? taken_small : ud_calloc(count, sizeof(bool));
     for (size_t i = 0; i < count && kept < max; i++) {
         const float *v = &b->vectors[(size_t)candidates[i].node * b->dims];
         bool diverse = true;
@@ -202,7 +232,8 @@ static size_t select_neighbours(uint32_t *out, const builder *b, const entry *ca
     for (size_t i = 0; i < count && kept < max; i++)
         if (!taken[i])
             out[kept++] = candidates[i].node;
-    free(taken);
+    if (taken != taken_small)
+        free(taken);
     return kept;
 }
 
@@ -236,7 +267,11 @@ int ud_hnsw_build(ud_buf *out, const float *vectors, const uint8_t *has, uint32_
     uint64_t rng = 0x9E3779B97F4A7C15ULL ^ count;
     int32_t entry_node = -1, max_level = -1;
     uint8_t *visited = ud_calloc((count + 7) / 8 + 1, 1);
-    walk w = {&b, builder_neighbours, vectors, dims, NULL, visited};
+    walk w = {.graph = &b,
+              .neighbours = builder_neighbours,
+              .vectors = vectors,
+              .dims = dims,
+              .visited = visited};
     heap results = {NULL, 0, 0, false};
     for (uint32_t i = 0; i < count; i++) {
         b.level[i] = -1;
@@ -257,7 +292,6 @@ int ud_hnsw_build(ud_buf *out, const float *vectors, const uint8_t *has, uint32_
         const float *q = &vectors[(size_t)i * dims];
         entry ep = {similarity(q, &vectors[(size_t)entry_node * dims], dims), (uint32_t)entry_node};
         for (int l = max_level; l > level; l--) {
-            memset(visited, 0, (count + 7) / 8 + 1);
             search_layer(&results, &w, q, &ep, 1, 1, (uint32_t)l);
             if (results.count)
                 ep = results.items[0];
@@ -266,7 +300,6 @@ int ud_hnsw_build(ud_buf *out, const float *vectors, const uint8_t *has, uint32_
         eps[0] = ep;
         size_t ep_count = 1;
         for (int l = level < max_level ? level : max_level; l >= 0; l--) {
-            memset(visited, 0, (count + 7) / 8 + 1);
             search_layer(&results, &w, q, eps, ep_count, params->ef_construction, (uint32_t)l);
             uint32_t *mine = list_of(&b, i, (uint32_t)l);
             mine[0] = (uint32_t)select_neighbours(mine + 1, &b, results.items, results.count,
@@ -284,6 +317,7 @@ int ud_hnsw_build(ud_buf *out, const float *vectors, const uint8_t *has, uint32_
         }
     }
     free(results.items);
+    walk_dispose(&w);
     free(visited);
 
     /* Serialise: header, levels, offsets, links. */
@@ -379,23 +413,26 @@ size_t ud_hnsw_search(ud_hnsw_hit *out, size_t k, const ud_hnsw *g, const float 
         return 0;
     if (ef < k)
         ef = (uint32_t)k;
-    walk w = {g, stored_neighbours, vectors, dims, NULL, scratch_bits};
+    walk w = {.graph = g,
+              .neighbours = stored_neighbours,
+              .vectors = vectors,
+              .dims = dims,
+              .visited = scratch_bits};
     uint32_t entry_node = g->header[2];
     entry ep = {similarity(query, &vectors[(size_t)entry_node * dims], dims), entry_node};
     heap results = {NULL, 0, 0, false};
-    size_t bytes = ((size_t)g->node_count + 7) / 8;
     for (int l = (int)g->header[1]; l > 0; l--) {
-        memset(scratch_bits, 0, bytes);
         search_layer(&results, &w, query, &ep, 1, 1, (uint32_t)l);
         if (results.count)
             ep = results.items[0];
     }
-    memset(scratch_bits, 0, bytes);
     w.allowed = allowed;
     search_layer(&results, &w, query, &ep, 1, ef, 0);
+    clear_visited(&w); /* the caller's bitmap comes back zeroed */
     size_t n = results.count < k ? results.count : k;
     for (size_t i = 0; i < n; i++)
         out[i] = (ud_hnsw_hit){results.items[i].node, results.items[i].sim};
     free(results.items);
+    walk_dispose(&w);
     return n;
 }
