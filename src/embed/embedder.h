@@ -38,6 +38,15 @@ typedef struct ud_embedder {
 int ud_embedder_open_static(ud_embedder **out, const char *path) UD_MUST_CHECK;
 void ud_embedder_free(ud_embedder *embedder);
 
+/* "provider/model/dims" of an embedder, "" for NULL. */
+void ud_embedding_name(char *out, size_t size, const ud_embedder *embedder);
+
+/* Embeds a chunk (its title and text) into out (embedder dims floats);
+ * returns out, or NULL when the text gives no vector or there is no
+ * embedder. */
+const float *ud_chunk_vector(float *out, ud_embedder *embedder, const char *title,
+                             const char *text);
+
 static inline int ud_embedder_embed(ud_embedder *e, const char *text, size_t len, float *out,
                                     bool *out_has)
 {

@@ -15,7 +15,6 @@
 #include "index/bm25_topk.h"
 #include "index/collection.h"
 #include "index/query.h"
-#include "sync/reindex.h"
 
 #define MAX_LINE_BYTES (16u << 20)
 #define RESULTS 100

@@ -36,32 +36,6 @@ typedef struct rebuild {
     size_t chunks;
 } rebuild;
 
-void ud_embedding_name(char *out, size_t size, const ud_embedder *embedder)
-{
-    if (embedder)
-        snprintf(out, size, "%s/%s/%u", embedder->info.provider, embedder->info.model,
-                 embedder->info.dims);
-    else if (size)
-        out[0] = '\0';
-}
-
-const float *ud_chunk_vector(float *out, ud_embedder *embedder, const char *title, const char *text)
-{
-    if (!embedder)
-        return NULL;
-    size_t title_len = title ? strlen(title) : 0, text_len = text ? strlen(text) : 0;
-    char *both = malloc(title_len + text_len + 2);
-    if (!both)
-        return NULL;
-    memcpy(both, title ? title : "", title_len);
-    both[title_len] = '\n';
-    memcpy(both + title_len + 1, text ? text : "", text_len);
-    bool has = false;
-    int rc = ud_embedder_embed(embedder, both, title_len + 1 + text_len, out, &has);
-    free(both);
-    return rc == 0 && has ? out : NULL;
-}
-
 /* Principals of a stored ACL (a JSON array of strings), at most 64. */
 static size_t parse_acl(const char **out, size_t max, json_t **holder, const char *acl_json)
 {

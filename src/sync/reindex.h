@@ -32,15 +32,6 @@ int ud_reindex_org(size_t *out_chunks, ud_collection_writer *writer, ud_meta *me
 int ud_index_open_writer(ud_collection_writer **out, bool *out_rebuilt, const char *data_dir,
                          ud_meta *meta, const char *org_id, ud_embedder *embedder) UD_MUST_CHECK;
 
-/* "provider/model/dims" of an embedder, "" for NULL. */
-void ud_embedding_name(char *out, size_t size, const ud_embedder *embedder);
-
-/* Embeds a chunk (its title and text) into out (embedder dims floats);
- * returns out, or NULL when the text gives no vector or there is no
- * embedder. */
-const float *ud_chunk_vector(float *out, ud_embedder *embedder, const char *title,
-                             const char *text);
-
 /* The chunk of a document as the index takes it. */
 ud_index_doc ud_index_doc_from(const char *doc_id, const ud_document *doc, const ud_chunk *chunk);
 
