@@ -18,15 +18,9 @@
 #include "base/crypto.h"
 #include "base/mem.h"
 #include "base/str.h"
-#include "store/meta_backend.h"
+#include "store/meta_internal.h"
 
-struct ud_meta {
-    const ud_meta_driver *backend;
-    void *conn;
-    pthread_mutex_t lock; /* guards conn */
-};
-
-/* ---- plumbing ---------------------------------------------------------- */
+/* ---- plumbing (meta_internal.h) --------------------------------------- */
 
 typedef struct collect {
     ud_sql_rows *rows;
@@ -53,9 +47,8 @@ static int collect_row(const char *const *cells, size_t columns, void *payload)
     return 0;
 }
 
-/* Runs a query and materialises its rows in the arena. */
-static int query(ud_sql_rows *out, ud_meta *meta, ud_arena *arena, const char *sql,
-                 const char *const *params, size_t param_count)
+int ud_meta_sql_query(ud_sql_rows *out, ud_meta *meta, ud_arena *arena, const char *sql,
+                      const char *const *params, size_t param_count)
 {
     ud_sql_rows rows = {0};
     collect c = {&rows, arena, 0};
@@ -66,24 +59,22 @@ static int query(ud_sql_rows *out, ud_meta *meta, ud_arena *arena, const char *s
     return 0;
 }
 
-/* Runs a statement whose rows (if any) are not needed. */
-static int run(ud_meta *meta, const char *sql, const char *const *params, size_t param_count)
+int ud_meta_sql_run(ud_meta *meta, const char *sql, const char *const *params, size_t param_count)
 {
     return meta->backend->query_each(meta->conn, sql, params, param_count, NULL, NULL);
 }
 
-static int begin(ud_meta *meta)
+int ud_meta_sql_begin(ud_meta *meta)
 {
     return meta->backend->exec(meta->conn, meta->backend->begin_write);
 }
 
-static int commit(ud_meta *meta)
+int ud_meta_sql_commit(ud_meta *meta)
 {
     return meta->backend->exec(meta->conn, "COMMIT");
 }
 
-/* Rolls back after a failure without losing the failure's message. */
-static void rollback(ud_meta *meta)
+void ud_meta_sql_rollback(ud_meta *meta)
 {
     char saved[512];
     snprintf(saved, sizeof(saved), "%s", ud_error_last());
@@ -92,20 +83,17 @@ static void rollback(ud_meta *meta)
     ud_error_set(UD_EIO, "%s", saved); /* message only; callers keep their code */
 }
 
-static int64_t to_int(const char *cell, int64_t if_null)
+int64_t ud_meta_sql_int(const char *cell, int64_t if_null)
 {
     return cell ? strtoll(cell, NULL, 10) : if_null;
 }
 
-static void format_int(char out[24], int64_t value)
+void ud_meta_sql_format_int(char out[24], int64_t value)
 {
     snprintf(out, 24, "%" PRId64, value);
 }
 
-/* True for the canonical 8-4-4-4-12 hex form. Ids that are not UUIDs are
- * answered with "not found" before they reach the database (PostgreSQL would
- * reject them with a type error). */
-static bool is_uuid(const char *id)
+bool ud_meta_is_uuid(const char *id)
 {
     if (!id || strlen(id) != 36)
         return false;
@@ -115,6 +103,25 @@ static bool is_uuid(const char *id)
             return false;
     }
     return true;
+}
+
+int ud_meta_sql_count(ud_meta *meta, const char *sql, const char *org_id, int64_t *out)
+{
+    if (!ud_meta_is_uuid(org_id)) {
+        *out = 0;
+        return 0;
+    }
+    ud_arena arena;
+    ud_arena_init(&arena);
+    const char *params[] = {org_id};
+    ud_sql_rows rows;
+    pthread_mutex_lock(&meta->lock);
+    int rc = ud_meta_sql_query(&rows, meta, &arena, sql, params, 1);
+    pthread_mutex_unlock(&meta->lock);
+    if (rc == 0)
+        *out = rows.count ? ud_meta_sql_int(ud_sql_cell(&rows, 0, 0), 0) : 0;
+    ud_arena_dispose(&arena);
+    return rc;
 }
 
 /* ---- opening and migrations ------------------------------------------- */
@@ -166,9 +173,10 @@ static int applied_version(ud_meta *meta, int *out)
     ud_arena arena;
     ud_arena_init(&arena);
     ud_sql_rows rows;
-    int rc = query(&rows, meta, &arena, "SELECT MAX(version) FROM schema_migrations", NULL, 0);
+    int rc = ud_meta_sql_query(&rows, meta, &arena, "SELECT MAX(version) FROM schema_migrations",
+                               NULL, 0);
     if (rc == 0)
-        *out = rows.count ? (int)to_int(ud_sql_cell(&rows, 0, 0), 0) : 0;
+        *out = rows.count ? (int)ud_meta_sql_int(ud_sql_cell(&rows, 0, 0), 0) : 0;
     ud_arena_dispose(&arena);
     return rc;
 }
@@ -219,23 +227,23 @@ int ud_meta_migrate(ud_meta *meta, int *out_applied)
         if (m->version <= current)
             continue;
         char version[24];
-        format_int(version, m->version);
+        ud_meta_sql_format_int(version, m->version);
         const char *params[] = {version, m->name};
-        rc = begin(meta);
+        rc = ud_meta_sql_begin(meta);
         if (rc < 0)
             break;
         const char *sql = expand_schema(&arena, meta->backend->dialect, m->sql);
         rc = sql ? meta->backend->exec(meta->conn, sql)
                  : ud_error_set(UD_ELIMIT, "migration %d is too large", m->version);
         if (rc == 0)
-            rc = run(meta, "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", params,
-                     2);
+            rc = ud_meta_sql_run(
+                meta, "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", params, 2);
         if (rc == 0)
-            rc = commit(meta);
+            rc = ud_meta_sql_commit(meta);
         if (rc < 0) {
             char message[512];
             snprintf(message, sizeof(message), "%s", ud_error_last());
-            rollback(meta);
+            ud_meta_sql_rollback(meta);
             rc = ud_error_set(rc, "migration %d (%s) failed: %s", m->version, m->name, message);
             break;
         }
@@ -263,201 +271,6 @@ int ud_meta_schema_version(ud_meta *meta, int *out)
     return rc;
 }
 
-/* ---- organizations ---------------------------------------------------- */
-
-#define ORG_COLUMNS                                                                                \
-    "id, name, slug, plan, status, max_data_sources, max_users, ud_epoch(created_at)"
-
-static void org_from_row(ud_org *out, const ud_sql_rows *rows)
-{
-    out->id = ud_sql_cell(rows, 0, 0);
-    out->name = ud_sql_cell(rows, 0, 1);
-    out->slug = ud_sql_cell(rows, 0, 2);
-    out->plan = ud_sql_cell(rows, 0, 3);
-    out->status = ud_sql_cell(rows, 0, 4);
-    out->max_data_sources = to_int(ud_sql_cell(rows, 0, 5), -1);
-    out->max_users = to_int(ud_sql_cell(rows, 0, 6), -1);
-    out->created_at = to_int(ud_sql_cell(rows, 0, 7), 0);
-}
-
-static int org_select(ud_org *out, ud_meta *meta, ud_arena *arena, const char *sql, const char *key,
-                      const char *what)
-{
-    ud_sql_rows rows;
-    const char *params[] = {key};
-    int rc = query(&rows, meta, arena, sql, params, 1);
-    if (rc < 0)
-        return rc;
-    if (rows.count == 0)
-        return ud_error_set(UD_ENOTFOUND, "no organization with %s '%s'", what, key);
-    org_from_row(out, &rows);
-    return 0;
-}
-
-int ud_meta_org_create(ud_org *out, ud_meta *meta, ud_arena *arena, const char *name,
-                       const char *slug, const char *plan)
-{
-    char id[UD_UUID_LEN + 1], now[24];
-    int rc = ud_uuid_v4(id);
-    if (rc < 0)
-        return rc;
-    format_int(now, ud_now());
-    const char *params[] = {id, name, slug, plan, now};
-    pthread_mutex_lock(&meta->lock);
-    rc = begin(meta);
-    if (rc == 0) {
-        rc = run(meta,
-                 "INSERT INTO organizations (id, name, slug, plan, created_at, updated_at) "
-                 "VALUES ($1, $2, $3, $4, to_timestamp($5), to_timestamp($5))",
-                 params, 5);
-        if (rc == 0)
-            rc = run(meta, "INSERT INTO org_index_state (org_id, generation) VALUES ($1, 0)",
-                     params, 1);
-        if (rc == 0)
-            rc = commit(meta);
-        if (rc < 0)
-            rollback(meta);
-    }
-    if (rc == UD_EEXISTS)
-        rc = ud_error_set(UD_EEXISTS, "an organization with slug '%s' already exists", slug);
-    else if (rc == UD_EINVAL)
-        rc = ud_error_set(UD_EINVAL,
-                          "invalid organization (plan must be starter, professional "
-                          "or enterprise): %s",
-                          ud_error_last());
-    if (rc == 0)
-        rc = org_select(out, meta, arena, "SELECT " ORG_COLUMNS " FROM organizations WHERE id = $1",
-                        id, "id");
-    pthread_mutex_unlock(&meta->lock);
-    return rc;
-}
-
-int ud_meta_org_get_by_slug(ud_org *out, ud_meta *meta, ud_arena *arena, const char *slug)
-{
-    pthread_mutex_lock(&meta->lock);
-    int rc = org_select(out, meta, arena,
-                        "SELECT " ORG_COLUMNS " FROM organizations WHERE slug = $1", slug, "slug");
-    pthread_mutex_unlock(&meta->lock);
-    return rc;
-}
-
-int ud_meta_org_get(ud_org *out, ud_meta *meta, ud_arena *arena, const char *id)
-{
-    if (!is_uuid(id))
-        return ud_error_set(UD_ENOTFOUND, "no organization with id '%s'", id ? id : "");
-    pthread_mutex_lock(&meta->lock);
-    int rc = org_select(out, meta, arena, "SELECT " ORG_COLUMNS " FROM organizations WHERE id = $1",
-                        id, "id");
-    pthread_mutex_unlock(&meta->lock);
-    return rc;
-}
-
-int ud_meta_org_delete(ud_meta *meta, const char *id)
-{
-    if (!is_uuid(id))
-        return ud_error_set(UD_ENOTFOUND, "no organization with id '%s'", id ? id : "");
-    ud_arena arena;
-    ud_arena_init(&arena);
-    const char *params[] = {id};
-    ud_sql_rows rows;
-    pthread_mutex_lock(&meta->lock);
-    int rc = query(&rows, meta, &arena, "DELETE FROM organizations WHERE id = $1 RETURNING id",
-                   params, 1);
-    pthread_mutex_unlock(&meta->lock);
-    if (rc == 0 && rows.count == 0)
-        rc = ud_error_set(UD_ENOTFOUND, "no organization with id '%s'", id);
-    ud_arena_dispose(&arena);
-    return rc;
-}
-
-/* ---- users -------------------------------------------------------------- */
-
-#define USER_COLUMNS                                                                               \
-    "id, org_id, email, password_hash, role, first_name, last_name, ud_epoch(created_at)"
-
-static int user_select(ud_user *out, ud_meta *meta, ud_arena *arena, const char *sql,
-                       const char *key)
-{
-    ud_sql_rows rows;
-    const char *params[] = {key};
-    int rc = query(&rows, meta, arena, sql, params, 1);
-    if (rc < 0)
-        return rc;
-    if (rows.count == 0)
-        return ud_error_set(UD_ENOTFOUND, "no user '%s'", key);
-    out->id = ud_sql_cell(&rows, 0, 0);
-    out->org_id = ud_sql_cell(&rows, 0, 1);
-    out->email = ud_sql_cell(&rows, 0, 2);
-    out->password_hash = ud_sql_cell(&rows, 0, 3);
-    out->role = ud_sql_cell(&rows, 0, 4);
-    out->first_name = ud_sql_cell(&rows, 0, 5);
-    out->last_name = ud_sql_cell(&rows, 0, 6);
-    out->created_at = to_int(ud_sql_cell(&rows, 0, 7), 0);
-    return 0;
-}
-
-int ud_meta_user_create(ud_user *out, ud_meta *meta, ud_arena *arena, const char *org_id,
-                        const char *email, const char *password_hash, const char *role)
-{
-    if (!is_uuid(org_id))
-        return ud_error_set(UD_EINVAL, "unknown organization '%s'", org_id ? org_id : "");
-    char id[UD_UUID_LEN + 1], now[24];
-    int rc = ud_uuid_v4(id);
-    if (rc < 0)
-        return rc;
-    format_int(now, ud_now());
-    const char *params[] = {id, org_id, email, password_hash, role, now};
-    pthread_mutex_lock(&meta->lock);
-    rc = run(meta,
-             "INSERT INTO users (id, org_id, email, password_hash, role, created_at, updated_at) "
-             "VALUES ($1, $2, $3, $4, $5, to_timestamp($6), to_timestamp($6))",
-             params, 6);
-    if (rc == UD_EEXISTS)
-        rc = ud_error_set(UD_EEXISTS, "a user with email '%s' already exists", email);
-    else if (rc == UD_EINVAL)
-        rc = ud_error_set(UD_EINVAL,
-                          "invalid user (role must be admin, user or viewer; the organization "
-                          "must exist): %s",
-                          ud_error_last());
-    if (rc == 0)
-        rc = user_select(out, meta, arena, "SELECT " USER_COLUMNS " FROM users WHERE id = $1", id);
-    pthread_mutex_unlock(&meta->lock);
-    return rc;
-}
-
-int ud_meta_user_get_by_email(ud_user *out, ud_meta *meta, ud_arena *arena, const char *email)
-{
-    pthread_mutex_lock(&meta->lock);
-    int rc =
-        user_select(out, meta, arena, "SELECT " USER_COLUMNS " FROM users WHERE email = $1", email);
-    pthread_mutex_unlock(&meta->lock);
-    return rc;
-}
-
-static int count_where(ud_meta *meta, const char *sql, const char *org_id, int64_t *out)
-{
-    if (!is_uuid(org_id)) {
-        *out = 0;
-        return 0;
-    }
-    ud_arena arena;
-    ud_arena_init(&arena);
-    const char *params[] = {org_id};
-    ud_sql_rows rows;
-    pthread_mutex_lock(&meta->lock);
-    int rc = query(&rows, meta, &arena, sql, params, 1);
-    pthread_mutex_unlock(&meta->lock);
-    if (rc == 0)
-        *out = rows.count ? to_int(ud_sql_cell(&rows, 0, 0), 0) : 0;
-    ud_arena_dispose(&arena);
-    return rc;
-}
-
-int ud_meta_user_count(ud_meta *meta, const char *org_id, int64_t *out)
-{
-    return count_where(meta, "SELECT COUNT(*) FROM users WHERE org_id = $1", org_id, out);
-}
-
 /* ---- documents and chunks ---------------------------------------------- */
 
 #define DOC_COLUMNS                                                                                \
@@ -470,7 +283,7 @@ static int doc_select(ud_doc_row *out, ud_meta *meta, ud_arena *arena, const cha
 {
     ud_sql_rows rows;
     const char *params[] = {org_id, key};
-    int rc = query(&rows, meta, arena, sql, params, 2);
+    int rc = ud_meta_sql_query(&rows, meta, arena, sql, params, 2);
     if (rc < 0)
         return rc;
     if (rows.count == 0)
@@ -490,11 +303,11 @@ static int doc_select(ud_doc_row *out, ud_meta *meta, ud_arena *arena, const cha
         .content_hash = c[10],
         .metadata_json = c[11] ? c[11] : "{}",
         .acl_json = c[12] ? c[12] : "[]",
-        .created_at = to_int(c[13], 0),
-        .updated_at = to_int(c[14], 0),
-        .indexed_at = to_int(c[15], 0),
-        .chunk_count = to_int(c[16], 0),
-        .text_bytes = to_int(c[17], 0),
+        .created_at = ud_meta_sql_int(c[13], 0),
+        .updated_at = ud_meta_sql_int(c[14], 0),
+        .indexed_at = ud_meta_sql_int(c[15], 0),
+        .chunk_count = ud_meta_sql_int(c[16], 0),
+        .text_bytes = ud_meta_sql_int(c[17], 0),
     };
     return 0;
 }
@@ -502,7 +315,7 @@ static int doc_select(ud_doc_row *out, ud_meta *meta, ud_arena *arena, const cha
 int ud_meta_document_get_by_key(ud_doc_row *out, ud_meta *meta, ud_arena *arena, const char *org_id,
                                 const char *source_key)
 {
-    if (!is_uuid(org_id))
+    if (!ud_meta_is_uuid(org_id))
         return ud_error_set(UD_ENOTFOUND, "no document '%s'", source_key);
     pthread_mutex_lock(&meta->lock);
     int rc =
@@ -516,7 +329,7 @@ int ud_meta_document_get_by_key(ud_doc_row *out, ud_meta *meta, ud_arena *arena,
 int ud_meta_document_get(ud_doc_row *out, ud_meta *meta, ud_arena *arena, const char *org_id,
                          const char *id)
 {
-    if (!is_uuid(org_id) || !is_uuid(id))
+    if (!ud_meta_is_uuid(org_id) || !ud_meta_is_uuid(id))
         return ud_error_set(UD_ENOTFOUND, "no document '%s'", id ? id : "");
     pthread_mutex_lock(&meta->lock);
     int rc = doc_select(out, meta, arena,
@@ -539,10 +352,11 @@ static char *acl_to_json(const ud_document *doc)
 static int bump_generation(ud_meta *meta, const char *org_id)
 {
     const char *params[] = {org_id};
-    return run(meta,
-               "INSERT INTO org_index_state (org_id, generation) VALUES ($1, 1) "
-               "ON CONFLICT (org_id) DO UPDATE SET generation = org_index_state.generation + 1",
-               params, 1);
+    return ud_meta_sql_run(
+        meta,
+        "INSERT INTO org_index_state (org_id, generation) VALUES ($1, 1) "
+        "ON CONFLICT (org_id) DO UPDATE SET generation = org_index_state.generation + 1",
+        params, 1);
 }
 
 /* The body of ud_meta_document_put, inside its transaction. */
@@ -552,8 +366,9 @@ static int put_locked(char id[UD_UUID_LEN + 1], bool *created, ud_meta *meta, ud
 {
     ud_sql_rows rows;
     const char *key_params[] = {org_id, doc->source_key};
-    int rc = query(&rows, meta, arena,
-                   "SELECT id FROM documents WHERE org_id = $1 AND source_key = $2", key_params, 2);
+    int rc = ud_meta_sql_query(&rows, meta, arena,
+                               "SELECT id FROM documents WHERE org_id = $1 AND source_key = $2",
+                               key_params, 2);
     if (rc < 0)
         return rc;
     *created = rows.count == 0;
@@ -568,11 +383,11 @@ static int put_locked(char id[UD_UUID_LEN + 1], bool *created, ud_meta *meta, ud
     char *acl = acl_to_json(doc);
     ud_arena_on_dispose(arena, free, acl);
     char created_at[24], updated_at[24], now[24], chunk_total[24], text_bytes[24];
-    format_int(created_at, doc->created_at);
-    format_int(updated_at, doc->updated_at ? doc->updated_at : doc->created_at);
-    format_int(now, ud_now());
-    format_int(chunk_total, (int64_t)chunk_count);
-    format_int(text_bytes, (int64_t)doc->text_len);
+    ud_meta_sql_format_int(created_at, doc->created_at);
+    ud_meta_sql_format_int(updated_at, doc->updated_at ? doc->updated_at : doc->created_at);
+    ud_meta_sql_format_int(now, ud_now());
+    ud_meta_sql_format_int(chunk_total, (int64_t)chunk_count);
+    ud_meta_sql_format_int(text_bytes, (int64_t)doc->text_len);
     const char *params[] = {
         id,
         org_id,
@@ -594,29 +409,31 @@ static int put_locked(char id[UD_UUID_LEN + 1], bool *created, ud_meta *meta, ud
         text_bytes,
     };
     if (*created) {
-        rc = run(meta,
-                 "INSERT INTO documents (id, org_id, source_key, source_type, title, url, path, "
-                 "author, language, file_type, content_hash, metadata, acl, created_at, "
-                 "updated_at, indexed_at, chunk_count, text_bytes) VALUES ($1, $2, $3, $4, $5, "
-                 "$6, $7, $8, $9, $10, $11, $12, $13, to_timestamp($14), to_timestamp($15), "
-                 "to_timestamp($16), $17, $18)",
-                 params, 18);
+        rc = ud_meta_sql_run(
+            meta,
+            "INSERT INTO documents (id, org_id, source_key, source_type, title, url, path, "
+            "author, language, file_type, content_hash, metadata, acl, created_at, "
+            "updated_at, indexed_at, chunk_count, text_bytes) VALUES ($1, $2, $3, $4, $5, "
+            "$6, $7, $8, $9, $10, $11, $12, $13, to_timestamp($14), to_timestamp($15), "
+            "to_timestamp($16), $17, $18)",
+            params, 18);
     } else {
-        rc = run(meta,
-                 "UPDATE documents SET source_type = $4, title = $5, url = $6, path = $7, "
-                 "author = $8, language = $9, file_type = $10, content_hash = $11, metadata = "
-                 "$12, acl = $13, created_at = to_timestamp($14), updated_at = to_timestamp($15), "
-                 "indexed_at = to_timestamp($16), chunk_count = $17, text_bytes = $18 "
-                 "WHERE id = $1 AND org_id = $2 AND source_key = $3",
-                 params, 18);
+        rc = ud_meta_sql_run(
+            meta,
+            "UPDATE documents SET source_type = $4, title = $5, url = $6, path = $7, "
+            "author = $8, language = $9, file_type = $10, content_hash = $11, metadata = "
+            "$12, acl = $13, created_at = to_timestamp($14), updated_at = to_timestamp($15), "
+            "indexed_at = to_timestamp($16), chunk_count = $17, text_bytes = $18 "
+            "WHERE id = $1 AND org_id = $2 AND source_key = $3",
+            params, 18);
         if (rc == 0)
-            rc = run(meta, "DELETE FROM chunks WHERE document_id = $1", params, 1);
+            rc = ud_meta_sql_run(meta, "DELETE FROM chunks WHERE document_id = $1", params, 1);
     }
     for (size_t i = 0; i < chunk_count && rc == 0; i++) {
         char index[24], tokens[24], start[24];
-        format_int(index, (int64_t)chunks[i].index);
-        format_int(tokens, (int64_t)chunks[i].tokens);
-        format_int(start, (int64_t)chunks[i].start);
+        ud_meta_sql_format_int(index, (int64_t)chunks[i].index);
+        ud_meta_sql_format_int(tokens, (int64_t)chunks[i].tokens);
+        ud_meta_sql_format_int(start, (int64_t)chunks[i].start);
         const char *chunk_params[] = {id,
                                       org_id,
                                       index,
@@ -624,10 +441,10 @@ static int put_locked(char id[UD_UUID_LEN + 1], bool *created, ud_meta *meta, ud
                                       tokens,
                                       start,
                                       chunks[i].heading_path ? chunks[i].heading_path : ""};
-        rc = run(meta,
-                 "INSERT INTO chunks (document_id, org_id, chunk_index, text, tokens, "
-                 "start_offset, heading_path) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                 chunk_params, 7);
+        rc = ud_meta_sql_run(meta,
+                             "INSERT INTO chunks (document_id, org_id, chunk_index, text, tokens, "
+                             "start_offset, heading_path) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                             chunk_params, 7);
     }
     if (rc == 0)
         rc = bump_generation(meta, org_id);
@@ -637,7 +454,7 @@ static int put_locked(char id[UD_UUID_LEN + 1], bool *created, ud_meta *meta, ud
 int ud_meta_document_put(char out_id[37], bool *out_created, ud_meta *meta, const char *org_id,
                          const ud_document *doc, const ud_chunk *chunks, size_t chunk_count)
 {
-    if (!is_uuid(org_id))
+    if (!ud_meta_is_uuid(org_id))
         return ud_error_set(UD_EINVAL, "unknown organization '%s'", org_id ? org_id : "");
     if (!doc->source_key || !doc->source_type || !doc->content_hash[0])
         return ud_error_set(UD_EINVAL, "a document needs a source key, a source type and a hash");
@@ -646,13 +463,13 @@ int ud_meta_document_put(char out_id[37], bool *out_created, ud_meta *meta, cons
     char id[UD_UUID_LEN + 1] = "";
     bool created = false;
     pthread_mutex_lock(&meta->lock);
-    int rc = begin(meta);
+    int rc = ud_meta_sql_begin(meta);
     if (rc == 0) {
         rc = put_locked(id, &created, meta, &arena, org_id, doc, chunks, chunk_count);
         if (rc == 0)
-            rc = commit(meta);
+            rc = ud_meta_sql_commit(meta);
         if (rc < 0)
-            rollback(meta);
+            ud_meta_sql_rollback(meta);
     }
     pthread_mutex_unlock(&meta->lock);
     ud_arena_dispose(&arena);
@@ -667,26 +484,27 @@ int ud_meta_document_put(char out_id[37], bool *out_created, ud_meta *meta, cons
 
 int ud_meta_document_delete(ud_meta *meta, const char *org_id, const char *id)
 {
-    if (!is_uuid(org_id) || !is_uuid(id))
+    if (!ud_meta_is_uuid(org_id) || !ud_meta_is_uuid(id))
         return ud_error_set(UD_ENOTFOUND, "no document '%s'", id ? id : "");
     ud_arena arena;
     ud_arena_init(&arena);
     const char *params[] = {id, org_id};
     ud_sql_rows rows;
     pthread_mutex_lock(&meta->lock);
-    int rc = begin(meta);
+    int rc = ud_meta_sql_begin(meta);
     if (rc == 0) {
-        rc = query(&rows, meta, &arena,
-                   "DELETE FROM documents WHERE id = $1 AND org_id = $2 RETURNING id", params, 2);
+        rc = ud_meta_sql_query(&rows, meta, &arena,
+                               "DELETE FROM documents WHERE id = $1 AND org_id = $2 RETURNING id",
+                               params, 2);
         if (rc == 0 && rows.count == 0)
             rc = ud_error_set(UD_ENOTFOUND, "no document '%s'", id);
         if (rc == 0)
             rc = bump_generation(meta, org_id);
         if (rc == 0)
-            rc = commit(meta);
+            rc = ud_meta_sql_commit(meta);
         if (rc < 0) {
             int code = rc;
-            rollback(meta);
+            ud_meta_sql_rollback(meta);
             rc = code == UD_ENOTFOUND ? ud_error_set(UD_ENOTFOUND, "no document '%s'", id) : code;
         }
     }
@@ -697,7 +515,7 @@ int ud_meta_document_delete(ud_meta *meta, const char *org_id, const char *id)
 
 int ud_meta_document_count(ud_meta *meta, const char *org_id, int64_t *out)
 {
-    return count_where(meta, "SELECT COUNT(*) FROM documents WHERE org_id = $1", org_id, out);
+    return ud_meta_sql_count(meta, "SELECT COUNT(*) FROM documents WHERE org_id = $1", org_id, out);
 }
 
 typedef struct scan_state {
@@ -712,15 +530,15 @@ static int scan_row(const char *const *c, size_t columns, void *payload)
         return ud_error_set(UD_EIO, "chunk scan returned %zu columns", columns);
     ud_chunk_row row = {
         .doc_id = c[0],
-        .chunk_index = to_int(c[1], 0),
+        .chunk_index = ud_meta_sql_int(c[1], 0),
         .text = c[2] ? c[2] : "",
-        .tokens = to_int(c[3], 0),
+        .tokens = ud_meta_sql_int(c[3], 0),
         .heading_path = c[4] ? c[4] : "",
         .title = c[5],
         .source_type = c[6],
         .url = c[7],
         .path = c[8],
-        .updated_at = to_int(c[9], 0),
+        .updated_at = ud_meta_sql_int(c[9], 0),
         .author = c[10],
         .acl_json = c[11] ? c[11] : "[]",
     };
@@ -729,7 +547,7 @@ static int scan_row(const char *const *c, size_t columns, void *payload)
 
 int ud_meta_chunks_scan(ud_meta *meta, const char *org_id, ud_chunk_fn fn, void *payload)
 {
-    if (!is_uuid(org_id))
+    if (!ud_meta_is_uuid(org_id))
         return 0;
     scan_state st = {fn, payload};
     const char *params[] = {org_id};
@@ -747,6 +565,6 @@ int ud_meta_chunks_scan(ud_meta *meta, const char *org_id, ud_chunk_fn fn, void 
 
 int ud_meta_generation(ud_meta *meta, const char *org_id, int64_t *out)
 {
-    return count_where(meta, "SELECT generation FROM org_index_state WHERE org_id = $1", org_id,
-                       out);
+    return ud_meta_sql_count(meta, "SELECT generation FROM org_index_state WHERE org_id = $1",
+                             org_id, out);
 }

@@ -26,27 +26,8 @@
 
 typedef struct ud_meta ud_meta;
 
-typedef struct ud_org {
-    const char *id; /* UUID */
-    const char *name;
-    const char *slug;
-    const char *plan;         /* starter | professional | enterprise */
-    const char *status;       /* active | suspended | cancelled */
-    int64_t max_data_sources; /* -1 = NULL (unlimited) */
-    int64_t max_users;        /* -1 = NULL */
-    int64_t created_at;
-} ud_org;
-
-typedef struct ud_user {
-    const char *id;
-    const char *org_id;
-    const char *email;
-    const char *password_hash;
-    const char *role; /* admin | user | viewer */
-    const char *first_name;
-    const char *last_name;
-    int64_t created_at;
-} ud_user;
+/* Organizations and users: meta_accounts.h. */
+#include "store/meta_accounts.h"
 
 /* A stored document (without its text, which lives in its chunks). */
 typedef struct ud_doc_row {
@@ -98,23 +79,6 @@ const char *ud_meta_backend(const ud_meta *meta);
 int ud_meta_migrate(ud_meta *meta, int *out_applied) UD_MUST_CHECK;
 /* Highest applied migration version, 0 for an empty database. */
 int ud_meta_schema_version(ud_meta *meta, int *out) UD_MUST_CHECK;
-
-/* Organizations. Errors: UD_EEXISTS (slug taken), UD_EINVAL (constraint). */
-int ud_meta_org_create(ud_org *out, ud_meta *meta, ud_arena *arena, const char *name,
-                       const char *slug, const char *plan) UD_MUST_CHECK;
-int ud_meta_org_get_by_slug(ud_org *out, ud_meta *meta, ud_arena *arena,
-                            const char *slug) UD_MUST_CHECK;
-int ud_meta_org_get(ud_org *out, ud_meta *meta, ud_arena *arena, const char *id) UD_MUST_CHECK;
-/* Deletes the org and, by ON DELETE CASCADE, everything it owns. */
-int ud_meta_org_delete(ud_meta *meta, const char *id) UD_MUST_CHECK;
-
-/* Users. Errors: UD_EEXISTS (email taken), UD_EINVAL (role not allowed, unknown org). */
-int ud_meta_user_create(ud_user *out, ud_meta *meta, ud_arena *arena, const char *org_id,
-                        const char *email, const char *password_hash,
-                        const char *role) UD_MUST_CHECK;
-int ud_meta_user_get_by_email(ud_user *out, ud_meta *meta, ud_arena *arena,
-                              const char *email) UD_MUST_CHECK;
-int ud_meta_user_count(ud_meta *meta, const char *org_id, int64_t *out) UD_MUST_CHECK;
 
 /* Documents. */
 int ud_meta_document_get_by_key(ud_doc_row *out, ud_meta *meta, ud_arena *arena, const char *org_id,

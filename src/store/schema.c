@@ -146,6 +146,54 @@ static const ud_meta_migration MIGRATIONS[] = {
      "    org_id {uuid} PRIMARY KEY REFERENCES organizations(id) ON DELETE CASCADE,\n"
      "    generation BIGINT NOT NULL DEFAULT 0\n"
      ");\n"},
+    {3, "identity: groups, settings, sessions, key revocation, audit log",
+     /* users.groups: the group ids a user's searches carry as ACL principals. */
+     "ALTER TABLE users ADD COLUMN groups {json} NOT NULL DEFAULT '[]';\n"
+     "ALTER TABLE users ADD COLUMN settings {json} NOT NULL DEFAULT '{}';\n"
+     "ALTER TABLE organizations ADD COLUMN settings {json} NOT NULL DEFAULT '{}';\n"
+     "ALTER TABLE api_keys ADD COLUMN revoked_at TIMESTAMP;\n"
+     /* A search by an API key is recorded under the key's creator and the key. */
+     "ALTER TABLE search_history ADD COLUMN api_key_id {uuid} REFERENCES api_keys(id) "
+     "ON DELETE SET NULL;\n"
+     "CREATE INDEX idx_search_history_org_user ON search_history(org_id, user_id);\n"
+     /* Refresh tokens: only their hash is kept. Rotation marks the presented
+      * token used and issues the next one of the same family; presenting a
+      * used token again revokes the family. */
+     "CREATE TABLE refresh_tokens (\n"
+     "    id {uuid_pk},\n"
+     "    family_id {uuid} NOT NULL,\n"
+     "    user_id {uuid} NOT NULL REFERENCES users(id) ON DELETE CASCADE,\n"
+     "    org_id {uuid} NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,\n"
+     "    token_hash CHAR(64) UNIQUE NOT NULL,\n"
+     "    expires_at TIMESTAMP NOT NULL,\n"
+     "    created_at TIMESTAMP DEFAULT {now},\n"
+     "    used_at TIMESTAMP,\n"
+     "    revoked_at TIMESTAMP\n"
+     ");\n"
+     "CREATE INDEX idx_refresh_tokens_family_id ON refresh_tokens(family_id);\n"
+     /* The audit log is a hash chain: each entry's hash covers its fields and
+      * the previous entry's hash (audit.c). No foreign key: entries outlive
+      * the users and organizations they name. detail is TEXT, not {json}, so
+      * that the hashed bytes are the stored bytes (JSONB would reformat). */
+     "CREATE TABLE audit_log (\n"
+     "    seq BIGINT PRIMARY KEY,\n"
+     "    org_id {uuid},\n"
+     "    at TIMESTAMP NOT NULL,\n"
+     "    actor TEXT NOT NULL,\n"
+     "    action VARCHAR(64) NOT NULL,\n"
+     "    target TEXT NOT NULL DEFAULT '',\n"
+     "    detail TEXT NOT NULL DEFAULT '{}',\n"
+     "    prev_hash CHAR(64) NOT NULL,\n"
+     "    hash CHAR(64) NOT NULL\n"
+     ");\n"
+     "CREATE INDEX idx_audit_log_org_id ON audit_log(org_id, seq);\n"
+     /* The newest entry, kept apart from the chain, so that cutting entries
+      * off the end of the log is found too. */
+     "CREATE TABLE audit_head (\n"
+     "    id INTEGER PRIMARY KEY CHECK (id = 1),\n"
+     "    seq BIGINT NOT NULL,\n"
+     "    hash CHAR(64) NOT NULL\n"
+     ");\n"},
 };
 
 const ud_meta_migration *ud_schema_migrations(size_t *out_count)

@@ -89,7 +89,7 @@ void test_store__organizations_and_users_obey_the_constraints(void)
         UD_CHECK_OK(ud_meta_org_create(&org, meta, &arena, "Acme", "acme", "starter"));
         UD_CHECK_EQ_STR("acme", org.slug);
         UD_CHECK_EQ_STR("active", org.status);
-        UD_CHECK_EQ_INT(-1, org.max_users);
+        UD_CHECK_EQ_INT(10, org.max_users); /* the starter plan's limit */
         UD_CHECK(org.created_at > 0);
         UD_CHECK_OK(ud_meta_org_get_by_slug(&again, meta, &arena, "acme"));
         UD_CHECK_EQ_STR(org.id, again.id);

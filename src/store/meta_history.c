@@ -1,0 +1,195 @@
+/*
+ * search_history rows (meta_history.h). sources_used is a text array in
+ * the spec; both backends keep it in PostgreSQL's array literal form,
+ * "{slack,gmail}", which PostgreSQL reads as TEXT[] and SQLite stores as
+ * text. Only plain words go in, so the literal never needs quoting.
+ */
+#include "store/meta_history.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "base/crypto.h"
+#include "base/str.h"
+#include "store/meta_internal.h"
+
+static bool is_word(const char *s)
+{
+    if (!s || !*s || strlen(s) > 50)
+        return false;
+    for (; *s; s++)
+        if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) && *s != '_')
+            return false;
+    return true;
+}
+
+/* "{a,b}" from the list; NULL if a name is not a plain word. */
+static char *sources_literal(ud_arena *arena, const char *const *sources, size_t count)
+{
+    size_t len = 3;
+    for (size_t i = 0; i < count; i++) {
+        if (!is_word(sources[i]))
+            return NULL;
+        len += strlen(sources[i]) + 1;
+    }
+    char *out = ud_arena_alloc(arena, len);
+    size_t used = 0;
+    out[used++] = '{';
+    for (size_t i = 0; i < count; i++) {
+        if (i)
+            out[used++] = ',';
+        size_t n = strlen(sources[i]);
+        memcpy(out + used, sources[i], n);
+        used += n;
+    }
+    out[used++] = '}';
+    out[used] = '\0';
+    return out;
+}
+
+/* Splits "{a,b}" back into entry->sources_used (strings in the arena). */
+static void parse_sources(ud_history_entry *entry, ud_arena *arena, const char *literal)
+{
+    entry->source_count = 0;
+    if (!literal || literal[0] != '{')
+        return;
+    const char *p = literal + 1;
+    while (*p && *p != '}' && entry->source_count < UD_HISTORY_MAX_SOURCES) {
+        size_t n = strcspn(p, ",}");
+        if (n > 0)
+            entry->sources_used[entry->source_count++] = ud_arena_strndup(arena, p, n);
+        p += n;
+        if (*p == ',')
+            p++;
+    }
+}
+
+int ud_meta_history_add(ud_history_entry *entry, ud_meta *meta, ud_arena *arena, const char *org_id)
+{
+    if (!ud_meta_is_uuid(org_id) || !ud_meta_is_uuid(entry->user_id))
+        return ud_error_set(UD_EINVAL, "a history entry needs an organization and a user");
+    if (entry->api_key_id && !ud_meta_is_uuid(entry->api_key_id))
+        return ud_error_set(UD_EINVAL, "unknown API key '%s'", entry->api_key_id);
+    if (entry->source_count > UD_HISTORY_MAX_SOURCES)
+        return ud_error_set(UD_ELIMIT, "at most %d source types per history entry",
+                            UD_HISTORY_MAX_SOURCES);
+    const char *sources = sources_literal(arena, entry->sources_used, entry->source_count);
+    if (!sources)
+        return ud_error_set(UD_EINVAL, "source types must be words of a-z, 0-9 and _");
+    char id[UD_UUID_LEN + 1], results[24], took[24], now[24];
+    int rc = ud_uuid_v4(id);
+    if (rc < 0)
+        return rc;
+    int64_t when = entry->timestamp ? entry->timestamp : ud_now();
+    ud_meta_sql_format_int(results, entry->results_count);
+    ud_meta_sql_format_int(took, entry->response_time_ms);
+    ud_meta_sql_format_int(now, when);
+    const char *params[] = {id,      entry->user_id,
+                            org_id,  entry->query,
+                            results, took,
+                            sources, entry->is_saved ? "TRUE" : "FALSE",
+                            now,     entry->api_key_id};
+    pthread_mutex_lock(&meta->lock);
+    rc = ud_meta_sql_run(meta,
+                         "INSERT INTO search_history (id, user_id, org_id, query, results_count, "
+                         "response_time_ms, sources_used, is_saved, timestamp, api_key_id) VALUES "
+                         "($1, $2, $3, $4, $5, $6, $7, $8 = 'TRUE', to_timestamp($9), $10)",
+                         params, 10);
+    pthread_mutex_unlock(&meta->lock);
+    if (rc == 0) {
+        entry->id = ud_arena_strdup(arena, id);
+        entry->timestamp = when;
+    }
+    return rc;
+}
+
+int ud_meta_history_list(ud_history_entry **out, size_t *out_count, ud_meta *meta, ud_arena *arena,
+                         const char *org_id, const char *user_id, bool saved_only, size_t limit,
+                         size_t offset)
+{
+    *out = NULL;
+    *out_count = 0;
+    if (!ud_meta_is_uuid(org_id) || !ud_meta_is_uuid(user_id))
+        return 0;
+    char limit_text[24], offset_text[24];
+    ud_meta_sql_format_int(limit_text, (int64_t)limit);
+    ud_meta_sql_format_int(offset_text, (int64_t)offset);
+    const char *params[] = {org_id, user_id, limit_text, offset_text};
+    /* is_saved is compared with TRUE so that both backends return 1/0 text
+     * ("t"/"f" on PostgreSQL would need another reading). */
+    const char *sql =
+        saved_only
+            ? "SELECT id, user_id, api_key_id, query, results_count, response_time_ms, "
+              "sources_used, CASE WHEN is_saved THEN 1 ELSE 0 END, ud_epoch(timestamp) FROM "
+              "search_history WHERE org_id = $1 AND user_id = $2 AND is_saved ORDER BY timestamp "
+              "DESC, id LIMIT $3 OFFSET $4"
+            : "SELECT id, user_id, api_key_id, query, results_count, response_time_ms, "
+              "sources_used, CASE WHEN is_saved THEN 1 ELSE 0 END, ud_epoch(timestamp) FROM "
+              "search_history WHERE org_id = $1 AND user_id = $2 ORDER BY timestamp DESC, id "
+              "LIMIT $3 OFFSET $4";
+    ud_sql_rows rows;
+    pthread_mutex_lock(&meta->lock);
+    int rc = ud_meta_sql_query(&rows, meta, arena, sql, params, 4);
+    pthread_mutex_unlock(&meta->lock);
+    if (rc < 0)
+        return rc;
+    ud_history_entry *entries =
+        ud_arena_alloc(arena, (rows.count ? rows.count : 1) * sizeof(*entries));
+    for (size_t i = 0; i < rows.count; i++) {
+        const char *const *c = &rows.cells[i * rows.columns];
+        entries[i] = (ud_history_entry){
+            .id = c[0],
+            .user_id = c[1],
+            .api_key_id = c[2],
+            .query = c[3] ? c[3] : "",
+            .results_count = ud_meta_sql_int(c[4], 0),
+            .response_time_ms = ud_meta_sql_int(c[5], 0),
+            .is_saved = ud_meta_sql_int(c[7], 0) != 0,
+            .timestamp = ud_meta_sql_int(c[8], 0),
+        };
+        parse_sources(&entries[i], arena, c[6]);
+    }
+    *out = entries;
+    *out_count = rows.count;
+    return 0;
+}
+
+static int change_own(ud_meta *meta, const char *sql, const char *const *params, size_t count,
+                      const char *id)
+{
+    ud_arena arena;
+    ud_arena_init(&arena);
+    ud_sql_rows rows;
+    pthread_mutex_lock(&meta->lock);
+    int rc = ud_meta_sql_query(&rows, meta, &arena, sql, params, count);
+    pthread_mutex_unlock(&meta->lock);
+    if (rc == 0 && rows.count == 0)
+        rc = ud_error_set(UD_ENOTFOUND, "no history entry '%s'", id);
+    ud_arena_dispose(&arena);
+    return rc;
+}
+
+int ud_meta_history_set_saved(ud_meta *meta, const char *org_id, const char *user_id,
+                              const char *id, bool saved)
+{
+    if (!ud_meta_is_uuid(org_id) || !ud_meta_is_uuid(user_id) || !ud_meta_is_uuid(id))
+        return ud_error_set(UD_ENOTFOUND, "no history entry '%s'", id ? id : "");
+    const char *params[] = {id, org_id, user_id, saved ? "TRUE" : "FALSE"};
+    return change_own(meta,
+                      "UPDATE search_history SET is_saved = ($4 = 'TRUE') WHERE id = $1 AND "
+                      "org_id = $2 AND user_id = $3 RETURNING id",
+                      params, 4, id);
+}
+
+int ud_meta_history_delete(ud_meta *meta, const char *org_id, const char *user_id, const char *id)
+{
+    if (!ud_meta_is_uuid(org_id) || !ud_meta_is_uuid(user_id) || !ud_meta_is_uuid(id))
+        return ud_error_set(UD_ENOTFOUND, "no history entry '%s'", id ? id : "");
+    const char *params[] = {id, org_id, user_id};
+    return change_own(meta,
+                      "DELETE FROM search_history WHERE id = $1 AND org_id = $2 AND user_id = $3 "
+                      "RETURNING id",
+                      params, 3, id);
+}

@@ -1,0 +1,50 @@
+/*
+ * search_history: every search and ask, recorded with the caller, the
+ * number of results, the time taken and the source types of the results.
+ * Users list, save and delete only their own rows: every call names the
+ * organization and the user, and another user's row is "not found".
+ */
+#ifndef UD_STORE_META_HISTORY_H
+#define UD_STORE_META_HISTORY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/arena.h"
+#include "base/error.h"
+
+typedef struct ud_meta ud_meta;
+
+#define UD_HISTORY_MAX_SOURCES 16
+
+typedef struct ud_history_entry {
+    const char *id;
+    const char *user_id;
+    const char *api_key_id; /* NULL unless an API key made the request */
+    const char *query;
+    int64_t results_count;
+    int64_t response_time_ms;
+    const char *sources_used[UD_HISTORY_MAX_SOURCES]; /* source types */
+    size_t source_count;
+    bool is_saved;
+    int64_t timestamp;
+} ud_history_entry;
+
+/* Records one search. entry->id and timestamp are filled in (the id in
+ * the arena). Source types must be [a-z0-9_] words. */
+int ud_meta_history_add(ud_history_entry *entry, ud_meta *meta, ud_arena *arena,
+                        const char *org_id) UD_MUST_CHECK;
+
+/* The user's entries, newest first, at most `limit` from `offset`; only
+ * saved ones when saved_only. */
+int ud_meta_history_list(ud_history_entry **out, size_t *out_count, ud_meta *meta, ud_arena *arena,
+                         const char *org_id, const char *user_id, bool saved_only, size_t limit,
+                         size_t offset) UD_MUST_CHECK;
+/* Sets or clears is_saved; UD_ENOTFOUND if the entry is not the user's. */
+int ud_meta_history_set_saved(ud_meta *meta, const char *org_id, const char *user_id,
+                              const char *id, bool saved) UD_MUST_CHECK;
+int ud_meta_history_delete(ud_meta *meta, const char *org_id, const char *user_id,
+                           const char *id) UD_MUST_CHECK;
+
+#endif
