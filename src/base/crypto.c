@@ -3,6 +3,7 @@
  */
 #include "base/crypto.h"
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
@@ -62,6 +63,16 @@ void ud_hmac_sha256(uint8_t out[UD_SHA256_LEN], const void *key, size_t key_len,
 {
     unsigned int n = UD_SHA256_LEN;
     HMAC(EVP_sha256(), key, (int)key_len, data, len, out, &n);
+}
+
+bool ud_crypto_equal(const void *a, const void *b, size_t len)
+{
+    return CRYPTO_memcmp(a, b, len) == 0;
+}
+
+void ud_crypto_wipe(void *ptr, size_t len)
+{
+    OPENSSL_cleanse(ptr, len);
 }
 
 int ud_random_bytes(void *out, size_t len)

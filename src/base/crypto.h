@@ -5,6 +5,7 @@
 #ifndef UD_BASE_CRYPTO_H
 #define UD_BASE_CRYPTO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,6 +30,15 @@ void ud_sha256_end_hex(ud_sha256_ctx *ctx, char out[UD_SHA256_HEX_LEN + 1]);
 
 void ud_hmac_sha256(uint8_t out[UD_SHA256_LEN], const void *key, size_t key_len, const void *data,
                     size_t len);
+
+/* Whether a[0..len) equals b[0..len), in time that depends on len only, so
+ * comparing a secret (a MAC, a signature) leaks nothing about where it
+ * differs. The length itself is not secret. */
+bool ud_crypto_equal(const void *a, const void *b, size_t len);
+
+/* Overwrites len bytes with zeros in a way the compiler cannot drop (for keys
+ * and plaintext that are about to be freed). */
+void ud_crypto_wipe(void *ptr, size_t len);
 
 /* Cryptographically secure random bytes; UD_EIO if the CSPRNG fails. */
 int ud_random_bytes(void *out, size_t len) UD_MUST_CHECK;
