@@ -11,7 +11,7 @@ packages=(
     libmicrohttpd-dev libcurl4-openssl-dev libjansson-dev libsqlite3-dev libpq-dev
     libssl-dev libutf8proc-dev libstemmer-dev libpoppler-glib-dev libxml2-dev libzip-dev
     libgmime-3.0-dev libexttextcat-dev libpcre2-dev libargon2-dev
-    postgresql-15 postgresql-client-15 curl python3
+    postgresql-15 postgresql-client-15 curl python3 python3-cryptography
 )
 
 missing=()

@@ -18,9 +18,10 @@
 #include "base/mem.h"
 #include "base/str.h"
 
-#define STR(field) UD_CONFIG_STRING, 0, 0
-#define NUM(lo, hi) UD_CONFIG_INT, (lo), (hi)
-#define DBL(lo, hi) UD_CONFIG_DOUBLE, (lo), (hi)
+#define STR(field) UD_CONFIG_STRING, 0, 0, 0
+#define SECRET(field) UD_CONFIG_STRING, 0, 0, 1
+#define NUM(lo, hi) UD_CONFIG_INT, (lo), (hi), 0
+#define DBL(lo, hi) UD_CONFIG_DOUBLE, (lo), (hi), 0
 #define AT(field) offsetof(ud_config, field), sizeof(((ud_config *)0)->field)
 
 static const ud_config_entry entries[] = {
@@ -48,6 +49,26 @@ static const ud_config_entry entries[] = {
     {"argon2_memory_kb", NUM(19456, 4194304), "19456", AT(argon2_memory_kb),
      "argon2id memory cost for passwords, KiB (OWASP minimum 19456)"},
     {"argon2_iterations", NUM(2, 100), "2", AT(argon2_iterations), "argon2id time cost"},
+    {"secret_key", SECRET(secret_key), "", AT(secret_key),
+     "secret (at least 32 characters) that signs access tokens and raw-document links; "
+     "`unify init` writes a random one"},
+    {"fernet_key", SECRET(fernet_key), "", AT(fernet_key),
+     "Fernet key (44 characters of URL-safe base64) that encrypts source credentials; "
+     "`unify init` writes a random one"},
+    {"counters", STR(counters), "mem:", AT(counters),
+     "where rate limits, quotas and login failures are counted (mem: in this process)"},
+    {"rate_limit_per_minute", NUM(1, 1000000), "120", AT(rate_limit_per_minute),
+     "requests per minute per user or API key and endpoint; more get 429"},
+    {"login_slowdown_after", NUM(1, 1000), "3", AT(login_slowdown_after),
+     "failed logins (per account or address, 15 minutes) after which each retry must wait, "
+     "doubling from 1 s"},
+    {"login_lock_after", NUM(1, 1000), "10", AT(login_lock_after),
+     "failed logins after which the account or address is locked"},
+    {"login_lock_minutes", NUM(1, 10080), "15", AT(login_lock_minutes), "how long a lock lasts"},
+    {"access_token_minutes", NUM(1, 1440), "15", AT(access_token_minutes),
+     "lifetime of an access token (JWT)"},
+    {"refresh_token_days", NUM(1, 365), "30", AT(refresh_token_days),
+     "lifetime of a refresh token"},
 };
 
 _Static_assert(sizeof(entries) / sizeof(entries[0]) <= sizeof(((ud_config *)0)->origin),
@@ -229,6 +250,14 @@ void ud_config_redact(char *out, size_t size, const char *value)
     snprintf(out, size, "%.*s:***%s", (int)(colon - value), value, at);
 }
 
+void ud_config_display(char *out, size_t size, const ud_config_entry *e, const char *value)
+{
+    if (e->secret)
+        snprintf(out, size, "%s", value[0] ? "(set)" : "(unset)");
+    else
+        ud_config_redact(out, size, value);
+}
+
 const char *ud_config_origin_name(ud_config_origin origin)
 {
     static const char *names[] = {"default", "file", "environment", "flag"};
@@ -243,7 +272,7 @@ void ud_config_print(const ud_config *config, FILE *out)
         const char *field = (const char *)config + e->offset;
         if (e->type == UD_CONFIG_STRING) {
             char shown[1100];
-            ud_config_redact(shown, sizeof(shown), field);
+            ud_config_display(shown, sizeof(shown), e, field);
             fprintf(out, "%-18s = %-28s # %s\n", e->name, shown, origin_names[config->origin[i]]);
         } else if (e->type == UD_CONFIG_INT)
             fprintf(out, "%-18s = %-28ld # %s\n", e->name, *(const long *)field,

@@ -35,7 +35,16 @@ typedef struct ud_config {
     double title_weight;
     long argon2_memory_kb;
     long argon2_iterations;
-    unsigned char origin[32]; /* ud_config_origin of each table row, for `unify config` */
+    char secret_key[129]; /* signs access tokens and raw-document links; never shown */
+    char fernet_key[64];  /* encrypts source credentials (Fernet); never shown */
+    char counters[256];   /* rate limits, quotas, login throttling: "mem:" */
+    long rate_limit_per_minute;
+    long login_slowdown_after;
+    long login_lock_after;
+    long login_lock_minutes;
+    long access_token_minutes;
+    long refresh_token_days;
+    unsigned char origin[48]; /* ud_config_origin of each table row, for `unify config` */
 } ud_config;
 
 typedef enum { UD_CONFIG_STRING, UD_CONFIG_INT, UD_CONFIG_DOUBLE } ud_config_type;
@@ -47,6 +56,7 @@ typedef struct ud_config_entry {
     const char *name;
     ud_config_type type;
     double min, max; /* numbers only */
+    int secret;      /* never printed: `unify config` shows "(set)" or "(unset)" */
     const char *default_value;
     size_t offset;
     size_t size; /* strings: capacity */
@@ -75,6 +85,10 @@ const char *ud_config_origin_name(ud_config_origin origin);
 /* Copies a setting's value for display with the password of a URL
  * (scheme://user:password@host) replaced by "***". */
 void ud_config_redact(char *out, size_t size, const char *value);
+
+/* A string setting as shown to people: secrets as "(set)"/"(unset)",
+ * URL passwords as "***". */
+void ud_config_display(char *out, size_t size, const ud_config_entry *entry, const char *value);
 
 /* Writes the effective configuration, one "name = value  # origin" line each
  * (passwords in URLs redacted). */

@@ -28,6 +28,10 @@ int ud_cmd_reindex(int argc, char **argv);
 int ud_cmd_eval(int argc, char **argv);
 int ud_cmd_serve(int argc, char **argv);
 int ud_cmd_config(int argc, char **argv);
+int ud_cmd_org(int argc, char **argv);
+int ud_cmd_user(int argc, char **argv);
+int ud_cmd_apikey(int argc, char **argv);
+int ud_cmd_audit(int argc, char **argv);
 
 /* The data directory: --data, else $UNIFY_DATA, else ./unify-data. */
 const char *ud_cli_data_dir(const char *flag);

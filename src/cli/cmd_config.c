@@ -29,7 +29,7 @@ static void print_json(const ud_config *config)
         json_t *value;
         if (e->type == UD_CONFIG_STRING) {
             char shown[1100];
-            ud_config_redact(shown, sizeof(shown), field);
+            ud_config_display(shown, sizeof(shown), e, field);
             value = json_string(shown);
         } else if (e->type == UD_CONFIG_INT) {
             value = json_integer(*(const long *)field);

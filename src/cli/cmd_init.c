@@ -3,12 +3,16 @@
  * store with its schema, the default organization and its first admin — or,
  * on a directory that has them already, changes nothing and says so.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "base/encoding.h"
+#include "base/fernet.h"
 #include "base/fs.h"
 #include "cli/cli.h"
 #include "server/password.h"
@@ -42,6 +46,61 @@ static int write_config_template(const char *data_dir, bool *created)
     int rc = ud_file_write_atomic(path, text, len);
     free(text);
     *created = rc == 0;
+    return rc;
+}
+
+/* Appends a random secret_key and fernet_key to unify.conf when neither
+ * the file nor the environment sets them, and makes the file readable by
+ * its owner only: it now holds secrets. */
+static int ensure_secrets(ud_config *config, bool *added)
+{
+    *added = false;
+    char path[1200];
+    snprintf(path, sizeof(path), "%s/%s", config->data_dir, UD_CONFIG_FILE);
+    char secret[UD_BASE62_MAX_BYTES * 2], fernet[UD_FERNET_KEY_TEXT_LEN + 1];
+    char lines[512] = "";
+    int rc = 0;
+    if (!config->secret_key[0]) {
+        rc = ud_base62_random(secret, sizeof(secret), 48);
+        if (rc == 0)
+            rc = ud_config_set(config, "secret_key", secret, UD_FROM_FILE);
+        if (rc == 0)
+            snprintf(lines + strlen(lines), sizeof(lines) - strlen(lines),
+                     "\n# written by unify init: signs access tokens and raw links\n"
+                     "secret_key = %s\n",
+                     secret);
+    }
+    if (rc == 0 && !config->fernet_key[0]) {
+        rc = ud_fernet_key_generate(fernet);
+        if (rc == 0)
+            rc = ud_config_set(config, "fernet_key", fernet, UD_FROM_FILE);
+        if (rc == 0)
+            snprintf(lines + strlen(lines), sizeof(lines) - strlen(lines),
+                     "\n# written by unify init: encrypts source credentials\n"
+                     "fernet_key = %s\n",
+                     fernet);
+    }
+    explicit_bzero(secret, sizeof(secret));
+    explicit_bzero(fernet, sizeof(fernet));
+    if (rc < 0 || !lines[0])
+        return rc;
+    char *text = NULL;
+    size_t len = 0;
+    rc = ud_file_read(&text, &len, path, 1 << 20);
+    if (rc < 0)
+        return rc;
+    size_t extra = strlen(lines);
+    char *joined = malloc(len + extra + 1);
+    memcpy(joined, text, len);
+    memcpy(joined + len, lines, extra + 1);
+    explicit_bzero(lines, sizeof(lines));
+    free(text);
+    rc = ud_file_write_atomic(path, joined, len + extra);
+    explicit_bzero(joined, len + extra);
+    free(joined);
+    if (rc == 0 && chmod(path, 0600) < 0)
+        rc = ud_error_set(UD_EIO, "cannot make %s private: %s", path, strerror(errno));
+    *added = rc == 0;
     return rc;
 }
 
@@ -88,6 +147,11 @@ int ud_cmd_init(int argc, char **argv)
     ud_config config;
     if (ud_cli_load_config(&config, data_dir) != 0)
         return 1;
+    bool secrets_added = false;
+    if (ensure_secrets(&config, &secrets_added) < 0) {
+        ud_cli_fail("secrets");
+        return 1;
+    }
 
     char url[1200];
     ud_config_store_url(&config, url, sizeof(url));
@@ -147,7 +211,8 @@ int ud_cmd_init(int argc, char **argv)
         admin_created = true;
     }
 
-    bool changed = config_created || migrations > 0 || org_created || admin_created;
+    bool changed =
+        config_created || secrets_added || migrations > 0 || org_created || admin_created;
     if (json) {
         json_t *o = json_pack("{s:s, s:s, s:b, s:i, s:b, s:s, s:b}", "data_dir", data_dir, "store",
                               ud_meta_backend(meta), "changed", changed, "migrations", migrations,

@@ -76,9 +76,13 @@ int ud_cmd_serve(int argc, char **argv)
     ud_searcher *searcher = NULL;
     ud_embedder *embedder = NULL;
     ud_http_server *server = NULL;
-    ud_org org;
-    if (ud_cli_org(&org, meta, &arena, &config) != 0)
+    ud_counters *counters = NULL;
+    ud_api_context ctx;
+    bool ctx_ready = false;
+    if (ud_counters_open(&counters, config.counters) < 0) {
+        ud_cli_fail("counters");
         goto done;
+    }
     ud_bm25_params params = {config.bm25_k1, config.bm25_b, config.title_weight};
     if (ud_cli_open_embedder(&embedder, &config) != 0)
         goto done;
@@ -86,7 +90,11 @@ int ud_cmd_serve(int argc, char **argv)
         ud_cli_fail("search");
         goto done;
     }
-    ud_api_context ctx = {meta, searcher, org.id, UD_VERSION};
+    if (ud_api_context_init(&ctx, meta, searcher, counters, &config, UD_VERSION) < 0) {
+        ud_cli_fail("server");
+        goto done;
+    }
+    ctx_ready = true;
     ud_http_config http;
     ud_http_config_default(&http);
     http.bind = config.bind;
@@ -96,6 +104,7 @@ int ud_cmd_serve(int argc, char **argv)
     http.max_header_bytes = (size_t)config.max_header_kb << 10;
     http.max_connections = (unsigned)config.max_connections;
     http.timeout_seconds = (unsigned)config.timeout_seconds;
+    http.guard = ud_api_guard;
     size_t route_count = 0;
     const ud_http_route *routes = ud_api_routes(&route_count);
     if (ud_http_server_start(&server, &http, routes, route_count, &ctx) < 0) {
@@ -106,7 +115,7 @@ int ud_cmd_serve(int argc, char **argv)
     bool ipv6 = strchr(config.bind, ':') != NULL;
     char host[80];
     snprintf(host, sizeof(host), "%s%s%s", ipv6 ? "[" : "", config.bind, ipv6 ? "]" : "");
-    printf("unify %s serving organization '%s' on http://%s:%u\n", UD_VERSION, config.org, host,
+    printf("unify %s serving on http://%s:%u\n", UD_VERSION, host,
            (unsigned)ud_http_server_port(server));
     fflush(stdout);
 
@@ -118,6 +127,9 @@ int ud_cmd_serve(int argc, char **argv)
     status = 0;
 done:
     ud_http_server_stop(server);
+    if (ctx_ready)
+        ud_api_context_dispose(&ctx);
+    ud_counters_free(counters);
     ud_searcher_free(searcher);
     ud_embedder_free(embedder);
     ud_arena_dispose(&arena);

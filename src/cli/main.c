@@ -15,6 +15,10 @@ static const ud_cli_command commands[] = {
     {"eval", "measure retrieval quality on a BEIR test collection", ud_cmd_eval},
     {"serve", "serve the HTTP API", ud_cmd_serve},
     {"config", "show the configuration in force and where each value came from", ud_cmd_config},
+    {"org", "organizations: add, list, set-plan, suspend, activate", ud_cmd_org},
+    {"user", "users of an organization: add, list, set-role, remove", ud_cmd_user},
+    {"apikey", "API keys of an organization: create, list, revoke", ud_cmd_apikey},
+    {"audit", "the audit log: list, verify", ud_cmd_audit},
 };
 
 static void usage(FILE *out)

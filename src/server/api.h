@@ -1,25 +1,47 @@
 /*
- * The product's HTTP API (routes under /v1 plus /healthz). Handlers use the
- * metadata store and the searcher; the organization comes from the server's
- * context (one default organization until authentication arrives).
+ * The product's HTTP API: routes under /v1 plus /healthz, each declaring
+ * the access it needs (auth.h); the guard authenticates every non-public
+ * request, checks the caller's right to the route and the per-minute rate
+ * before any handler runs. The organization of every request comes from
+ * its credential.
  */
 #ifndef UD_SERVER_API_H
 #define UD_SERVER_API_H
 
 #include <stddef.h>
 
+#include "base/config.h"
 #include "index/search.h"
+#include "server/auth.h"
 #include "server/http.h"
+#include "server/limits.h"
+#include "server/password.h"
+#include "store/counters.h"
 #include "store/meta.h"
 
 typedef struct ud_api_context {
-    ud_meta *meta;
-    ud_searcher *searcher;
-    const char *org_id; /* the organization served */
+    ud_meta *meta;         /* borrowed */
+    ud_searcher *searcher; /* borrowed */
+    ud_auth auth;
+    ud_limits limits;
+    ud_password_params password_params;
+    /* An argon2id hash of a random password: a login for an unknown email
+     * is checked against it, so it takes as long as one for a known email. */
+    char dummy_hash[256];
     const char *version;
 } ud_api_context;
 
-/* The route table; pass the context as the server's payload. */
+/* Sets up the context from the configuration (secret_key, limits, argon2
+ * parameters). The counters are borrowed. UD_EINVAL if secret_key is
+ * missing or short. */
+int ud_api_context_init(ud_api_context *ctx, ud_meta *meta, ud_searcher *searcher,
+                        ud_counters *counters, const ud_config *config,
+                        const char *version) UD_MUST_CHECK;
+void ud_api_context_dispose(ud_api_context *ctx);
+
+/* The route table; pass the context as the server's payload and
+ * ud_api_guard as its guard. */
 const ud_http_route *ud_api_routes(size_t *out_count);
+int ud_api_guard(ud_http_response *res, ud_http_request *req, int access, void *payload);
 
 #endif

@@ -62,7 +62,8 @@ void ud_http_config_default(ud_http_config *out)
 
 static enum MHD_Result send_response(struct MHD_Connection *connection, int status,
                                      const char *content_type, const char *body, size_t len,
-                                     const char *allow, uint64_t request_id)
+                                     const char *allow, uint64_t request_id,
+                                     const ud_http_response *extra)
 {
     struct MHD_Response *response =
         MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
@@ -77,6 +78,8 @@ static enum MHD_Result send_response(struct MHD_Connection *connection, int stat
     MHD_add_response_header(response, "X-Request-Id", id);
     if (allow)
         MHD_add_response_header(response, MHD_HTTP_HEADER_ALLOW, allow);
+    for (size_t i = 0; extra && i < extra->header_count; i++)
+        MHD_add_response_header(response, extra->header_names[i], extra->header_values[i]);
     enum MHD_Result result = MHD_queue_response(connection, (unsigned)status, response);
     MHD_destroy_response(response);
     return result;
@@ -85,23 +88,24 @@ static enum MHD_Result send_response(struct MHD_Connection *connection, int stat
 /* {"error": {"code": "...", "message": "..."}} with the given status. */
 static enum MHD_Result send_error_body(struct MHD_Connection *connection, int status,
                                        const char *code_name, const char *message,
-                                       const char *allow, uint64_t request_id)
+                                       const char *allow, uint64_t request_id,
+                                       const ud_http_response *extra)
 {
     json_t *body = json_pack("{s:{s:s,s:s}}", "error", "code", code_name, "message", message);
     char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
     json_decref(body);
     enum MHD_Result result =
         send_response(connection, status, "application/json", text ? text : "{}",
-                      text ? strlen(text) : 2, allow, request_id);
+                      text ? strlen(text) : 2, allow, request_id, extra);
     free(text);
     return result;
 }
 
 static enum MHD_Result send_error(struct MHD_Connection *connection, int code, const char *message,
-                                  uint64_t request_id)
+                                  uint64_t request_id, const ud_http_response *extra)
 {
     return send_error_body(connection, ud_error_http_status(code), ud_error_name(code),
-                           message ? message : ud_error_name(code), NULL, request_id);
+                           message ? message : ud_error_name(code), NULL, request_id, extra);
 }
 
 int ud_http_respond_json(ud_http_response *res, const ud_http_request *req, int status, void *json)
@@ -117,6 +121,38 @@ int ud_http_respond_json(ud_http_response *res, const ud_http_request *req, int 
     res->body_len = strlen(text);
     free(text);
     return 0;
+}
+
+int ud_http_add_header(ud_http_response *res, const ud_http_request *req, const char *name,
+                       const char *value)
+{
+    if (res->header_count == UD_HTTP_MAX_HEADERS)
+        return ud_error_set(UD_ELIMIT, "too many response headers");
+    res->header_names[res->header_count] = ud_arena_strdup(req->arena, name);
+    res->header_values[res->header_count] = ud_arena_strdup(req->arena, value);
+    res->header_count++;
+    return 0;
+}
+
+const char *ud_http_header(const ud_http_request *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->connection, MHD_HEADER_KIND, name);
+}
+
+/* The peer's address as text ("" if it cannot be read). */
+static const char *client_address(struct MHD_Connection *connection, ud_arena *arena)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (!info || !info->client_addr)
+        return "";
+    char text[INET6_ADDRSTRLEN] = "";
+    const struct sockaddr *sa = info->client_addr;
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, text, sizeof(text));
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, text, sizeof(text));
+    return ud_arena_strdup(arena, text);
 }
 
 const char *ud_http_query_arg(const ud_http_request *req, const char *name)
@@ -191,7 +227,7 @@ static enum MHD_Result dispatch(ud_http_server *server, struct MHD_Connection *c
     ud_str segments[MAX_SEGMENTS];
     size_t count = 0;
     if (!split_path(url, segments, &count))
-        return send_error(connection, UD_ENOTFOUND, "no such route", state->id);
+        return send_error(connection, UD_ENOTFOUND, "no such route", state->id, NULL);
 
     ud_http_request req = {
         .method = method,
@@ -203,6 +239,7 @@ static enum MHD_Result dispatch(ud_http_server *server, struct MHD_Connection *c
         .connection = connection,
         .arena = &state->arena,
         .request_id = state->id,
+        .client_ip = client_address(connection, &state->arena),
     };
     const ud_http_route *route = NULL;
     char allow[128] = "";
@@ -221,14 +258,18 @@ static enum MHD_Result dispatch(ud_http_server *server, struct MHD_Connection *c
     if (!route) {
         if (allow[0])
             return send_error_body(connection, 405, "method_not_allowed",
-                                   "method not allowed on this route", allow, state->id);
-        return send_error(connection, UD_ENOTFOUND, "no such route", state->id);
+                                   "method not allowed on this route", allow, state->id, NULL);
+        return send_error(connection, UD_ENOTFOUND, "no such route", state->id, NULL);
     }
     match_route(route->pattern, segments, count, &req);
+    req.route = route;
 
     ud_http_response res = {.status = 200};
     ud_error_clear();
-    int rc = route->handler(&res, &req, server->payload);
+    int rc =
+        server->config.guard ? server->config.guard(&res, &req, route->access, server->payload) : 0;
+    if (rc == 0)
+        rc = route->handler(&res, &req, server->payload);
     if (rc < 0) {
         int status = ud_error_http_status(rc);
         UD_LOG(NULL, status >= 500 ? UD_LOG_ERROR : UD_LOG_INFO,
@@ -236,10 +277,11 @@ static enum MHD_Result dispatch(ud_http_server *server, struct MHD_Connection *c
                (unsigned long long)state->id, method, url, status, ud_error_last());
         /* Internal errors keep their detail in the log, not the response. */
         return send_error(connection, rc, status >= 500 ? "internal error" : ud_error_last(),
-                          state->id);
+                          state->id, &res);
     }
     return send_response(connection, res.status ? res.status : 200, res.content_type,
-                         res.body ? res.body : "", res.body ? res.body_len : 0, NULL, state->id);
+                         res.body ? res.body : "", res.body ? res.body_len : 0, NULL, state->id,
+                         &res);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, const char *url,
@@ -266,7 +308,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
                 char message[96];
                 snprintf(message, sizeof(message), "request body is larger than %zu bytes",
                          server->config.max_body_bytes);
-                return send_error(connection, UD_ELIMIT, message, state->id);
+                return send_error(connection, UD_ELIMIT, message, state->id, NULL);
             }
         }
         return MHD_YES;
@@ -281,7 +323,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
         char message[96];
         snprintf(message, sizeof(message), "request body is larger than %zu bytes",
                  server->config.max_body_bytes);
-        return send_error(connection, UD_ELIMIT, message, state->id);
+        return send_error(connection, UD_ELIMIT, message, state->id, NULL);
     }
     return dispatch(server, connection, url, method, state);
 }

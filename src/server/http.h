@@ -14,19 +14,10 @@
 #include "base/arena.h"
 #include "base/error.h"
 
-typedef struct ud_http_config {
-    const char *bind;         /* "127.0.0.1" */
-    uint16_t port;            /* 0 = any free port (see ud_http_server_port) */
-    unsigned threads;         /* thread pool size, default 4 */
-    size_t max_body_bytes;    /* default 1 MiB; larger bodies get 413 */
-    size_t max_header_bytes;  /* per-connection memory for headers, default 32 KiB */
-    unsigned max_connections; /* default 256 */
-    unsigned timeout_seconds; /* idle/slow connection cut-off, default 30 */
-} ud_http_config;
-
-void ud_http_config_default(ud_http_config *out);
-
 #define UD_HTTP_MAX_PARAMS 4
+#define UD_HTTP_MAX_HEADERS 4
+
+typedef struct ud_http_route ud_http_route;
 
 /* One request, as a handler sees it. Everything lives in `arena`, which is
  * disposed after the response is sent. */
@@ -42,6 +33,9 @@ typedef struct ud_http_request {
     void *connection; /* the MHD connection, for headers and query arguments */
     ud_arena *arena;
     uint64_t request_id;
+    const char *client_ip;      /* the peer's address, "" if unknown */
+    const ud_http_route *route; /* the route matched */
+    void *caller;               /* set by the guard (ud_http_guard) for the handler */
 } ud_http_request;
 
 typedef struct ud_http_response {
@@ -49,6 +43,10 @@ typedef struct ud_http_response {
     const char *content_type; /* default "application/json" */
     const char *body;         /* in the request arena */
     size_t body_len;
+    /* Extra headers (Retry-After, Location, ...), sent with errors too. */
+    const char *header_names[UD_HTTP_MAX_HEADERS];
+    const char *header_values[UD_HTTP_MAX_HEADERS];
+    size_t header_count;
 } ud_http_response;
 
 /* A handler fills `res` and returns 0, or returns a negative UD_E* code with
@@ -57,11 +55,33 @@ typedef struct ud_http_response {
  * ud_error_http_status(code). */
 typedef int (*ud_http_handler)(ud_http_response *res, const ud_http_request *req, void *payload);
 
-typedef struct ud_http_route {
+struct ud_http_route {
     const char *method;  /* "GET", "POST", ... */
     const char *pattern; /* "/v1/documents/{id}": literal segments and {params} */
     ud_http_handler handler;
-} ud_http_route;
+    int access; /* what the caller must be allowed; passed to the guard, opaque here */
+};
+
+/* Runs before every handler with the route's access value: authenticates
+ * the caller and checks their right to the route. Returns 0 and may set
+ * req->caller, or a negative UD_E* code (answered as handler errors are,
+ * with res's headers). Set with ud_http_config.guard; NULL lets every
+ * request through. */
+typedef int (*ud_http_guard)(ud_http_response *res, ud_http_request *req, int access,
+                             void *payload);
+
+typedef struct ud_http_config {
+    const char *bind;         /* "127.0.0.1" */
+    uint16_t port;            /* 0 = any free port (see ud_http_server_port) */
+    unsigned threads;         /* thread pool size, default 4 */
+    size_t max_body_bytes;    /* default 1 MiB; larger bodies get 413 */
+    size_t max_header_bytes;  /* per-connection memory for headers, default 32 KiB */
+    unsigned max_connections; /* default 256 */
+    unsigned timeout_seconds; /* idle/slow connection cut-off, default 30 */
+    ud_http_guard guard;      /* default NULL */
+} ud_http_config;
+
+void ud_http_config_default(ud_http_config *out);
 
 typedef struct ud_http_server ud_http_server;
 
@@ -79,6 +99,12 @@ void ud_http_server_stop(ud_http_server *server);
 /* Helpers for handlers. */
 int ud_http_respond_json(ud_http_response *res, const ud_http_request *req, int status,
                          void *json /* json_t*, reference stolen */) UD_MUST_CHECK;
+/* Adds a header to the response (name and value copied into the arena);
+ * UD_ELIMIT past UD_HTTP_MAX_HEADERS. */
+int ud_http_add_header(ud_http_response *res, const ud_http_request *req, const char *name,
+                       const char *value) UD_MUST_CHECK;
+/* A request header (case-insensitive name), or NULL. */
+const char *ud_http_header(const ud_http_request *req, const char *name);
 /* A query-string argument, or NULL. */
 const char *ud_http_query_arg(const ud_http_request *req, const char *name);
 /* The value of the named path parameter, or NULL. */

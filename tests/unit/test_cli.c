@@ -301,16 +301,31 @@ void test_cli__serve_answers_and_stops_on_sigterm(void)
         free(out);
         UD_CHECK_EQ_INT(0, unify(&out, data, urls[i], args));
         free(out);
+        UD_CHECK_EQ_INT(0, unify(&out, data, urls[i], "apikey create --name tests --json"));
+        json_t *created = parse_json(out);
+        char key[128];
+        snprintf(key, sizeof(key), "%s", json_string_value(json_object_get(created, "key")));
+        UD_CHECK(strncmp(key, "sk_live_", 8) == 0);
+        json_decref(created);
+        free(out);
         int port = 0;
         pid_t pid = start_server(data, urls[i], &port);
         UD_CHECK(port > 0);
         UD_CHECK_EQ_INT(0, ud_test_run(&out, "curl -s http://127.0.0.1:%d/healthz", port));
         UD_CHECK_CONTAINS(out, "\"status\"");
         free(out);
+        /* Search needs a credential; the key of the CLI opens it. */
         UD_CHECK_EQ_INT(0, ud_test_run(&out,
                                        "curl -s http://127.0.0.1:%d/v1/search -H 'Content-Type: "
                                        "application/json' -d '{\"query\": \"renewal quote\"}'",
                                        port));
+        UD_CHECK_CONTAINS(out, "unauthorized");
+        free(out);
+        UD_CHECK_EQ_INT(0, ud_test_run(&out,
+                                       "curl -s http://127.0.0.1:%d/v1/search -H 'Content-Type: "
+                                       "application/json' -H 'Authorization: Bearer %s' -d "
+                                       "'{\"query\": \"renewal quote\"}'",
+                                       port, key));
         UD_CHECK_CONTAINS(out, "Renewal quote for Acme Logistics");
         free(out);
         UD_CHECK(kill(pid, SIGTERM) == 0);
