@@ -15,6 +15,7 @@
 #include "index/collection.h"
 #include "index/dot.h"
 #include "index/hnsw.h"
+#include "index/quant.h"
 #include "index/query.h"
 
 static const char *EVERYONE[] = {"org:*"};
@@ -58,8 +59,12 @@ static int index_corpus(const char *data, const char *work)
         if (!tab)
             continue;
         *tab = '\0';
-        ud_index_doc doc = {.doc_id = line, .title = "", .text = tab + 1, .source_type = "bench",
-                            .acl = EVERYONE, .acl_count = 1};
+        ud_index_doc doc = {.doc_id = line,
+                            .title = "",
+                            .text = tab + 1,
+                            .source_type = "bench",
+                            .acl = EVERYONE,
+                            .acl_count = 1};
         if (ud_collection_writer_add(w, &doc) < 0)
             return 1;
     }
@@ -111,8 +116,8 @@ static int run_queries(const char *data, const char *work)
             if (ud_query_parse(&q, analyzer, &arena, text) == 0) {
                 q.principals = EVERYONE;
                 q.principal_count = 1;
-                if (ud_bm25_topk(&hits, &count, views, view_count, &q, &params, 10, &arena,
-                                 NULL) < 0)
+                if (ud_bm25_topk(&hits, &count, views, view_count, &q, &params, 10, &arena, NULL) <
+                    0)
                     return 1;
             }
             int slot = terms == 1 ? 0 : terms == 2 ? 1 : 2;
@@ -155,7 +160,8 @@ static float *read_vectors(const char *path, uint32_t *dims, size_t *count)
     return v;
 }
 
-static int ann(const char *data)
+/* rescore: int8 candidates rescored with float32 (0: the default). */
+static int ann(const char *data, uint32_t rescore)
 {
     char path[4200];
     uint32_t dims = 0, qdims = 0;
@@ -185,29 +191,42 @@ static int ann(const char *data)
     ud_hnsw g;
     if (ud_hnsw_open(&g, graph.ptr, graph.len, (uint32_t)n) < 0)
         return 1;
+    /* The same graph walked on float32 and on int8 records (rescored with
+     * float32), as segments store them. */
+    size_t record = UD_I8_RECORD(dims);
+    uint8_t *records = malloc(n * record);
+    for (size_t i = 0; i < n; i++)
+        ud_i8_encode(records + i * record, &base[i * dims], dims);
+    bench_result("ann", "unify-int8", "index_size",
+                 (double)(graph.len + n * (dims * sizeof(float) + record)) / 1048576.0, "MiB");
     uint8_t *visited = calloc(n / 8 + 1, 1);
     uint32_t efs[] = {16, 32, 64, 128, 256};
-    for (size_t e = 0; e < 5; e++) {
-        size_t found = 0;
-        start = bench_now_ms();
-        for (size_t q = 0; q < nq; q++) {
-            ud_hnsw_hit hits[10];
-            size_t got = ud_hnsw_search(hits, 10, &g, &queries[q * dims], dims, base, NULL,
-                                        efs[e], visited);
-            for (size_t i = 0; i < got; i++)
-                for (int t = 0; t < 10; t++)
-                    if (hits[i].node == truth[q * 10 + t]) {
-                        found++;
-                        break;
-                    }
+    for (int storage = 0; storage < 2; storage++) {
+        ud_hnsw_vectors vectors = {base, storage ? records : NULL, dims};
+        const char *engine = storage ? "unify-int8" : "unify";
+        for (size_t e = 0; e < 5; e++) {
+            size_t found = 0;
+            start = bench_now_ms();
+            for (size_t q = 0; q < nq; q++) {
+                ud_hnsw_hit hits[10];
+                size_t got = ud_hnsw_search(hits, 10, &g, &queries[q * dims], &vectors, NULL,
+                                            efs[e], rescore, visited);
+                for (size_t i = 0; i < got; i++)
+                    for (int t = 0; t < 10; t++)
+                        if (hits[i].node == truth[q * 10 + t]) {
+                            found++;
+                            break;
+                        }
+            }
+            double seconds = (bench_now_ms() - start) / 1000;
+            char metric[64];
+            snprintf(metric, sizeof(metric), "recall10_ef%u", efs[e]);
+            bench_result("ann", engine, metric, (double)found / (double)(nq * 10), "ratio");
+            snprintf(metric, sizeof(metric), "qps_ef%u", efs[e]);
+            bench_result("ann", engine, metric, (double)nq / seconds, "queries/s");
         }
-        double seconds = (bench_now_ms() - start) / 1000;
-        char metric[64];
-        snprintf(metric, sizeof(metric), "recall10_ef%u", efs[e]);
-        bench_result("ann", "unify", metric, (double)found / (double)(nq * 10), "ratio");
-        snprintf(metric, sizeof(metric), "qps_ef%u", efs[e]);
-        bench_result("ann", "unify", metric, (double)nq / seconds, "queries/s");
     }
+    free(records);
     return 0;
 }
 
@@ -238,6 +257,7 @@ static int crossover(const char *data)
         return 1;
     uint8_t *visited = calloc(n / 8 + 1, 1);
     uint8_t *allowed = calloc(n / 8 + 1, 1);
+    ud_hnsw_vectors vectors = {base, NULL, dims};
     double shares[] = {0.5, 1, 2, 5, 10, 20, 50, 100};
     uint64_t rng = 99;
     for (size_t s = 0; s < sizeof(shares) / sizeof(shares[0]); s++) {
@@ -254,7 +274,7 @@ static int crossover(const char *data)
             const float *qv = &queries[q * dims];
             ud_hnsw_hit hits[10];
             double start = bench_now_ms();
-            size_t got = ud_hnsw_search(hits, 10, &g, qv, dims, base, allowed, params.ef, visited);
+            size_t got = ud_hnsw_search(hits, 10, &g, qv, &vectors, allowed, params.ef, 0, visited);
             walk_ms += bench_now_ms() - start;
             start = bench_now_ms();
             float best[10];
@@ -306,7 +326,7 @@ int main(int argc, char **argv)
     if (argc >= 4 && strcmp(argv[1], "query") == 0)
         return run_queries(argv[2], argv[3]);
     if (argc >= 3 && strcmp(argv[1], "ann") == 0)
-        return ann(argv[2]);
+        return ann(argv[2], argc >= 4 ? (uint32_t)strtoul(argv[3], NULL, 10) : 0);
     fprintf(stderr, "usage: bench_unify index|query DATA WORK | ann DATA\n");
     return 2;
 }

@@ -322,14 +322,23 @@ struct ud_collection_writer {
     size_t builder_cap;
     bool changed;
     uint32_t vector_dims;
+    uint32_t vector_format;
     char embedding[128];
 };
 
 static void remove_unreferenced(ud_collection_writer *w);
 
+static uint32_t vector_format_of(ud_vector_storage storage)
+{
+    /* The default: see UD_VECTORS_DEFAULT in collection.h. */
+    return storage == UD_VECTORS_FLOAT32 ? UD_SEG_VECTORS_F32 : UD_SEG_VECTORS_I8;
+}
+
 int ud_collection_writer_open(ud_collection_writer **out, const char *dir,
                               const ud_collection_writer_opts *opts)
 {
+    if (opts && (unsigned)opts->vector_storage > UD_VECTORS_INT8)
+        return ud_error_set(UD_EINVAL, "unknown vector storage %d", (int)opts->vector_storage);
     int rc = ud_mkdirs(dir);
     if (rc < 0)
         return rc;
@@ -348,6 +357,7 @@ int ud_collection_writer_open(ud_collection_writer **out, const char *dir,
     w->opts.max_segments = opts && opts->max_segments ? opts->max_segments : 8;
     w->opts.flush_memory_bytes =
         opts && opts->flush_memory_bytes ? opts->flush_memory_bytes : 64u << 20;
+    w->vector_format = vector_format_of(opts ? opts->vector_storage : UD_VECTORS_DEFAULT);
     rc = manifest_load(&w->m, dir);
     if (rc == UD_EUNSUPPORTED) {
         /* An index of an older format: start afresh; the store generation
@@ -530,7 +540,7 @@ int ud_collection_writer_add(ud_collection_writer *w, const ud_index_doc *doc)
     if (doc->vector && !w->vector_dims)
         return ud_error_set(UD_EINVAL, "this index was opened without vectors");
     if (!w->builder) {
-        int rc = ud_segment_builder_new(&w->builder, w->analyzer, w->vector_dims);
+        int rc = ud_segment_builder_new(&w->builder, w->analyzer, w->vector_dims, w->vector_format);
         if (rc < 0)
             return rc;
     }
@@ -584,7 +594,7 @@ static int merge_all(ud_collection_writer *w)
 {
     ud_arena arena;
     ud_arena_init(&arena);
-    int rc = ud_segment_builder_new(&w->builder, w->analyzer, w->vector_dims);
+    int rc = ud_segment_builder_new(&w->builder, w->analyzer, w->vector_dims, w->vector_format);
     w->builder_cap = 0;
     for (size_t i = 0; i < w->m.count && rc == 0; i++) {
         seg_entry *e = &w->m.segs[i];

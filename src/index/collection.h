@@ -60,6 +60,17 @@ int ud_collection_current_generation(uint64_t *out, const char *dir) UD_MUST_CHE
 
 typedef struct ud_collection_writer ud_collection_writer;
 
+/* How new segments store their vectors. int8 (the default) keeps float32
+ * as well, for rescoring and merges, and walks the graph on int8: recall
+ * as float32, more queries per second and fewer pages touched
+ * (docs/performance.md). Each segment records its own, so a collection may
+ * mix them; merges write the writer's. */
+typedef enum {
+    UD_VECTORS_DEFAULT,
+    UD_VECTORS_FLOAT32,
+    UD_VECTORS_INT8,
+} ud_vector_storage;
+
 typedef struct ud_collection_writer_opts {
     size_t max_segments;       /* merge when a commit leaves more; default 8 */
     size_t flush_memory_bytes; /* write a segment when the buffer passes this; 64 MiB */
@@ -68,6 +79,7 @@ typedef struct ud_collection_writer_opts {
      * behind its store (store generation -1), so it gets rebuilt. */
     const char *embedding;
     uint32_t vector_dims;
+    ud_vector_storage vector_storage;
 } ud_collection_writer_opts;
 
 /* Takes the collection's lock (UD_EAGAIN if another process holds it),

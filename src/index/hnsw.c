@@ -13,6 +13,7 @@
 
 #include "base/mem.h"
 #include "index/dot.h"
+#include "index/quant.h"
 
 #define MAX_LEVEL 16
 #define HEADER_WORDS 6
@@ -103,6 +104,11 @@ typedef struct walk {
     neighbours_fn neighbours;
     const float *vectors;
     uint32_t dims;
+    const float *query;
+    /* When set, the walk compares the int8 query with int8 records. */
+    const ud_i8_query *query_i8;
+    const uint8_t *records;
+    size_t record_bytes;
     const uint8_t *allowed; /* NULL: every node may be a result */
     uint8_t *visited;       /* node_count bits, zeroed between layers */
     /* Reused across layers and calls: the candidates heap and the nodes
@@ -134,6 +140,25 @@ static void clear_visited(walk *w)
     w->touched_count = 0;
 }
 
+/* The query's similarity to a node, by whichever vectors the walk uses. */
+static inline float node_similarity(const walk *w, uint32_t node)
+{
+    if (w->query_i8)
+        return ud_i8_dot(w->query_i8, w->records + (size_t)node * w->record_bytes);
+    return similarity(w->query, &w->vectors[(size_t)node * w->dims], w->dims);
+}
+
+static inline void prefetch_node(const walk *w, uint32_t node)
+{
+    if (w->query_i8) {
+        const uint8_t *r = w->records + (size_t)node * w->record_bytes;
+        __builtin_prefetch(r);
+        __builtin_prefetch(r + 64);
+    } else {
+        __builtin_prefetch(&w->vectors[(size_t)node * w->dims]);
+    }
+}
+
 static void walk_dispose(walk *w)
 {
     free(w->candidates.items);
@@ -141,9 +166,10 @@ static void walk_dispose(walk *w)
 }
 
 /* The best `ef` nodes reachable from the entry points at one level, sorted
- * best first into results (a heap's items, caller frees). */
-static void search_layer(heap *results, walk *w, const float *q, const entry *entries,
-                         size_t entry_count, uint32_t ef, uint32_t level)
+ * best first into results (a heap's items, caller frees). Similarities are
+ * to w->query. */
+static void search_layer(heap *results, walk *w, const entry *entries, size_t entry_count,
+                         uint32_t ef, uint32_t level)
 {
     clear_visited(w);
     heap *candidates = &w->candidates;
@@ -166,10 +192,10 @@ static void search_layer(heap *results, walk *w, const float *q, const entry *en
         for (uint32_t i = 0; i < count; i++) {
             uint32_t n = nb[i];
             if (i + 1 < count)
-                __builtin_prefetch(&w->vectors[(size_t)nb[i + 1] * w->dims]);
+                prefetch_node(w, nb[i + 1]);
             if (test_and_set(w, n))
                 continue;
-            entry e = {similarity(q, &w->vectors[(size_t)n * w->dims], w->dims), n};
+            entry e = {node_similarity(w, n), n};
             if (results->count < ef || e.sim > results->items[0].sim) {
                 heap_push(candidates, e);
                 if (!w->allowed || ((w->allowed[n >> 3] >> (n & 7)) & 1)) {
@@ -290,9 +316,10 @@ int ud_hnsw_build(ud_buf *out, const float *vectors, const uint8_t *has, uint32_
             continue;
         }
         const float *q = &vectors[(size_t)i * dims];
+        w.query = q;
         entry ep = {similarity(q, &vectors[(size_t)entry_node * dims], dims), (uint32_t)entry_node};
         for (int l = max_level; l > level; l--) {
-            search_layer(&results, &w, q, &ep, 1, 1, (uint32_t)l);
+            search_layer(&results, &w, &ep, 1, 1, (uint32_t)l);
             if (results.count)
                 ep = results.items[0];
         }
@@ -300,7 +327,7 @@ int ud_hnsw_build(ud_buf *out, const float *vectors, const uint8_t *has, uint32_
         eps[0] = ep;
         size_t ep_count = 1;
         for (int l = level < max_level ? level : max_level; l >= 0; l--) {
-            search_layer(&results, &w, q, eps, ep_count, params->ef_construction, (uint32_t)l);
+            search_layer(&results, &w, eps, ep_count, params->ef_construction, (uint32_t)l);
             uint32_t *mine = list_of(&b, i, (uint32_t)l);
             mine[0] = (uint32_t)select_neighbours(mine + 1, &b, results.items, results.count,
                                                   capacity(&b, (uint32_t)l));
@@ -406,33 +433,59 @@ static const uint32_t *stored_neighbours(const void *graph, uint32_t node, uint3
 }
 
 size_t ud_hnsw_search(ud_hnsw_hit *out, size_t k, const ud_hnsw *g, const float *query,
-                      uint32_t dims, const float *vectors, const uint8_t *allowed, uint32_t ef,
-                      uint8_t *scratch_bits)
+                      const ud_hnsw_vectors *vectors, const uint8_t *allowed, uint32_t ef,
+                      uint32_t rescore, uint8_t *scratch_bits)
 {
     if (g->header[2] == UINT32_MAX || k == 0)
         return 0;
     if (ef < k)
         ef = (uint32_t)k;
+    uint32_t dims = vectors->dims;
     walk w = {.graph = g,
               .neighbours = stored_neighbours,
-              .vectors = vectors,
+              .vectors = vectors->f32,
               .dims = dims,
+              .query = query,
               .visited = scratch_bits};
+    ud_i8_query query_i8;
+    int16_t *codes = NULL;
+    if (vectors->i8) {
+        codes = ud_malloc(UD_I8_PADDED(dims) * sizeof(int16_t));
+        ud_i8_query_init(&query_i8, codes, query, dims);
+        w.query_i8 = &query_i8;
+        w.records = vectors->i8;
+        w.record_bytes = UD_I8_RECORD(dims);
+    }
     uint32_t entry_node = g->header[2];
-    entry ep = {similarity(query, &vectors[(size_t)entry_node * dims], dims), entry_node};
+    entry ep = {node_similarity(&w, entry_node), entry_node};
     heap results = {NULL, 0, 0, false};
     for (int l = (int)g->header[1]; l > 0; l--) {
-        search_layer(&results, &w, query, &ep, 1, 1, (uint32_t)l);
+        search_layer(&results, &w, &ep, 1, 1, (uint32_t)l);
         if (results.count)
             ep = results.items[0];
     }
     w.allowed = allowed;
-    search_layer(&results, &w, query, &ep, 1, ef, 0);
+    search_layer(&results, &w, &ep, 1, ef, 0);
     clear_visited(&w); /* the caller's bitmap comes back zeroed */
+    if (vectors->i8) {
+        /* The int8 order is close to the true one: the true top k are
+         * among the walk's first few k, rescored exactly. */
+        size_t n = rescore ? rescore : (size_t)UD_HNSW_RESCORE_FACTOR * k;
+        if (n < k)
+            n = k;
+        if (n > results.count)
+            n = results.count;
+        for (size_t i = 0; i < n; i++)
+            results.items[i].sim =
+                similarity(query, &vectors->f32[(size_t)results.items[i].node * dims], dims);
+        qsort(results.items, n, sizeof(entry), by_similarity_desc);
+        results.count = n;
+    }
     size_t n = results.count < k ? results.count : k;
     for (size_t i = 0; i < n; i++)
         out[i] = (ud_hnsw_hit){results.items[i].node, results.items[i].sim};
     free(results.items);
+    free(codes);
     walk_dispose(&w);
     return n;
 }

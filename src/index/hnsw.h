@@ -10,6 +10,11 @@
  * walk, only allowed nodes enter the results, so a refused chunk is never a
  * result and the walk still reaches the allowed ones through it.
  *
+ * The graph is always built on the float32 vectors. A search walks either
+ * them or their int8 copies (quant.h); with int8, the best candidates the
+ * walk found are rescored with float32, so results carry exact similarities
+ * and only those few float32 vectors are read.
+ *
  * Graph layout (all little-endian u32 unless said):
  *   header   {node_count, max_level, entry, m, ef_construction, pad}
  *   levels   node_count x u8 (padded to 4 bytes)
@@ -59,12 +64,28 @@ typedef struct ud_hnsw_hit {
     float similarity;
 } ud_hnsw_hit;
 
-/* Up to k nearest allowed nodes (allowed: bitmap, NULL = all; vector(node)
- * gives a node's vector or NULL), best first, into out (k entries).
- * Returns how many were found. scratch_bits: node_count bits of zeroed
- * memory for the visited set. */
+/* The vectors a search reads: f32 always (node_count x dims floats), i8
+ * when the walk should use int8 records instead (node_count records of
+ * UD_I8_RECORD(dims) bytes, quant.h). */
+typedef struct ud_hnsw_vectors {
+    const float *f32;
+    const uint8_t *i8; /* NULL: walk the float32 vectors */
+    uint32_t dims;
+} ud_hnsw_vectors;
+
+/* With int8 records, how many of the walk's best candidates are rescored
+ * with float32 by default: max(UD_HNSW_RESCORE_FACTOR x k, ...) capped by
+ * ef (measured in docs/performance.md). */
+#define UD_HNSW_RESCORE_FACTOR 4
+
+/* Up to k nearest allowed nodes (allowed: bitmap, NULL = all), best first,
+ * into out (k entries). Returns how many were found. With int8 records the
+ * best `rescore` candidates of the walk (0: UD_HNSW_RESCORE_FACTOR x k; at
+ * most ef) are re-ranked by their float32 similarity, which is what out
+ * holds. scratch_bits: node_count bits of zeroed memory for the visited
+ * set, zeroed again on return. */
 size_t ud_hnsw_search(ud_hnsw_hit *out, size_t k, const ud_hnsw *g, const float *query,
-                      uint32_t dims, const float *vectors, const uint8_t *allowed, uint32_t ef,
-                      uint8_t *scratch_bits);
+                      const ud_hnsw_vectors *vectors, const uint8_t *allowed, uint32_t ef,
+                      uint32_t rescore, uint8_t *scratch_bits);
 
 #endif

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "base/mem.h"
+#include "index/quant.h"
 #include "index/varint.h"
 
 struct ud_segment {
@@ -30,6 +31,7 @@ struct ud_segment {
     const ud_seg_key *keys;
     const uint8_t *vector_bits; /* NULL when the segment has no vectors */
     const float *vectors;
+    const uint8_t *vectors_i8; /* NULL unless vector_format is UD_SEG_VECTORS_I8 */
     ud_hnsw graph;
     bool has_graph;
     const uint8_t *stored;
@@ -56,19 +58,39 @@ static uint64_t vector_data_offset(const ud_seg_header *h)
            (((uint64_t)h->doc_count + 7) / 8 + 7) % 8;
 }
 
-/* The vectors section is exactly the bitmap, padding and doc_count x dims
- * floats, or absent. */
-static bool vectors_fit(const ud_seg_header *h, uint64_t size)
+static uint64_t round8(uint64_t x)
 {
-    (void)size;
+    return (x + 7) / 8 * 8;
+}
+
+/* Where the int8 records start: after the float32 vectors, aligned. */
+static uint64_t vector_i8_offset(const ud_seg_header *h)
+{
+    return round8(vector_data_offset(h) + (uint64_t)h->doc_count * h->vector_dims * sizeof(float));
+}
+
+/* The vectors section is exactly the bitmap, padding and doc_count x dims
+ * floats (then, for int8 segments, padding and doc_count records), or
+ * absent. */
+static bool vectors_fit(const ud_seg_header *h)
+{
+    if (h->vector_format != UD_SEG_VECTORS_F32 && h->vector_format != UD_SEG_VECTORS_I8)
+        return false;
     if (h->vector_dims == 0)
-        return h->off_vectors == h->off_graph && h->off_graph == h->file_len;
+        return h->off_vectors == h->off_graph && h->off_graph == h->file_len &&
+               h->vector_format == UD_SEG_VECTORS_F32;
     if (h->vector_dims > 65536 || h->off_vectors % 8)
         return false;
     uint64_t data = vector_data_offset(h);
     uint64_t bytes = (uint64_t)h->doc_count * h->vector_dims * sizeof(float);
-    return data <= h->off_graph && bytes <= h->off_graph - data &&
-           (data + bytes + 7) / 8 * 8 == h->off_graph;
+    if (data > h->off_graph || bytes > h->off_graph - data)
+        return false;
+    if (h->vector_format == UD_SEG_VECTORS_F32)
+        return round8(data + bytes) == h->off_graph;
+    uint64_t i8 = vector_i8_offset(h);
+    uint64_t i8_bytes = (uint64_t)h->doc_count * UD_I8_RECORD(h->vector_dims);
+    return i8 <= h->off_graph && i8_bytes <= h->off_graph - i8 &&
+           round8(i8 + i8_bytes) == h->off_graph;
 }
 
 int ud_segment_open(ud_segment **out, const char *path)
@@ -90,8 +112,10 @@ int ud_segment_open(ud_segment **out, const char *path)
     const char *problem = NULL;
     if (memcmp(h->magic, UD_SEG_MAGIC, 8) != 0)
         problem = "not a segment file";
-    else if (h->version != UD_SEG_VERSION)
+    else if (h->version < UD_SEG_VERSION_MIN || h->version > UD_SEG_VERSION)
         problem = "unknown format version";
+    else if (h->version < 3 && h->vector_format != 0)
+        problem = "unknown vector format";
     else if (h->file_len != size)
         problem = "size does not match its header";
     else if (!(h->off_docs == sizeof(ud_seg_header) && h->off_docs <= h->off_stored &&
@@ -104,7 +128,7 @@ int ud_segment_open(ud_segment **out, const char *path)
              !section_fits(h->off_terms, h->term_count, sizeof(ud_seg_term), h->off_term_bytes) ||
              !section_fits(h->off_blocks, h->block_count, sizeof(ud_seg_block), h->off_postings) ||
              !section_fits(h->off_keys, h->doc_count, sizeof(ud_seg_key), h->off_vectors) ||
-             !vectors_fit(h, size) || h->off_terms % 8 || h->off_blocks % 8 || h->off_keys % 8)
+             !vectors_fit(h) || h->off_terms % 8 || h->off_blocks % 8 || h->off_keys % 8)
         problem = "section sizes do not match their counts";
     if (problem) {
         munmap(map, size);
@@ -127,6 +151,8 @@ int ud_segment_open(ud_segment **out, const char *path)
     if (h->vector_dims) {
         s->vector_bits = s->base + h->off_vectors;
         s->vectors = (const float *)(s->base + vector_data_offset(h));
+        if (h->vector_format == UD_SEG_VECTORS_I8)
+            s->vectors_i8 = s->base + vector_i8_offset(h);
     }
     if (h->off_graph < size) {
         if (!h->vector_dims || ud_hnsw_open(&s->graph, s->base + h->off_graph, size - h->off_graph,
@@ -170,6 +196,11 @@ const ud_hnsw *ud_segment_graph(const ud_segment *s)
 const float *ud_segment_vectors(const ud_segment *s)
 {
     return s->vectors;
+}
+
+const uint8_t *ud_segment_vectors_i8(const ud_segment *s)
+{
+    return s->vectors_i8;
 }
 
 const float *ud_segment_vector(const ud_segment *s, uint32_t doc)

@@ -33,6 +33,9 @@ const float *ud_segment_vector(const ud_segment *segment, uint32_t doc);
 /* All vectors (doc_count x dims, zeros where none) and the HNSW graph over
  * them, or NULL when the segment is too small to have one. */
 const float *ud_segment_vectors(const ud_segment *segment);
+/* The int8 records of every doc (quant.h), or NULL when the segment stores
+ * float32 only. */
+const uint8_t *ud_segment_vectors_i8(const ud_segment *segment);
 const ud_hnsw *ud_segment_graph(const ud_segment *segment);
 const ud_seg_doc *ud_segment_doc(const ud_segment *segment, uint32_t doc);
 

@@ -20,8 +20,20 @@
  *   vectors       when vector_dims > 0: a bitmap of the docs that have a
  *                 vector (padded to 8 bytes), then doc_count x vector_dims
  *                 float32 (zeros where there is none)
+ *   int8 vectors  when vector_format is UD_SEG_VECTORS_I8: 8-byte aligned
+ *                 after the float32 ones, doc_count int8 records of
+ *                 UD_I8_RECORD(vector_dims) bytes (quant.h: a float32 scale,
+ *                 then the codes zero-padded to a multiple of 16; all zeros
+ *                 where there is no vector). The HNSW walk reads these; the
+ *                 float32 vectors stay for rescoring its best candidates,
+ *                 for the exact scan and for merges.
  *   graph         when the segment has at least UD_SEG_GRAPH_MIN_VECTORS
  *                 vectors: their HNSW graph (hnsw.h), 8-byte aligned
+ *
+ * Versions: 3 added vector_format (and with it the int8 section) in what
+ * was a reserved, zero, header field. Version 2 files are still read, as
+ * float32 segments; writers always write the current version, so merges
+ * rewrite old segments in it.
  *
  * Fixed-size sections start at 8-byte-aligned offsets. The checksum covers
  * every byte after the header. Filter values (source type, ACL principals,
@@ -34,13 +46,19 @@
 #include <stdint.h>
 
 #define UD_SEG_MAGIC "UDSEG\0\0\1"
-#define UD_SEG_VERSION 2
+#define UD_SEG_VERSION 3
+/* The oldest version the reader still opens. */
+#define UD_SEG_VERSION_MIN 2
 #define UD_SEG_BLOCK_SIZE 128
 /* Below this many vectors a segment has no graph: an exact scan is faster. */
 #define UD_SEG_GRAPH_MIN_VECTORS 2048
 /* Text positions start after the title's plus this gap, so that a phrase
  * never spans the title and the text. */
 #define UD_SEG_TITLE_GAP 16
+
+/* header.vector_format */
+#define UD_SEG_VECTORS_F32 0u
+#define UD_SEG_VECTORS_I8 1u
 
 #define UD_SEG_FILTER_SOURCE "\x01s:"
 #define UD_SEG_FILTER_PRINCIPAL "\x01p:"
@@ -67,8 +85,8 @@ typedef struct ud_seg_header {
     uint64_t file_len;
     uint64_t checksum; /* FNV-1a 64 of every byte after the header */
     uint32_t vector_dims;
-    uint32_t reserved;
-    uint64_t off_graph; /* the HNSW graph (hnsw.h); == file_len when there is none */
+    uint32_t vector_format; /* UD_SEG_VECTORS_*; a reserved zero before version 3 */
+    uint64_t off_graph;     /* the HNSW graph (hnsw.h); == file_len when there is none */
 } ud_seg_header;
 
 typedef struct ud_seg_doc {

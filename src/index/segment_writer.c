@@ -18,6 +18,7 @@
 #include "base/mem.h"
 #include "base/str.h"
 #include "index/hnsw.h"
+#include "index/quant.h"
 #include "index/segment_format.h"
 #include "index/varint.h"
 
@@ -56,15 +57,20 @@ struct ud_segment_builder {
     uint64_t total_len_text, total_len_title;
     size_t memory;
     uint32_t vector_dims;
+    uint32_t vector_format;
     float *vectors;      /* doc_count x vector_dims */
     uint8_t *has_vector; /* one byte per doc */
 };
 
-int ud_segment_builder_new(ud_segment_builder **out, ud_analyzer *analyzer, uint32_t vector_dims)
+int ud_segment_builder_new(ud_segment_builder **out, ud_analyzer *analyzer, uint32_t vector_dims,
+                           uint32_t vector_format)
 {
+    if (vector_format != UD_SEG_VECTORS_F32 && vector_format != UD_SEG_VECTORS_I8)
+        return ud_error_set(UD_EINVAL, "unknown vector format %u", vector_format);
     ud_segment_builder *b = ud_calloc(1, sizeof(*b));
     b->analyzer = analyzer;
     b->vector_dims = vector_dims;
+    b->vector_format = vector_dims ? vector_format : UD_SEG_VECTORS_F32;
     b->slot_count = 4096;
     b->slots = ud_calloc(b->slot_count, sizeof(uint32_t));
     ud_buf_init(&b->stored, (size_t)1 << 40);
@@ -499,6 +505,23 @@ int ud_segment_builder_write(ud_segment_builder *b, const char *path)
             free(bits);
             align8(&f);
             emit(&f, b->vectors, b->doc_count * b->vector_dims * sizeof(float));
+            if (b->vector_format == UD_SEG_VECTORS_I8) {
+                h.vector_format = UD_SEG_VECTORS_I8;
+                align8(&f);
+                /* Encoded a batch at a time: no second copy of them all. */
+                size_t record = UD_I8_RECORD(b->vector_dims);
+                uint8_t *batch = ud_malloc(record * 1024);
+                for (size_t i = 0; i < b->doc_count; i += 1024) {
+                    size_t n = b->doc_count - i < 1024 ? b->doc_count - i : 1024;
+                    memset(batch, 0, record * n);
+                    for (size_t j = 0; j < n; j++)
+                        if (b->has_vector[i + j])
+                            ud_i8_encode(batch + j * record, &b->vectors[(i + j) * b->vector_dims],
+                                         b->vector_dims);
+                    emit(&f, batch, record * n);
+                }
+                free(batch);
+            }
         }
         align8(&f);
         h.off_graph = f.offset;

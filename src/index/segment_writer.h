@@ -16,9 +16,11 @@
 typedef struct ud_segment_builder ud_segment_builder;
 
 /* The analyzer is borrowed and used only by this builder's thread.
- * vector_dims: length of the chunks' vectors, 0 when there are none. */
-int ud_segment_builder_new(ud_segment_builder **out, ud_analyzer *analyzer,
-                           uint32_t vector_dims) UD_MUST_CHECK;
+ * vector_dims: length of the chunks' vectors, 0 when there are none;
+ * vector_format: UD_SEG_VECTORS_F32, or UD_SEG_VECTORS_I8 to store int8
+ * copies for the graph walk as well (segment_format.h). */
+int ud_segment_builder_new(ud_segment_builder **out, ud_analyzer *analyzer, uint32_t vector_dims,
+                           uint32_t vector_format) UD_MUST_CHECK;
 void ud_segment_builder_free(ud_segment_builder *builder);
 
 /* Analyzes and adds one chunk. UD_ELIMIT past 2^31 documents. */

@@ -88,8 +88,9 @@ int ud_vector_topk(ud_index_hit **out, size_t *out_count, const ud_segment_view 
             ud_hnsw_params_default(&hp);
             ud_hnsw_hit *found = ud_arena_alloc(arena, top_k * sizeof(ud_hnsw_hit));
             uint8_t *visited = ud_arena_alloc(arena, (size_t)n / 8 + 1);
-            size_t got = ud_hnsw_search(found, top_k, graph, vector, dims, ud_segment_vectors(seg),
-                                        allowed, hp.ef > top_k ? hp.ef : (uint32_t)top_k, visited);
+            ud_hnsw_vectors vectors = {ud_segment_vectors(seg), ud_segment_vectors_i8(seg), dims};
+            size_t got = ud_hnsw_search(found, top_k, graph, vector, &vectors, allowed,
+                                        hp.ef > top_k ? hp.ef : (uint32_t)top_k, 0, visited);
             for (size_t i = 0; i < got; i++)
                 push(heap, &count, top_k,
                      (ud_index_hit){(uint32_t)v, found[i].node, found[i].similarity});
