@@ -28,7 +28,7 @@ static const ud_config_entry entries[] = {
     {"store", STR(store), "", AT(store),
      "metadata store URL: sqlite:///path/meta.db or postgres://user@host:port/db "
      "(empty: DATA/meta.db)"},
-    {"org", STR(org), "default", AT(org), "slug of the organization the CLI and server act for"},
+    {"org", STR(org), "default", AT(org), "slug of the organization the CLI acts for (--org overrides it)"},
     {"bind", STR(bind), "127.0.0.1", AT(bind), "address the server listens on"},
     {"port", NUM(0, 65535), "8080", AT(port), "port the server listens on (0: any free port)"},
     {"threads", NUM(1, 256), "4", AT(threads), "HTTP worker threads"},
