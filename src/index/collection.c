@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,9 +30,10 @@
 typedef struct seg_entry {
     uint32_t id;
     uint32_t del_gen; /* 0: no deletion file */
-    ud_segment *segment;
-    uint8_t *deleted; /* malloc'd bitmap or NULL */
-    bool dirty;       /* deletions changed since the last commit */
+    uint32_t doc_count;
+    ud_segment *segment; /* owned; NULL in a writer's list of committed entries */
+    uint8_t *deleted;    /* malloc'd bitmap or NULL */
+    bool dirty;          /* deletions changed since the last commit */
 } seg_entry;
 
 typedef struct manifest {
@@ -53,9 +55,9 @@ static void deletion_path(char *out, size_t size, const char *dir, uint32_t id, 
     snprintf(out, size, "%s/seg-%06" PRIu32 ".%" PRIu32 ".del", dir, id, gen);
 }
 
-static size_t bitmap_bytes(const ud_segment *segment)
+static size_t bitmap_bytes(uint32_t doc_count)
 {
-    return (ud_segment_header(segment)->doc_count + 7) / 8;
+    return ((size_t)doc_count + 7) / 8;
 }
 
 static void manifest_dispose(manifest *m)
@@ -70,11 +72,11 @@ static void manifest_dispose(manifest *m)
 
 /* ---- deletion files ------------------------------------------------------ */
 
-static int read_deletions(uint8_t **out, const char *path, const ud_segment *segment)
+static int read_deletions(uint8_t **out, const char *path, uint32_t doc_count)
 {
     char *data = NULL;
     size_t len = 0;
-    size_t bytes = bitmap_bytes(segment);
+    size_t bytes = bitmap_bytes(doc_count);
     int rc = ud_file_read(&data, &len, path, bytes + 32);
     if (rc < 0)
         return rc;
@@ -86,8 +88,7 @@ static int read_deletions(uint8_t **out, const char *path, const ud_segment *seg
     }
     memcpy(&count, data + 8, 4);
     memcpy(&checksum, data + 16 + bytes, 8);
-    if (count != ud_segment_header(segment)->doc_count ||
-        checksum != ud_fnv1a64(data + 16, bytes, UD_FNV64_INIT)) {
+    if (count != doc_count || checksum != ud_fnv1a64(data + 16, bytes, UD_FNV64_INIT)) {
         free(data);
         return ud_error_set(UD_ECORRUPT, "deletion file %s does not match its segment", path);
     }
@@ -98,12 +99,11 @@ static int read_deletions(uint8_t **out, const char *path, const ud_segment *seg
     return 0;
 }
 
-static int write_deletions(const char *path, const ud_segment *segment, const uint8_t *bits)
+static int write_deletions(const char *path, uint32_t count, const uint8_t *bits)
 {
-    size_t bytes = bitmap_bytes(segment);
+    size_t bytes = bitmap_bytes(count);
     uint8_t *data = ud_calloc(1, 16 + bytes + 8);
     memcpy(data, DEL_MAGIC, 8);
-    uint32_t count = ud_segment_header(segment)->doc_count;
     memcpy(data + 8, &count, 4);
     memcpy(data + 16, bits, bytes);
     uint64_t checksum = ud_fnv1a64(bits, bytes, UD_FNV64_INIT);
@@ -162,10 +162,11 @@ static int manifest_load(manifest *m, const char *dir)
         rc = ud_segment_open(&e->segment, file);
         if (rc < 0)
             break;
+        e->doc_count = ud_segment_header(e->segment)->doc_count;
         m->count++;
         if (e->del_gen) {
             deletion_path(file, sizeof(file), dir, e->id, e->del_gen);
-            rc = read_deletions(&e->deleted, file, e->segment);
+            rc = read_deletions(&e->deleted, file, e->doc_count);
         }
     }
     json_decref(root);
@@ -191,8 +192,7 @@ static int manifest_write(const manifest *m, const char *dir)
         const seg_entry *e = &m->segs[i];
         json_array_append_new(segments,
                               json_pack("{s:I,s:I,s:I}", "id", (json_int_t)e->id, "del_gen",
-                                        (json_int_t)e->del_gen, "docs",
-                                        (json_int_t)ud_segment_header(e->segment)->doc_count));
+                                        (json_int_t)e->del_gen, "docs", (json_int_t)e->doc_count));
     }
     json_t *root =
         json_pack("{s:i,s:I,s:I,s:I,s:s,s:o}", "format", MANIFEST_FORMAT, "generation",
@@ -309,24 +309,86 @@ int ud_collection_current_generation(uint64_t *out, const char *dir)
 
 /* ---- the writer ------------------------------------------------------------ */
 
+/* A merge the background thread works on: private handles on the source
+ * segments and their deletions as committed when it started, so that it
+ * needs no lock while it reads them. */
+typedef struct merge_job {
+    uint32_t out_id;
+    size_t count;
+    uint32_t *ids;
+    ud_segment **segments;
+    uint8_t **deleted; /* committed bitmaps at the start (copies), NULL = none */
+    ud_segment *merged;
+} merge_job;
+
 struct ud_collection_writer {
     char dir[4096];
     int lock_fd;
     ud_collection_writer_opts opts;
-    manifest m; /* the committed segments plus the ones flushed since */
-    size_t committed_count;
+    uint32_t vector_format;
+    uint32_t vector_dims;
+    char embedding[128];
+    /* Used by the caller's thread only. */
     ud_analyzer *analyzer;
     ud_segment_builder *builder;
     char **builder_ids; /* doc_id of each buffered chunk */
     uint8_t *builder_deleted;
     size_t builder_cap;
+    /* `lock` guards everything below: the caller's thread holds it in every
+     * call, the merge thread while it plans a merge and while it installs
+     * one, never while it reads and writes segments. */
+    pthread_mutex_t lock;
+    pthread_cond_t merge_idle;
+    manifest work;      /* committed segments plus the ones flushed since */
+    manifest committed; /* what MANIFEST names: no segments open, bitmaps */
     bool changed;
-    uint32_t vector_dims;
-    uint32_t vector_format;
-    char embedding[128];
+    bool merging;        /* the merge thread runs */
+    bool merge_joinable; /* it ran and has not been joined */
+    bool stop_merging;   /* closing: finish the current merge, start none */
+    pthread_t merge_thread;
+    uint32_t merge_out_id; /* the segment a merge is writing, 0 if none */
+    int merge_rc;          /* the last failed merge's code, until reported */
+    char merge_error[256];
 };
 
 static void remove_unreferenced(ud_collection_writer *w);
+
+static void entry_dispose(seg_entry *e)
+{
+    ud_segment_free(e->segment);
+    free(e->deleted);
+    memset(e, 0, sizeof(*e));
+}
+
+static uint8_t *bitmap_copy(const uint8_t *bits, uint32_t doc_count)
+{
+    if (!bits)
+        return NULL;
+    size_t bytes = bitmap_bytes(doc_count);
+    uint8_t *copy = ud_malloc(bytes ? bytes : 1);
+    memcpy(copy, bits, bytes);
+    return copy;
+}
+
+static bool is_deleted(const uint8_t *bits, uint32_t doc)
+{
+    return bits && (bits[doc >> 3] >> (doc & 7)) & 1;
+}
+
+/* The committed view of work's entries: ids, deletion generations and
+ * copies of the bitmaps, no segments. */
+static void copy_committed(manifest *out, const manifest *work)
+{
+    *out = *work;
+    out->segs = ud_calloc(work->count ? work->count : 1, sizeof(seg_entry));
+    for (size_t i = 0; i < work->count; i++) {
+        const seg_entry *e = &work->segs[i];
+        out->segs[i] = (seg_entry){.id = e->id,
+                                   .del_gen = e->del_gen,
+                                   .doc_count = e->doc_count,
+                                   .deleted = bitmap_copy(e->deleted, e->doc_count)};
+    }
+}
 
 static uint32_t vector_format_of(ud_vector_storage storage)
 {
@@ -354,18 +416,20 @@ int ud_collection_writer_open(ud_collection_writer **out, const char *dir,
     ud_collection_writer *w = ud_calloc(1, sizeof(*w));
     snprintf(w->dir, sizeof(w->dir), "%s", dir);
     w->lock_fd = fd;
+    if (opts)
+        w->opts = *opts;
     w->opts.max_segments = opts && opts->max_segments ? opts->max_segments : 8;
     w->opts.flush_memory_bytes =
         opts && opts->flush_memory_bytes ? opts->flush_memory_bytes : 64u << 20;
-    w->vector_format = vector_format_of(opts ? opts->vector_storage : UD_VECTORS_DEFAULT);
-    rc = manifest_load(&w->m, dir);
+    w->vector_format = vector_format_of(w->opts.vector_storage);
+    rc = manifest_load(&w->work, dir);
     if (rc == UD_EUNSUPPORTED) {
         /* An index of an older format: start afresh; the store generation
          * no store has makes the caller rebuild it. */
         ud_error_clear();
-        memset(&w->m, 0, sizeof(w->m));
-        w->m.next_id = 1;
-        w->m.store_generation = -1;
+        memset(&w->work, 0, sizeof(w->work));
+        w->work.next_id = 1;
+        w->work.store_generation = -1;
         rc = 0;
     }
     if (rc == 0)
@@ -375,14 +439,18 @@ int ud_collection_writer_open(ud_collection_writer **out, const char *dir,
         snprintf(w->embedding, sizeof(w->embedding), "%s", opts->embedding);
     }
     /* Vectors of another kind cannot be mixed: the index must be rebuilt. */
-    if (rc == 0 && w->m.count > 0 && strcmp(w->m.embedding, w->embedding) != 0)
-        w->m.store_generation = -1;
+    if (rc == 0 && w->work.count > 0 && strcmp(w->work.embedding, w->embedding) != 0)
+        w->work.store_generation = -1;
     if (rc < 0) {
+        manifest_dispose(&w->work);
         close(fd);
         free(w);
         return rc;
     }
-    w->committed_count = w->m.count;
+    w->opts.embedding = NULL; /* borrowed by the caller: copied above */
+    copy_committed(&w->committed, &w->work);
+    pthread_mutex_init(&w->lock, NULL);
+    pthread_cond_init(&w->merge_idle, NULL);
     /* Files a crashed writer left behind are not in the manifest. */
     remove_unreferenced(w);
     *out = w;
@@ -405,77 +473,127 @@ static void drop_builder(ud_collection_writer *w)
     w->builder_cap = 0;
 }
 
-/* Removes files no longer named by the committed manifest. Only the writer
- * does this, holding the lock. */
+static bool names_entry(const char *name, const manifest *m)
+{
+    for (size_t i = 0; i < m->count; i++) {
+        char mine[64];
+        snprintf(mine, sizeof(mine), "seg-%06" PRIu32 ".seg", m->segs[i].id);
+        if (strcmp(name, mine) == 0)
+            return true;
+        if (m->segs[i].del_gen) {
+            snprintf(mine, sizeof(mine), "seg-%06" PRIu32 ".%" PRIu32 ".del", m->segs[i].id,
+                     m->segs[i].del_gen);
+            if (strcmp(name, mine) == 0)
+                return true;
+        }
+    }
+    return false;
+}
+
+/* Removes files that neither the committed manifest nor the writer's
+ * uncommitted segments nor a running merge use. Only the writer does this,
+ * holding the collection's lock (and w->lock once the writer is open). */
 static void remove_unreferenced(ud_collection_writer *w)
 {
     DIR *d = opendir(w->dir);
     if (!d)
         return;
+    char merging[64] = "";
+    if (w->merge_out_id)
+        snprintf(merging, sizeof(merging), "seg-%06" PRIu32 ".seg", w->merge_out_id);
     struct dirent *entry;
     while ((entry = readdir(d)) != NULL) {
         const char *name = entry->d_name;
         if (strncmp(name, "seg-", 4) != 0)
             continue;
-        bool keep = false;
-        for (size_t i = 0; i < w->m.count && !keep; i++) {
-            char mine[64];
-            snprintf(mine, sizeof(mine), "seg-%06" PRIu32 ".seg", w->m.segs[i].id);
-            keep = strcmp(name, mine) == 0;
-            if (!keep && w->m.segs[i].del_gen) {
-                snprintf(mine, sizeof(mine), "seg-%06" PRIu32 ".%" PRIu32 ".del", w->m.segs[i].id,
-                         w->m.segs[i].del_gen);
-                keep = strcmp(name, mine) == 0;
-            }
-        }
-        if (!keep)
+        /* The merge's output, while written (.tmp) and once renamed. */
+        if (merging[0] && strncmp(name, merging, strlen(merging)) == 0)
+            continue;
+        if (!names_entry(name, &w->committed) && !names_entry(name, &w->work))
             unlinkat(dirfd(d), name, 0);
     }
     closedir(d);
+}
+
+/* Waits for the merge thread to end; returns (and forgets) the code of the
+ * last merge that failed, with its message in `message`. */
+static int wait_idle(ud_collection_writer *w, char *message, size_t size)
+{
+    pthread_mutex_lock(&w->lock);
+    while (w->merging)
+        pthread_cond_wait(&w->merge_idle, &w->lock);
+    bool join = w->merge_joinable;
+    w->merge_joinable = false;
+    int rc = w->merge_rc;
+    w->merge_rc = 0;
+    snprintf(message, size, "%s", w->merge_error);
+    pthread_mutex_unlock(&w->lock);
+    if (join)
+        pthread_join(w->merge_thread, NULL);
+    return rc;
+}
+
+int ud_collection_writer_wait_merges(ud_collection_writer *w)
+{
+    char message[sizeof(w->merge_error)];
+    int rc = wait_idle(w, message, sizeof(message));
+    return rc < 0 ? ud_error_set(rc, "%s", message) : 0;
 }
 
 void ud_collection_writer_close(ud_collection_writer *w)
 {
     if (!w)
         return;
+    pthread_mutex_lock(&w->lock);
+    w->stop_merging = true;
+    pthread_mutex_unlock(&w->lock);
+    /* A merge that fails here leaves the segments as they were. */
+    char message[sizeof(w->merge_error)];
+    wait_idle(w, message, sizeof(message));
     drop_builder(w);
     /* Segments flushed but never committed are not named by the manifest. */
-    manifest_dispose(&w->m);
+    manifest_dispose(&w->work);
+    manifest_dispose(&w->committed);
     ud_analyzer_free(w->analyzer);
+    pthread_cond_destroy(&w->merge_idle);
+    pthread_mutex_destroy(&w->lock);
     close(w->lock_fd);
     free(w);
 }
 
 int64_t ud_collection_writer_store_generation(const ud_collection_writer *w)
 {
-    return w->m.store_generation;
+    return w->work.store_generation;
 }
 
-size_t ud_collection_writer_segment_count(const ud_collection_writer *w)
+size_t ud_collection_writer_segment_count(ud_collection_writer *w)
 {
-    return w->m.count;
+    pthread_mutex_lock(&w->lock);
+    size_t n = w->work.count;
+    pthread_mutex_unlock(&w->lock);
+    return n;
 }
 
 static void mark_deleted(seg_entry *e, uint32_t doc)
 {
     if (!e->deleted)
-        e->deleted = ud_calloc(1, bitmap_bytes(e->segment) ? bitmap_bytes(e->segment) : 1);
+        e->deleted = ud_calloc(1, bitmap_bytes(e->doc_count) ? bitmap_bytes(e->doc_count) : 1);
     if (!(e->deleted[doc >> 3] & (1u << (doc & 7)))) {
         e->deleted[doc >> 3] |= (uint8_t)(1u << (doc & 7));
         e->dirty = true;
     }
 }
 
-int ud_collection_writer_delete(ud_collection_writer *w, const char *doc_id)
+static int delete_locked(ud_collection_writer *w, const char *doc_id)
 {
-    for (size_t i = 0; i < w->m.count; i++) {
-        seg_entry *e = &w->m.segs[i];
+    for (size_t i = 0; i < w->work.count; i++) {
+        seg_entry *e = &w->work.segs[i];
         uint32_t docs[256];
         int found = ud_segment_find_document(e->segment, doc_id, docs, 256);
         if (found < 0)
             return found;
         if (found > 256) {
-            /* More chunks than the buffer: mark in rounds. */
+            /* More chunks than the buffer: ask again with room for all. */
             uint32_t *all = ud_malloc((size_t)found * sizeof(uint32_t));
             found = ud_segment_find_document(e->segment, doc_id, all, (size_t)found);
             for (int k = 0; k < found; k++)
@@ -497,17 +615,26 @@ int ud_collection_writer_delete(ud_collection_writer *w, const char *doc_id)
     return 0;
 }
 
+int ud_collection_writer_delete(ud_collection_writer *w, const char *doc_id)
+{
+    pthread_mutex_lock(&w->lock);
+    int rc = delete_locked(w, doc_id);
+    pthread_mutex_unlock(&w->lock);
+    return rc;
+}
+
 void ud_collection_writer_clear(ud_collection_writer *w)
 {
+    pthread_mutex_lock(&w->lock);
     drop_builder(w);
-    /* The committed segments stay open until the commit replaces them;
-     * everything flushed since is dropped too. */
-    for (size_t i = 0; i < w->m.count; i++) {
-        ud_segment_free(w->m.segs[i].segment);
-        free(w->m.segs[i].deleted);
-    }
-    w->m.count = 0;
+    /* The committed files stay until the commit replaces them; everything
+     * flushed since is dropped too. A running merge finds its sources gone
+     * and is abandoned. */
+    for (size_t i = 0; i < w->work.count; i++)
+        entry_dispose(&w->work.segs[i]);
+    w->work.count = 0;
     w->changed = true;
+    pthread_mutex_unlock(&w->lock);
 }
 
 /* Writes the buffered chunks as a new (not yet committed) segment. */
@@ -515,7 +642,7 @@ static int flush(ud_collection_writer *w)
 {
     if (!w->builder || ud_segment_builder_count(w->builder) == 0)
         return 0;
-    uint32_t id = w->m.next_id++;
+    uint32_t id = w->work.next_id++;
     char path[4200];
     segment_path(path, sizeof(path), w->dir, id);
     int rc = ud_segment_builder_write(w->builder, path);
@@ -524,9 +651,10 @@ static int flush(ud_collection_writer *w)
         rc = ud_segment_open(&segment, path);
     if (rc < 0)
         return rc;
-    w->m.segs = ud_realloc(w->m.segs, (w->m.count + 1) * sizeof(seg_entry));
-    seg_entry *e = &w->m.segs[w->m.count++];
-    *e = (seg_entry){.id = id, .segment = segment};
+    w->work.segs = ud_realloc(w->work.segs, (w->work.count + 1) * sizeof(seg_entry));
+    seg_entry *e = &w->work.segs[w->work.count++];
+    *e = (seg_entry){
+        .id = id, .doc_count = ud_segment_header(segment)->doc_count, .segment = segment};
     size_t n = ud_segment_builder_count(w->builder);
     for (size_t i = 0; i < n; i++)
         if (w->builder_deleted[i])
@@ -535,7 +663,7 @@ static int flush(ud_collection_writer *w)
     return 0;
 }
 
-int ud_collection_writer_add(ud_collection_writer *w, const ud_index_doc *doc)
+static int add_locked(ud_collection_writer *w, const ud_index_doc *doc)
 {
     if (doc->vector && !w->vector_dims)
         return ud_error_set(UD_EINVAL, "this index was opened without vectors");
@@ -561,49 +689,174 @@ int ud_collection_writer_add(ud_collection_writer *w, const ud_index_doc *doc)
     return 0;
 }
 
-/* Writes deletion files and the manifest for the segments in w->m. */
+int ud_collection_writer_add(ud_collection_writer *w, const ud_index_doc *doc)
+{
+    pthread_mutex_lock(&w->lock);
+    int rc = add_locked(w, doc);
+    pthread_mutex_unlock(&w->lock);
+    return rc;
+}
+
+/* Makes work the committed state: deletion files for the entries whose
+ * deletions changed, then the manifest. On failure nothing changes. */
 static int write_commit(ud_collection_writer *w, int64_t store_generation)
 {
-    w->m.generation++;
-    for (size_t i = 0; i < w->m.count; i++) {
-        seg_entry *e = &w->m.segs[i];
+    uint32_t generation = (uint32_t)w->committed.generation + 1;
+    manifest next;
+    copy_committed(&next, &w->work);
+    next.generation = generation;
+    next.store_generation = store_generation;
+    snprintf(next.embedding, sizeof(next.embedding), "%s", w->embedding);
+    int rc = 0;
+    for (size_t i = 0; i < w->work.count && rc == 0; i++) {
+        const seg_entry *e = &w->work.segs[i];
         if (!e->dirty)
             continue;
         char path[4200];
-        deletion_path(path, sizeof(path), w->dir, e->id, (uint32_t)w->m.generation);
-        int rc = write_deletions(path, e->segment, e->deleted);
-        if (rc < 0)
-            return rc;
-        e->del_gen = (uint32_t)w->m.generation;
+        deletion_path(path, sizeof(path), w->dir, e->id, generation);
+        rc = write_deletions(path, e->doc_count, e->deleted);
+        next.segs[i].del_gen = generation;
+    }
+    if (rc == 0)
+        rc = manifest_write(&next, w->dir);
+    if (rc < 0) {
+        manifest_dispose(&next);
+        return rc;
+    }
+    for (size_t i = 0; i < w->work.count; i++) {
+        seg_entry *e = &w->work.segs[i];
+        if (e->dirty)
+            e->del_gen = generation;
         e->dirty = false;
     }
-    w->m.store_generation = store_generation;
-    snprintf(w->m.embedding, sizeof(w->m.embedding), "%s", w->embedding);
-    int rc = manifest_write(&w->m, w->dir);
-    if (rc < 0)
-        return rc;
-    w->committed_count = w->m.count;
+    w->work.generation = generation;
+    w->work.store_generation = store_generation;
+    snprintf(w->work.embedding, sizeof(w->work.embedding), "%s", w->embedding);
+    manifest_dispose(&w->committed);
+    w->committed = next;
     remove_unreferenced(w);
     return 0;
 }
 
-/* Rewrites every live chunk into one segment. Re-analysing the stored
- * fields is slower than merging postings but simple, and it drops deleted
- * chunks for good. */
-static int merge_all(ud_collection_writer *w)
+/* ---- merges ----------------------------------------------------------------- */
+
+static uint64_t live_count(const seg_entry *e)
 {
+    uint64_t live = e->doc_count;
+    if (e->deleted)
+        for (uint32_t d = 0; d < e->doc_count; d++)
+            live -= is_deleted(e->deleted, d);
+    return live;
+}
+
+typedef struct by_live {
+    uint64_t live;
+    size_t index;
+} by_live;
+
+static int compare_live(const void *a, const void *b)
+{
+    const by_live *x = a, *y = b;
+    if (x->live != y->live)
+        return x->live < y->live ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* The merge policy, over committed segments only (flushed ones may still
+ * be dropped): when there are more than max_segments, merge the smallest
+ * (by live chunks) into one so that about max_segments / 2 remain. Small
+ * segments are merged often and large ones rarely, so the work stays close
+ * to linear in what is added. NULL when there is nothing to merge. */
+static merge_job *plan_merge(ud_collection_writer *w)
+{
+    const manifest *c = &w->committed;
+    if (w->stop_merging || c->count <= w->opts.max_segments)
+        return NULL;
+    size_t take = c->count - w->opts.max_segments / 2 + 1;
+    if (take > c->count)
+        take = c->count;
+    by_live *order = ud_malloc(c->count * sizeof(by_live));
+    for (size_t i = 0; i < c->count; i++)
+        order[i] = (by_live){live_count(&c->segs[i]), i};
+    qsort(order, c->count, sizeof(by_live), compare_live);
+    /* Keep the sources in collection order: the merged segment lists them
+     * so, which keeps ties in the order they had. */
+    bool *chosen = ud_calloc(c->count, sizeof(bool));
+    for (size_t i = 0; i < take; i++)
+        chosen[order[i].index] = true;
+    free(order);
+    merge_job *job = ud_calloc(1, sizeof(*job));
+    job->ids = ud_calloc(take, sizeof(uint32_t));
+    job->segments = ud_calloc(take, sizeof(ud_segment *));
+    job->deleted = ud_calloc(take, sizeof(uint8_t *));
+    int rc = 0;
+    for (size_t i = 0; i < c->count && rc == 0; i++) {
+        if (!chosen[i])
+            continue;
+        const seg_entry *e = &c->segs[i];
+        char path[4200];
+        segment_path(path, sizeof(path), w->dir, e->id);
+        rc = ud_segment_open(&job->segments[job->count], path);
+        if (rc == 0) {
+            job->ids[job->count] = e->id;
+            job->deleted[job->count] = bitmap_copy(e->deleted, e->doc_count);
+            job->count++;
+        }
+    }
+    free(chosen);
+    if (rc < 0) {
+        ud_error_clear();
+        for (size_t i = 0; i < job->count; i++) {
+            ud_segment_free(job->segments[i]);
+            free(job->deleted[i]);
+        }
+        free(job->ids);
+        free(job->segments);
+        free(job->deleted);
+        free(job);
+        return NULL;
+    }
+    job->out_id = w->work.next_id++;
+    w->merge_out_id = job->out_id;
+    return job;
+}
+
+static void job_free(merge_job *job)
+{
+    for (size_t i = 0; i < job->count; i++) {
+        ud_segment_free(job->segments[i]);
+        free(job->deleted[i]);
+    }
+    ud_segment_free(job->merged);
+    free(job->ids);
+    free(job->segments);
+    free(job->deleted);
+    free(job);
+}
+
+/* Rewrites the live chunks of the job's segments, in order, into one new
+ * segment file and opens it. Re-analysing the stored fields is slower than
+ * merging postings but simple, and it drops deleted chunks for good. Runs
+ * without the writer's lock: it reads only the job's own handles. */
+static int build_merged(merge_job *job, const char *dir, uint32_t vector_dims,
+                        uint32_t vector_format)
+{
+    ud_analyzer *analyzer = NULL;
+    ud_segment_builder *builder = NULL;
+    int rc = ud_analyzer_new(&analyzer);
+    if (rc == 0)
+        rc = ud_segment_builder_new(&builder, analyzer, vector_dims, vector_format);
     ud_arena arena;
     ud_arena_init(&arena);
-    int rc = ud_segment_builder_new(&w->builder, w->analyzer, w->vector_dims, w->vector_format);
-    w->builder_cap = 0;
-    for (size_t i = 0; i < w->m.count && rc == 0; i++) {
-        seg_entry *e = &w->m.segs[i];
-        uint32_t n = ud_segment_header(e->segment)->doc_count;
+    for (size_t i = 0; i < job->count && rc == 0; i++) {
+        const ud_segment *segment = job->segments[i];
+        uint32_t n = ud_segment_header(segment)->doc_count;
+        bool same_vectors = ud_segment_vector_dims(segment) == vector_dims;
         for (uint32_t d = 0; d < n && rc == 0; d++) {
-            if (e->deleted && (e->deleted[d >> 3] & (1u << (d & 7))))
+            if (is_deleted(job->deleted[i], d))
                 continue;
             ud_stored_doc s;
-            rc = ud_segment_stored(&s, e->segment, &arena, d);
+            rc = ud_segment_stored(&s, segment, &arena, d);
             if (rc < 0)
                 break;
             ud_index_doc doc = {.doc_id = s.doc_id,
@@ -618,18 +871,8 @@ static int merge_all(ud_collection_writer *w)
                                 .updated_at = s.updated_at,
                                 .acl = s.acl,
                                 .acl_count = s.acl_count,
-                                .vector = ud_segment_vector(e->segment, d)};
-            size_t count = ud_segment_builder_count(w->builder);
-            if (count == w->builder_cap) {
-                w->builder_cap = w->builder_cap ? w->builder_cap * 2 : 256;
-                w->builder_ids = ud_realloc(w->builder_ids, w->builder_cap * sizeof(char *));
-                w->builder_deleted = ud_realloc(w->builder_deleted, w->builder_cap);
-            }
-            rc = ud_segment_builder_add(w->builder, &doc);
-            if (rc == 0) {
-                w->builder_ids[count] = ud_strdup(s.doc_id);
-                w->builder_deleted[count] = 0;
-            }
+                                .vector = same_vectors ? ud_segment_vector(segment, d) : NULL};
+            rc = ud_segment_builder_add(builder, &doc);
             if ((d & 1023) == 1023) {
                 ud_arena_dispose(&arena);
                 ud_arena_init(&arena);
@@ -637,38 +880,195 @@ static int merge_all(ud_collection_writer *w)
         }
     }
     ud_arena_dispose(&arena);
+    char path[4200];
+    segment_path(path, sizeof(path), dir, job->out_id);
+    if (rc == 0)
+        rc = ud_segment_builder_write(builder, path);
+    if (rc == 0)
+        rc = ud_segment_open(&job->merged, path);
+    ud_segment_builder_free(builder);
+    ud_analyzer_free(analyzer);
+    return rc;
+}
+
+static ssize_t find_entry(const manifest *m, uint32_t id)
+{
+    for (size_t i = 0; i < m->count; i++)
+        if (m->segs[i].id == id)
+            return (ssize_t)i;
+    return -1;
+}
+
+/* The merged segment's deletion bitmap from the sources' current ones in m:
+ * chunks deleted since the merge started (it skipped those deleted before).
+ * NULL when there are none. */
+static uint8_t *carry_deletions(const merge_job *job, const manifest *m, uint32_t merged_count)
+{
+    uint8_t *bits = NULL;
+    uint32_t at = 0;
+    for (size_t i = 0; i < job->count; i++) {
+        const seg_entry *e = &m->segs[find_entry(m, job->ids[i])];
+        for (uint32_t d = 0; d < e->doc_count; d++) {
+            if (is_deleted(job->deleted[i], d))
+                continue;
+            if (is_deleted(e->deleted, d) && at < merged_count) {
+                if (!bits)
+                    bits =
+                        ud_calloc(1, bitmap_bytes(merged_count) ? bitmap_bytes(merged_count) : 1);
+                bits[at >> 3] |= (uint8_t)(1u << (at & 7));
+            }
+            at++;
+        }
+    }
+    return bits;
+}
+
+/* Replaces the job's sources in m by `merged` (at the first source's
+ * place), disposing of them. */
+static void replace_sources(manifest *m, const merge_job *job, seg_entry merged)
+{
+    size_t kept = 0;
+    bool placed = false;
+    for (size_t i = 0; i < m->count; i++) {
+        bool source = false;
+        for (size_t j = 0; j < job->count && !source; j++)
+            source = m->segs[i].id == job->ids[j];
+        if (!source) {
+            m->segs[kept++] = m->segs[i];
+            continue;
+        }
+        entry_dispose(&m->segs[i]);
+        if (!placed) {
+            m->segs[kept++] = merged;
+            placed = true;
+        }
+    }
+    m->count = kept;
+}
+
+/* Commits a finished merge (w->lock held): the manifest names the merged
+ * segment instead of its sources, with the deletions committed since the
+ * merge started carried over; everything else is as last committed, so
+ * the writer's uncommitted work stays uncommitted. The writer's own list
+ * gets the same swap, with its pending deletions carried over too.
+ * UD_ENOTFOUND when a source went away meanwhile (a clear): abandoned. */
+static int install_merge(ud_collection_writer *w, merge_job *job)
+{
+    for (size_t i = 0; i < job->count; i++)
+        if (find_entry(&w->committed, job->ids[i]) < 0 || find_entry(&w->work, job->ids[i]) < 0)
+            return ud_error_set(UD_ENOTFOUND, "the segments merged were dropped meanwhile");
+    uint32_t merged_count = ud_segment_header(job->merged)->doc_count;
+    uint32_t generation = (uint32_t)w->committed.generation + 1;
+    uint8_t *committed_bits = carry_deletions(job, &w->committed, merged_count);
+    uint8_t *work_bits = carry_deletions(job, &w->work, merged_count);
+    int rc = 0;
+    if (committed_bits) {
+        char path[4200];
+        deletion_path(path, sizeof(path), w->dir, job->out_id, generation);
+        rc = write_deletions(path, merged_count, committed_bits);
+    }
+    manifest next;
+    copy_committed(&next, &w->committed);
+    replace_sources(&next, job,
+                    (seg_entry){.id = job->out_id,
+                                .del_gen = committed_bits ? generation : 0,
+                                .doc_count = merged_count,
+                                .deleted = committed_bits});
+    next.generation = generation;
+    next.next_id = w->work.next_id;
+    if (rc == 0)
+        rc = manifest_write(&next, w->dir);
     if (rc < 0) {
-        drop_builder(w);
+        manifest_dispose(&next);
+        free(work_bits);
         return rc;
     }
-    /* The merged segment replaces all others in the next manifest. */
-    manifest old = w->m;
-    w->m.segs = NULL;
-    w->m.count = 0;
-    rc = flush(w);
-    for (size_t i = 0; i < old.count; i++) {
-        ud_segment_free(old.segs[i].segment);
-        free(old.segs[i].deleted);
+    bool dirty = (committed_bits == NULL) != (work_bits == NULL) ||
+                 (work_bits && memcmp(committed_bits, work_bits, bitmap_bytes(merged_count)));
+    replace_sources(&w->work, job,
+                    (seg_entry){.id = job->out_id,
+                                .del_gen = committed_bits ? generation : 0,
+                                .doc_count = merged_count,
+                                .segment = job->merged,
+                                .deleted = work_bits,
+                                .dirty = dirty});
+    job->merged = NULL; /* owned by the writer's list now */
+    w->work.generation = generation;
+    manifest_dispose(&w->committed);
+    w->committed = next;
+    return 0;
+}
+
+static void call_hook(ud_collection_writer *w, int stage)
+{
+    if (w->opts.merge_hook)
+        w->opts.merge_hook(stage, w->opts.merge_payload);
+}
+
+static void *merge_main(void *arg)
+{
+    ud_collection_writer *w = arg;
+    pthread_mutex_lock(&w->lock);
+    merge_job *job;
+    while ((job = plan_merge(w)) != NULL) {
+        uint32_t dims = w->vector_dims, format = w->vector_format;
+        pthread_mutex_unlock(&w->lock);
+        call_hook(w, UD_MERGE_STARTED);
+        int rc = build_merged(job, w->dir, dims, format);
+        if (rc == 0)
+            call_hook(w, UD_MERGE_WRITTEN);
+        pthread_mutex_lock(&w->lock);
+        if (rc == 0)
+            rc = install_merge(w, job);
+        w->merge_out_id = 0;
+        /* The sources, or the merged file when it was not installed. */
+        remove_unreferenced(w);
+        job_free(job);
+        if (rc < 0) {
+            w->merge_rc = rc;
+            snprintf(w->merge_error, sizeof(w->merge_error), "merge: %s", ud_error_last());
+            ud_error_clear();
+            break;
+        }
+        pthread_mutex_unlock(&w->lock);
+        call_hook(w, UD_MERGE_COMMITTED);
+        pthread_mutex_lock(&w->lock);
     }
-    free(old.segs);
-    return rc;
+    w->merging = false;
+    pthread_cond_broadcast(&w->merge_idle);
+    pthread_mutex_unlock(&w->lock);
+    return NULL;
+}
+
+/* Starts the merge thread if the policy wants a merge and none runs
+ * (w->lock held). */
+static void maybe_start_merge(ud_collection_writer *w)
+{
+    if (w->merging || w->stop_merging || w->committed.count <= w->opts.max_segments)
+        return;
+    if (w->merge_joinable) {
+        /* It has set `merging` false and only returns now: a short wait. */
+        pthread_join(w->merge_thread, NULL);
+        w->merge_joinable = false;
+    }
+    if (pthread_create(&w->merge_thread, NULL, merge_main, w) != 0)
+        return; /* no thread: the next commit tries again */
+    w->merging = true;
+    w->merge_joinable = true;
 }
 
 int ud_collection_writer_commit(ud_collection_writer *w, int64_t store_generation)
 {
+    pthread_mutex_lock(&w->lock);
     int rc = flush(w);
-    if (rc < 0)
-        return rc;
-    if (!w->changed && store_generation == w->m.store_generation && w->m.generation > 0)
-        return 0;
-    rc = write_commit(w, store_generation);
-    if (rc < 0)
-        return rc;
-    w->changed = false;
-    if (w->m.count > w->opts.max_segments) {
-        rc = merge_all(w);
+    if (rc == 0 && (w->changed || store_generation != w->committed.store_generation ||
+                    w->committed.generation == 0)) {
+        rc = write_commit(w, store_generation);
         if (rc == 0)
-            rc = write_commit(w, store_generation);
+            w->changed = false;
     }
+    if (rc == 0)
+        maybe_start_merge(w);
+    pthread_mutex_unlock(&w->lock);
     return rc;
 }

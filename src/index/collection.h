@@ -18,6 +18,17 @@
  * Readers open a snapshot of the last commit (mmapped segments, deletion
  * bitmaps) and keep using it while a writer commits; old files stay
  * readable through their mappings after they are unlinked.
+ *
+ * Merges run on a thread of the writer, so commits return without waiting
+ * for one: when a commit leaves more than max_segments committed segments,
+ * the thread rewrites the smallest of them into one new segment (without
+ * the writer's lock: the sources are immutable, and it reads them through
+ * handles of its own), then swaps it in with a manifest of its own: the
+ * last commit with the sources replaced, and with the deletions committed
+ * to them in the meantime carried over to the merged chunks. The writer's
+ * uncommitted work (new segments, pending deletions, which it also carries
+ * over) is not part of that manifest. A crash during a merge leaves the
+ * previous manifest and a stray file the next writer removes.
  */
 #ifndef UD_INDEX_COLLECTION_H
 #define UD_INDEX_COLLECTION_H
@@ -71,6 +82,13 @@ typedef enum {
     UD_VECTORS_INT8,
 } ud_vector_storage;
 
+/* The stages a background merge reports to merge_hook. */
+enum {
+    UD_MERGE_STARTED,   /* the segments to merge are chosen */
+    UD_MERGE_WRITTEN,   /* the merged segment is written, not yet committed */
+    UD_MERGE_COMMITTED, /* the manifest names it */
+};
+
 typedef struct ud_collection_writer_opts {
     size_t max_segments;       /* merge when a commit leaves more; default 8 */
     size_t flush_memory_bytes; /* write a segment when the buffer passes this; 64 MiB */
@@ -80,13 +98,18 @@ typedef struct ud_collection_writer_opts {
     const char *embedding;
     uint32_t vector_dims;
     ud_vector_storage vector_storage;
+    /* Called on the merge thread, without locks held, at each stage of a
+     * merge (tests use it to stop a merge where they want). NULL: none. */
+    void (*merge_hook)(int stage, void *payload);
+    void *merge_payload;
 } ud_collection_writer_opts;
 
 /* Takes the collection's lock (UD_EAGAIN if another process holds it),
  * creating the directory if needed. */
 int ud_collection_writer_open(ud_collection_writer **out, const char *dir,
                               const ud_collection_writer_opts *opts) UD_MUST_CHECK;
-/* Drops uncommitted work and releases the lock. */
+/* Drops uncommitted work and releases the lock, after waiting for a
+ * running merge to finish (it is committed; no new one starts). */
 void ud_collection_writer_close(ud_collection_writer *writer);
 
 /* The store generation of the last commit (to detect a collection that
@@ -99,9 +122,14 @@ int ud_collection_writer_delete(ud_collection_writer *writer, const char *doc_id
 void ud_collection_writer_clear(ud_collection_writer *writer);
 int ud_collection_writer_add(ud_collection_writer *writer, const ud_index_doc *doc) UD_MUST_CHECK;
 /* Makes everything since the last commit durable and visible, recording
- * the store generation it reflects; merges segments if there are too many. */
+ * the store generation it reflects. If that leaves too many segments, a
+ * background merge starts (see above); the commit does not wait for it. */
 int ud_collection_writer_commit(ud_collection_writer *writer,
                                 int64_t store_generation) UD_MUST_CHECK;
-size_t ud_collection_writer_segment_count(const ud_collection_writer *writer);
+/* Waits until no merge runs. Returns the error of the last merge that
+ * failed since the previous call (its segments stay as they were), or 0. */
+int ud_collection_writer_wait_merges(ud_collection_writer *writer) UD_MUST_CHECK;
+/* Segments of the writer's view: committed, flushed since, merged. */
+size_t ud_collection_writer_segment_count(ud_collection_writer *writer);
 
 #endif

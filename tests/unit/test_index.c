@@ -2,13 +2,19 @@
  * Tests of the segment index: block-max WAND against the exact BM25
  * oracle on random corpora, deletions, updates and merges, permissions and
  * filters inside the index, phrases and the query language, damaged files,
- * and crash safety (a writer killed at random points).
+ * background merges (deletions that arrive during one), and crash safety
+ * (a writer killed at random points, and during merges).
  */
+#include <dirent.h>
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "index/bm25_exact.h"
@@ -368,6 +374,8 @@ void test_index__updates_deletes_and_merges(void)
         add(w, id, "Merge", "filler words for merging", "file", NULL, 3, EVERYONE, 1);
         UD_CHECK_OK(ud_collection_writer_commit(w, 3 + i));
     }
+    /* Merges run in the background: wait for them before counting. */
+    UD_CHECK_OK(ud_collection_writer_wait_merges(w));
     UD_CHECK(ud_collection_writer_segment_count(w) <= 3);
     UD_CHECK_EQ_STR("d1", only(snap, analyzer, &arena, "generators", EVERYONE, 1));
     ud_snapshot *merged = NULL;
@@ -520,6 +528,287 @@ void test_index__a_writer_killed_at_any_point_loses_nothing_committed(void)
         ud_collection_writer_close(w);
         UD_CHECK_OK(ud_snapshot_open(&snap, dir));
         UD_CHECK_EQ_INT((uint64_t)committed * 40 - 1, ud_snapshot_live_docs(snap));
+        ud_snapshot_release(snap);
+    }
+}
+
+/* ---- background merges ---------------------------------------------------- */
+
+/* Holds a merge at its start until the test opens the gate, and counts
+ * the stages the merge thread reported. */
+typedef struct merge_gate {
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    int seen[3];
+    bool open;
+} merge_gate;
+
+static void gate_hook(int stage, void *payload)
+{
+    merge_gate *g = payload;
+    pthread_mutex_lock(&g->lock);
+    g->seen[stage]++;
+    pthread_cond_broadcast(&g->changed);
+    while (stage == UD_MERGE_STARTED && !g->open)
+        pthread_cond_wait(&g->changed, &g->lock);
+    pthread_mutex_unlock(&g->lock);
+}
+
+/* Waits (at most 20 s) until the merge thread has reported `stage`. */
+static bool gate_wait(merge_gate *g, int stage)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += 20;
+    pthread_mutex_lock(&g->lock);
+    int rc = 0;
+    while (g->seen[stage] == 0 && rc != ETIMEDOUT)
+        rc = pthread_cond_timedwait(&g->changed, &g->lock, &until);
+    bool seen = g->seen[stage] > 0;
+    pthread_mutex_unlock(&g->lock);
+    return seen;
+}
+
+/* Whether a live chunk of doc_id is in the snapshot. */
+static bool visible(ud_snapshot *snap, const char *doc_id)
+{
+    size_t n = 0;
+    const ud_segment_view *views = ud_snapshot_views(snap, &n);
+    for (size_t i = 0; i < n; i++) {
+        uint32_t docs[8];
+        int found = ud_segment_find_document(views[i].segment, doc_id, docs, 8);
+        for (int k = 0; k < found && k < 8; k++)
+            if (!views[i].deleted || !((views[i].deleted[docs[k] >> 3] >> (docs[k] & 7)) & 1))
+                return true;
+    }
+    return false;
+}
+
+static size_t view_count(ud_snapshot *snap)
+{
+    size_t n = 0;
+    ud_snapshot_views(snap, &n);
+    return n;
+}
+
+void test_index__deletions_during_a_background_merge_are_kept(void)
+{
+    merge_gate gate = {.lock = PTHREAD_MUTEX_INITIALIZER, .changed = PTHREAD_COND_INITIALIZER};
+    ud_collection_writer_opts opts = {
+        .max_segments = 2, .merge_hook = gate_hook, .merge_payload = &gate};
+    ud_collection_writer *w = NULL;
+    UD_CHECK_OK(ud_collection_writer_open(&w, collection_dir(), &opts));
+    const char *groups[] = {"a", "b", "c"};
+    for (int g = 0; g < 3; g++) {
+        for (int i = 0; i < 3; i++) {
+            char id[32];
+            snprintf(id, sizeof(id), "%s%d", groups[g], i);
+            add(w, id, "Merge", "words to merge", "file", NULL, 1, EVERYONE, 1);
+        }
+        UD_CHECK_OK(ud_collection_writer_commit(w, g + 1));
+    }
+    /* Three committed segments, two allowed: a merge of all three starts
+     * and is held at its start. The commit returned without it. */
+    UD_CHECK(gate_wait(&gate, UD_MERGE_STARTED));
+    ud_snapshot *before = NULL;
+    UD_CHECK_OK(ud_snapshot_open(&before, collection_dir()));
+    UD_CHECK_EQ_INT(3, view_count(before));
+
+    /* While it runs: a deletion committed, one pending, and a new chunk;
+     * commits go on meanwhile. */
+    UD_CHECK_OK(ud_collection_writer_delete(w, "a1"));
+    UD_CHECK_OK(ud_collection_writer_commit(w, 4));
+    add(w, "d0", "Merge", "words to merge", "file", NULL, 1, EVERYONE, 1);
+    UD_CHECK_OK(ud_collection_writer_commit(w, 5));
+    UD_CHECK_OK(ud_collection_writer_delete(w, "b2"));
+    UD_CHECK_EQ_INT(0, gate.seen[UD_MERGE_COMMITTED]);
+
+    pthread_mutex_lock(&gate.lock);
+    gate.open = true;
+    pthread_cond_broadcast(&gate.changed);
+    pthread_mutex_unlock(&gate.lock);
+    UD_CHECK(gate_wait(&gate, UD_MERGE_COMMITTED));
+    UD_CHECK_OK(ud_collection_writer_wait_merges(w));
+
+    /* The merge's own manifest: the merged segment and d0's, the committed
+     * deletion carried over, the pending one still pending. */
+    ud_snapshot *merged = NULL;
+    UD_CHECK_OK(ud_snapshot_open(&merged, collection_dir()));
+    UD_CHECK_EQ_INT(2, view_count(merged));
+    UD_CHECK_EQ_INT(5, ud_snapshot_store_generation(merged));
+    UD_CHECK_EQ_INT(9, ud_snapshot_live_docs(merged));
+    UD_CHECK(!visible(merged, "a1"));
+    UD_CHECK(visible(merged, "b2") && visible(merged, "a0") && visible(merged, "d0"));
+    /* The snapshot opened before keeps answering from its own files. */
+    UD_CHECK_EQ_INT(3, view_count(before));
+    UD_CHECK(visible(before, "c2") && visible(before, "a1"));
+    ud_snapshot_release(before);
+
+    /* The pending deletion reaches the merged segment with the next commit. */
+    UD_CHECK_OK(ud_collection_writer_commit(w, 6));
+    ud_collection_writer_close(w);
+    ud_snapshot *after = NULL;
+    UD_CHECK_OK(ud_snapshot_open(&after, collection_dir()));
+    UD_CHECK_EQ_INT(8, ud_snapshot_live_docs(after));
+    UD_CHECK(!visible(after, "b2") && !visible(after, "a1") && visible(after, "b1"));
+    size_t n = 0;
+    const ud_segment_view *views = ud_snapshot_views(after, &n);
+    for (size_t i = 0; i < n; i++)
+        UD_CHECK_OK(ud_segment_verify(views[i].segment));
+    ud_snapshot_release(after);
+    ud_snapshot_release(merged);
+}
+
+typedef struct crash_merge {
+    int fd;     /* stages are written here */
+    bool block; /* stop the merge thread once its segment is written */
+} crash_merge;
+
+static void crash_hook(int stage, void *payload)
+{
+    crash_merge *c = payload;
+    uint8_t byte = (uint8_t)stage;
+    if (write(c->fd, &byte, 1) != 1)
+        _exit(7);
+    if (c->block && stage == UD_MERGE_WRITTEN)
+        for (;;)
+            pause(); /* until the parent's SIGKILL */
+}
+
+/* Like crash_writer, with merges after every few commits, reported (and
+ * maybe stopped) through the hook. */
+static void crash_merge_writer(const char *dir, int report_fd, crash_merge *hook)
+{
+    ud_collection_writer_opts opts = {.max_segments = 2,
+                                      .flush_memory_bytes = 64 * 1024,
+                                      .merge_hook = crash_hook,
+                                      .merge_payload = hook};
+    ud_collection_writer *w = NULL;
+    if (ud_collection_writer_open(&w, dir, &opts) < 0)
+        _exit(3);
+    for (uint32_t batch = 0; batch < 100000; batch++) {
+        for (int i = 0; i < 40; i++) {
+            char id[32];
+            snprintf(id, sizeof(id), "b%u-%d", batch, i);
+            char *text = random_text(60, 300);
+            ud_index_doc doc = {.doc_id = id,
+                                .title = "batch",
+                                .text = text,
+                                .source_type = "file",
+                                .acl = EVERYONE,
+                                .acl_count = 1};
+            if (ud_collection_writer_add(w, &doc) < 0)
+                _exit(4);
+            free(text);
+        }
+        if (ud_collection_writer_commit(w, (int64_t)batch + 1) < 0)
+            _exit(5);
+        if (write(report_fd, &batch, sizeof(batch)) != sizeof(batch))
+            _exit(6);
+    }
+    _exit(0);
+}
+
+/* Reads one byte from fd, waiting at most 20 s. */
+static int read_stage(int fd)
+{
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    uint8_t byte;
+    if (poll(&p, 1, 20000) != 1 || read(fd, &byte, 1) != 1)
+        return -1;
+    return byte;
+}
+
+static size_t segment_files(const char *dir)
+{
+    DIR *d = opendir(dir);
+    size_t n = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        size_t len = strlen(e->d_name);
+        n += strncmp(e->d_name, "seg-", 4) == 0 && len > 4 &&
+             strcmp(e->d_name + len - 4, ".seg") == 0;
+    }
+    if (d)
+        closedir(d);
+    return n;
+}
+
+void test_index__a_writer_killed_during_a_merge_loses_nothing(void)
+{
+    rng_state = 123;
+    for (int round = 0; round < 16; round++) {
+        char dir[700];
+        snprintf(dir, sizeof(dir), "%s/merge-crash-%d", ud_test_tmpdir(), round);
+        int reports[2], stages[2];
+        UD_CHECK(pipe(reports) == 0 && pipe(stages) == 0);
+        /* Even rounds: the merge thread stops with its segment written but
+         * not committed, and the parent waits for two more commits (the
+         * writer does not wait for the merge) before the kill. Odd rounds:
+         * the kill lands at a random instant after a merge started. */
+        crash_merge hook = {stages[1], round % 2 == 0};
+        pid_t pid = fork();
+        if (pid == 0) {
+            close(reports[0]);
+            close(stages[0]);
+            rng_state = 5000 + (uint64_t)round;
+            crash_merge_writer(dir, reports[1], &hook);
+        }
+        close(reports[1]);
+        close(stages[1]);
+        uint32_t batch = 0, got = 0;
+        int stage;
+        do
+            stage = read_stage(stages[0]);
+        while (stage >= 0 && stage != (hook.block ? UD_MERGE_WRITTEN : UD_MERGE_STARTED));
+        UD_CHECK(stage >= 0);
+        if (hook.block) {
+            /* Commits reported so far, then two more. */
+            struct pollfd p = {.fd = reports[0], .events = POLLIN};
+            while (poll(&p, 1, 0) == 1 && read(reports[0], &batch, sizeof(batch)) == sizeof(batch))
+                got++;
+            uint32_t target = got + 2;
+            while (got < target && poll(&p, 1, 20000) == 1 &&
+                   read(reports[0], &batch, sizeof(batch)) == sizeof(batch))
+                got++;
+            UD_CHECK_EQ_INT(target, got);
+        } else {
+            usleep((useconds_t)(rnd() % 3000));
+        }
+        kill(pid, SIGKILL);
+        int status = 0;
+        waitpid(pid, &status, 0);
+        while (read(reports[0], &batch, sizeof(batch)) == sizeof(batch))
+            got++;
+        close(reports[0]);
+        close(stages[0]);
+
+        ud_snapshot *snap = NULL;
+        UD_CHECK_OK(ud_snapshot_open(&snap, dir));
+        int64_t committed = ud_snapshot_store_generation(snap);
+        UD_CHECK(committed >= (int64_t)got && committed <= (int64_t)got + 1);
+        UD_CHECK_EQ_INT((uint64_t)committed * 40, ud_snapshot_live_docs(snap));
+        size_t n = view_count(snap);
+        const ud_segment_view *views = ud_snapshot_views(snap, &n);
+        for (size_t i = 0; i < n; i++)
+            UD_CHECK_OK(ud_segment_verify(views[i].segment));
+        /* The written, uncommitted merge is a file no manifest names. */
+        if (hook.block)
+            UD_CHECK(segment_files(dir) > n);
+        ud_snapshot_release(snap);
+        /* A new writer removes it, and its own merge brings the count down. */
+        ud_collection_writer_opts opts = {.max_segments = 2};
+        ud_collection_writer *w = NULL;
+        UD_CHECK_OK(ud_collection_writer_open(&w, dir, &opts));
+        UD_CHECK_EQ_INT(n, segment_files(dir));
+        UD_CHECK_OK(ud_collection_writer_delete(w, "b0-0"));
+        UD_CHECK_OK(ud_collection_writer_commit(w, committed + 1));
+        UD_CHECK_OK(ud_collection_writer_wait_merges(w));
+        UD_CHECK(ud_collection_writer_segment_count(w) <= 2);
+        ud_collection_writer_close(w);
+        UD_CHECK_OK(ud_snapshot_open(&snap, dir));
+        UD_CHECK_EQ_INT((uint64_t)committed * 40 - 1, ud_snapshot_live_docs(snap));
+        UD_CHECK(!visible(snap, "b0-0") && visible(snap, "b0-1"));
         ud_snapshot_release(snap);
     }
 }
