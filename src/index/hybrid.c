@@ -40,6 +40,24 @@ const char *ud_search_mode_name(ud_search_mode mode)
     return MODES[mode];
 }
 
+double ud_source_factor(const ud_source_weight *weights, size_t count, const char *source_type,
+                        size_t source_type_len)
+{
+    for (size_t i = 0; i < count; i++) {
+        const char *name = weights[i].source_type;
+        if (!name || strlen(name) != source_type_len ||
+            memcmp(name, source_type, source_type_len) != 0)
+            continue;
+        double m = weights[i].multiplier;
+        if (!isfinite(m))
+            return 1;
+        return m < UD_SOURCE_WEIGHT_MIN   ? UD_SOURCE_WEIGHT_MIN
+               : m > UD_SOURCE_WEIGHT_MAX ? UD_SOURCE_WEIGHT_MAX
+                                          : m;
+    }
+    return 1;
+}
+
 void ud_rank_opts_default(ud_rank_opts *out)
 {
     memset(out, 0, sizeof(*out));
@@ -168,6 +186,7 @@ int ud_rank(ud_ranked **out, size_t *out_count, const ud_segment_view *views, si
         }
         r->recency = 1;
         r->phrase = 1;
+        r->source = 1;
         if (opts->rerank) {
             int64_t updated = ud_segment_doc(views[r->view].segment, r->doc)->updated_at;
             if (updated > 0 && opts->now > 0) {
@@ -176,8 +195,18 @@ int ud_rank(ud_ranked **out, size_t *out_count, const ud_segment_view *views, si
                     days = 0;
                 r->recency = 1 + RECENCY_WEIGHT * exp(-days / RECENCY_DAYS);
             }
+            if (opts->source_weight_count) {
+                ud_str source;
+                rc = ud_segment_source_type(&source, views[r->view].segment, r->doc);
+                if (rc < 0)
+                    return rc;
+                r->source = ud_source_factor(opts->source_weights, opts->source_weight_count,
+                                             source.ptr, source.len);
+            }
         }
-        r->score = r->fused * r->recency;
+        /* The source preference counts before the phrase check, so that
+         * the check looks at the candidates the caller is likeliest to see. */
+        r->score = r->fused * r->recency * r->source;
     }
     qsort(list, count, sizeof(ud_ranked), compare_ranked);
 
@@ -214,9 +243,10 @@ int ud_rank(ud_ranked **out, size_t *out_count, const ud_segment_view *views, si
 
 void *ud_rank_explain_json(const ud_ranked *r)
 {
-    return json_pack("{s:f,s:o,s:f,s:o,s:f,s:f,s:f,s:f}", "bm25", r->bm25, "bm25_rank",
+    return json_pack("{s:f,s:o,s:f,s:o,s:f,s:f,s:f,s:f,s:f}", "bm25", r->bm25, "bm25_rank",
                      r->bm25_rank ? json_integer(r->bm25_rank) : json_null(), "similarity",
                      r->similarity, "vector_rank",
                      r->vector_rank ? json_integer(r->vector_rank) : json_null(), "fused", r->fused,
-                     "recency", r->recency, "phrase", r->phrase, "score", r->score);
+                     "recency", r->recency, "phrase", r->phrase, "source", r->source, "score",
+                     r->score);
 }

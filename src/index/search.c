@@ -206,6 +206,8 @@ static int search_snapshot(ud_search_hit **out, size_t *out_count, ud_searcher *
     ro.fusion = opts->fusion;
     ro.bm25 = s->params;
     ro.now = ud_now();
+    ro.source_weights = opts->source_weights;
+    ro.source_weight_count = opts->source_weights ? opts->source_weight_count : 0;
 
     ud_search_hit *results = ud_arena_alloc(arena, top_k * sizeof(ud_search_hit));
     size_t n = 0;

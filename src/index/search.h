@@ -29,6 +29,11 @@ typedef struct ud_search_opts {
     const char *mark_close;
     ud_search_mode mode; /* default hybrid (BM25 alone when there are no vectors) */
     ud_fusion fusion;    /* default the weighted sum (see hybrid.h) */
+    /* The user's source preferences: each listed source type's scores are
+     * multiplied by its multiplier (0.5..2, 1 neutral; see hybrid.h), after
+     * the recency and phrase factors. NULL = none. Borrowed. */
+    const ud_source_weight *source_weights;
+    size_t source_weight_count;
 } ud_search_opts;
 
 typedef struct ud_search_hit {

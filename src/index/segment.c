@@ -300,6 +300,35 @@ int ud_segment_stored(ud_stored_doc *out, const ud_segment *s, ud_arena *arena, 
     return 0;
 }
 
+/* Moves *p past one length-prefixed string. */
+static bool skip_string(const uint8_t **p, const uint8_t *end)
+{
+    uint64_t len;
+    if (!ud_varint_decode(p, end, &len) || len > (uint64_t)(end - *p))
+        return false;
+    *p += len;
+    return true;
+}
+
+int ud_segment_source_type(ud_str *out, const ud_segment *s, uint32_t doc)
+{
+    if (doc >= s->header->doc_count)
+        return ud_error_set(UD_EINVAL, "no chunk %u in segment", doc);
+    const ud_seg_doc *d = &s->docs[doc];
+    if (d->stored_offset > (uint64_t)(s->stored_end - s->stored))
+        return corrupt(s->path, "stored offset out of range");
+    const uint8_t *p = s->stored + d->stored_offset;
+    const uint8_t *end = s->stored_end;
+    uint64_t chunk_index, len;
+    /* doc_id, chunk_index, title, text, then the source type. */
+    if (!skip_string(&p, end) || !ud_varint_decode(&p, end, &chunk_index) ||
+        !skip_string(&p, end) || !skip_string(&p, end) || !ud_varint_decode(&p, end, &len) ||
+        len > (uint64_t)(end - p))
+        return corrupt(s->path, "stored fields cut short");
+    *out = (ud_str){(const char *)p, (size_t)len};
+    return 0;
+}
+
 int ud_segment_find_document(const ud_segment *s, const char *doc_id, uint32_t *out, size_t max)
 {
     size_t id_len = strlen(doc_id);

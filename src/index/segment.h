@@ -14,6 +14,7 @@
 
 #include "base/arena.h"
 #include "base/error.h"
+#include "base/str.h"
 #include "index/hnsw.h"
 #include "index/segment_format.h"
 
@@ -60,6 +61,10 @@ typedef struct ud_stored_doc {
 
 int ud_segment_stored(ud_stored_doc *out, const ud_segment *segment, ud_arena *arena,
                       uint32_t doc) UD_MUST_CHECK;
+
+/* A chunk's source type, borrowed from the mapping (no copy): cheaper than
+ * ud_segment_stored when a rerank needs only that field. */
+int ud_segment_source_type(ud_str *out, const ud_segment *segment, uint32_t doc) UD_MUST_CHECK;
 
 /* The segment's chunks of one document: up to max doc numbers into out.
  * Returns how many there are (may exceed max), or a negative code. */

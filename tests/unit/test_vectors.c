@@ -1,6 +1,7 @@
 /*
  * Tests of the static embeddings (converter, SIF vectors), vector search
- * with permissions, and hybrid ranking (fusion, recency, phrase boosts).
+ * with permissions, and hybrid ranking (fusion, recency, phrase boosts,
+ * the caller's source preference).
  */
 #include <jansson.h>
 #include <math.h>
@@ -14,6 +15,7 @@
 #include "index/collection.h"
 #include "index/hybrid.h"
 #include "index/query.h"
+#include "index/search.h"
 #include "index/vector_search.h"
 #include "test.h"
 
@@ -255,4 +257,82 @@ void test_vectors__init_converts_and_search_uses_them(void)
     UD_CHECK(strstr(out, "garage") == NULL);
     UD_CHECK_CONTAINS(out, "Our cat and our dog");
     free(out);
+}
+
+/* The doc ids of a search, in order, joined by spaces. */
+static const char *order_of(ud_searcher *searcher, ud_arena *arena, const ud_search_opts *opts,
+                            ud_search_hit **out_hits)
+{
+    ud_search_hit *hits = NULL;
+    size_t count = 0;
+    UD_CHECK_OK(ud_searcher_search(&hits, &count, searcher, arena, "acme", "budget", opts));
+    char *order = ud_arena_alloc(arena, 64);
+    size_t at = 0;
+    for (size_t i = 0; i < count; i++)
+        at += (size_t)snprintf(order + at, 64 - at, "%s%s", i ? " " : "", hits[i].doc_id);
+    order[at] = '\0';
+    *out_hits = hits;
+    return order;
+}
+
+void test_vectors__source_preference_reorders_results(void)
+{
+    char dir[600];
+    snprintf(dir, sizeof(dir), "%s/collections/acme", ud_test_tmpdir());
+    ud_collection_writer *w = NULL;
+    UD_CHECK_OK(ud_collection_writer_open(&w, dir, NULL));
+    /* BM25 ranks slack first (the word twice), then gmail, then file. */
+    struct {
+        const char *id, *text, *source;
+    } docs[] = {{"s", "budget budget review", "slack"},
+                {"g", "budget review meeting", "gmail"},
+                {"f", "budget review meeting notes", "file"}};
+    for (int i = 0; i < 3; i++) {
+        ud_index_doc doc = {.doc_id = docs[i].id,
+                            .title = "",
+                            .text = docs[i].text,
+                            .source_type = docs[i].source,
+                            .acl = EVERYONE,
+                            .acl_count = 1};
+        UD_CHECK_OK(ud_collection_writer_add(w, &doc));
+    }
+    UD_CHECK_OK(ud_collection_writer_commit(w, 1));
+    ud_collection_writer_close(w);
+    ud_searcher *searcher = NULL;
+    UD_CHECK_OK(ud_searcher_new(&searcher, ud_test_tmpdir(), NULL, NULL));
+    ud_arena arena;
+    ud_arena_init(&arena);
+    ud_search_hit *hits = NULL;
+    ud_search_opts opts = {.mode = UD_MODE_BM25};
+    UD_CHECK_EQ_STR("s g f", order_of(searcher, &arena, &opts, &hits));
+    UD_CHECK_NEAR(1.0, hits[0].factors.source, 0);
+
+    /* A user who prefers email and cares little for chat. */
+    const ud_source_weight prefs[] = {{"gmail", 1.5}, {"slack", 0.7}, {"gmail", 0.5}};
+    opts.source_weights = prefs;
+    opts.source_weight_count = 3;
+    UD_CHECK_EQ_STR("g f s", order_of(searcher, &arena, &opts, &hits));
+    for (int i = 0; i < 3; i++) {
+        const ud_ranked *f = &hits[i].factors;
+        double want = strcmp(hits[i].doc_id, "g") == 0   ? 1.5 /* the first entry counts */
+                      : strcmp(hits[i].doc_id, "s") == 0 ? 0.7
+                                                         : 1.0;
+        UD_CHECK_NEAR(want, f->source, 1e-12);
+        UD_CHECK_NEAR(f->fused * f->recency * f->phrase * f->source, hits[i].score, 1e-12);
+    }
+    /* --explain shows the factor. */
+    json_t *explain = ud_rank_explain_json(&hits[0].factors);
+    UD_CHECK_NEAR(1.5, json_real_value(json_object_get(explain, "source")), 1e-12);
+    json_decref(explain);
+
+    /* Multipliers are capped: 0.5..2; not a number is neutral. */
+    const ud_source_weight extreme[] = {{"file", 100}, {"slack", 0}, {"gmail", NAN}};
+    opts.source_weights = extreme;
+    UD_CHECK_EQ_STR("f g s", order_of(searcher, &arena, &opts, &hits));
+    UD_CHECK_NEAR(UD_SOURCE_WEIGHT_MAX, hits[0].factors.source, 0);
+    UD_CHECK_NEAR(1.0, hits[1].factors.source, 0);
+    UD_CHECK_NEAR(UD_SOURCE_WEIGHT_MIN, hits[2].factors.source, 0);
+    UD_CHECK_NEAR(1.0, ud_source_factor(extreme, 3, "jira", 4), 0);
+    ud_arena_dispose(&arena);
+    ud_searcher_free(searcher);
 }
