@@ -50,6 +50,7 @@ const char *ud_error_name(int code)
     case UD_ECORRUPT: return "corrupt";
     case UD_EIO: return "io";
     case UD_EUNSUPPORTED: return "unsupported";
+    case UD_ECANCELED: return "canceled";
     default: return "error";
     }
 }
@@ -68,6 +69,7 @@ int ud_error_http_status(int code)
     case UD_EAGAIN: return 429;
     case UD_EUPSTREAM: return 502;
     case UD_ETIMEOUT: return 504;
+    case UD_ECANCELED: return 499; /* nginx's "client closed request"; never reaches a client */
     default: return 500;
     }
 }

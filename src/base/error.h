@@ -13,19 +13,20 @@
 
 enum {
     UD_OK = 0,
-    UD_ENOMEM = -1,       /* allocation failed (normally aborts instead) */
-    UD_EINVAL = -2,       /* bad argument or malformed input */
-    UD_ENOTFOUND = -3,    /* object does not exist (or is not visible) */
-    UD_EEXISTS = -4,      /* object already exists */
-    UD_ELIMIT = -5,       /* a size or count cap was reached */
-    UD_ETIMEOUT = -6,     /* an operation took longer than allowed */
-    UD_EAGAIN = -7,       /* try again later (busy, rate limited) */
-    UD_EUPSTREAM = -8,    /* a remote service failed */
-    UD_EAUTH = -9,        /* missing or bad credential */
-    UD_EFORBIDDEN = -10,  /* credential fine, permission missing */
-    UD_ECORRUPT = -11,    /* stored or supplied data is damaged */
-    UD_EIO = -12,         /* operating-system I/O error */
-    UD_EUNSUPPORTED = -13 /* format or feature we do not handle */
+    UD_ENOMEM = -1,        /* allocation failed (normally aborts instead) */
+    UD_EINVAL = -2,        /* bad argument or malformed input */
+    UD_ENOTFOUND = -3,     /* object does not exist (or is not visible) */
+    UD_EEXISTS = -4,       /* object already exists */
+    UD_ELIMIT = -5,        /* a size or count cap was reached */
+    UD_ETIMEOUT = -6,      /* an operation took longer than allowed */
+    UD_EAGAIN = -7,        /* try again later (busy, rate limited) */
+    UD_EUPSTREAM = -8,     /* a remote service failed */
+    UD_EAUTH = -9,         /* missing or bad credential */
+    UD_EFORBIDDEN = -10,   /* credential fine, permission missing */
+    UD_ECORRUPT = -11,     /* stored or supplied data is damaged */
+    UD_EIO = -12,          /* operating-system I/O error */
+    UD_EUNSUPPORTED = -13, /* format or feature we do not handle */
+    UD_ECANCELED = -14     /* the caller went away (a client disconnected) */
 };
 
 /* Records a one-line message for the calling thread and returns `code`, so
