@@ -19,7 +19,7 @@ int ud_llm_new(ud_llm **out, const ud_llm_config *config)
 {
     const char *kind = config && config->kind ? config->kind : "";
     if (strcmp(kind, "extractive") == 0)
-        return ud_llm_extractive_new(out);
+        return ud_llm_extractive_new(out, config);
     if (strcmp(kind, "anthropic") != 0 && strcmp(kind, "openai") != 0)
         return ud_error_set(UD_EINVAL,
                             "unknown answer provider '%s' (anthropic, openai or "

@@ -100,6 +100,9 @@ typedef struct ud_llm_config {
     const char *model;
     long timeout_seconds; /* whole request; also the longest silence mid-stream */
     long max_retries;     /* of the HTTP client before the first byte, default 2 */
+    /* extractive only: word vectors for sentence similarity (borrowed, may
+     * be NULL: term overlap alone). */
+    struct ud_embedder *embedder;
 } ud_llm_config;
 
 /* Makes the generator the config names. UD_EINVAL for an unknown kind or
