@@ -112,7 +112,8 @@ int ud_llm_new(ud_llm **out, const ud_llm_config *config) UD_MUST_CHECK;
 /* The constructors behind ud_llm_new, one per file. */
 int ud_llm_anthropic_new(ud_llm **out, const ud_llm_config *config) UD_MUST_CHECK; /* anthropic.c */
 int ud_llm_openai_new(ud_llm **out, const ud_llm_config *config) UD_MUST_CHECK; /* openai_chat.c */
-int ud_llm_extractive_new(ud_llm **out) UD_MUST_CHECK;                          /* extractive.c */
+int ud_llm_extractive_new(ud_llm **out,
+                          const ud_llm_config *config) UD_MUST_CHECK; /* extractive.c */
 
 static inline int ud_llm_generate(ud_llm *llm, ud_llm_result *out, const ud_llm_request *req,
                                   ud_llm_on_text on_text, void *payload)
