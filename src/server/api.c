@@ -16,6 +16,7 @@
 #include "base/log.h"
 #include "server/api_routes.h"
 #include "server/api_util.h"
+#include "server/settings.h"
 #include "store/meta_history.h"
 
 #define MAX_QUERY_BYTES 1000
@@ -56,16 +57,22 @@ void ud_api_context_dispose(ud_api_context *ctx)
 int ud_api_guard(ud_http_response *res, ud_http_request *req, int access, void *payload)
 {
     ud_api_context *ctx = payload;
-    if (access == UD_ACCESS_PUBLIC)
-        return 0;
-    ud_caller *caller = ud_arena_alloc(req->arena, sizeof(*caller));
     int64_t now = ud_now();
+    int64_t retry = 0;
+    if (access == UD_ACCESS_PUBLIC) {
+        /* Public routes are limited by the caller's address. */
+        const char *who = ud_arena_sprintf(req->arena, "ip:%s", req->client_ip);
+        int rc = ud_limits_rate(&ctx->limits, who, req->route->pattern, now, &retry);
+        if (rc == UD_EAGAIN)
+            ud_api_retry_after(res, req, retry);
+        return rc;
+    }
+    ud_caller *caller = ud_arena_alloc(req->arena, sizeof(*caller));
     int rc = ud_auth_authenticate(caller, &ctx->auth, req, now);
     if (rc == UD_EAUTH && ud_http_add_header(res, req, "WWW-Authenticate", "Bearer") < 0)
         UD_LOG(NULL, UD_LOG_WARN, "cannot add WWW-Authenticate");
     if (rc == 0)
         rc = ud_auth_allows(caller, (ud_access)access);
-    int64_t retry = 0;
     if (rc == 0) {
         rc = ud_limits_rate(&ctx->limits, caller->limit_id, req->route->pattern, now, &retry);
         if (rc == UD_EAGAIN)
@@ -183,7 +190,12 @@ static int handle_search(ud_http_response *res, const ud_http_request *req, void
     int rc = ud_api_parse_body(&body, req);
     if (rc < 0)
         return rc;
-    ud_search_opts opts = {.top_k = 10, .mode = UD_MODE_HYBRID, .fusion = UD_FUSION_WEIGHTED};
+    ud_search_opts opts = {.top_k = 10,
+                           .mode =
+                               ud_settings_default_mode(caller->org_settings_json, UD_MODE_HYBRID),
+                           .fusion = UD_FUSION_WEIGHTED};
+    ud_settings_source_weights(&opts.source_weights, &opts.source_weight_count, req->arena,
+                               caller->org_settings_json, caller->settings_json);
     const char *query = NULL;
     bool explain = false;
     rc = read_search_request(&query, &explain, &opts, body, req->arena);
@@ -261,6 +273,9 @@ static int handle_document(ud_http_response *res, const ud_http_request *req, vo
     int rc = ud_api_readable_document(&doc, ctx, req, ud_http_param(req, "id"));
     if (rc < 0)
         return rc;
+    /* Who else may read it (other people's emails and groups) is for admins. */
+    if (!ud_api_caller(req)->can_admin)
+        doc.acl_json = NULL;
     json_t *out = json_pack(
         "{s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:s,s:o,s:o,s:o,s:o,s:o,s:I,s:I}", "id", doc.id,
         "source_key", doc.source_key, "source_type", doc.source_type, "title",

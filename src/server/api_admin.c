@@ -102,6 +102,8 @@ int ud_api_users_create(ud_http_response *res, const ud_http_request *req, void 
     if (rc == 0)
         rc = ud_meta_user_create(&user, ctx->meta, req->arena, caller->org_id, email, hash,
                                  role ? role : "user");
+    if (rc == UD_ELIMIT) /* the plan's user limit: a refusal, not a size */
+        rc = ud_error_set(UD_EFORBIDDEN, "%s", ud_error_last());
     if (rc == 0 && groups)
         rc = ud_meta_user_set_groups(ctx->meta, caller->org_id, user.id, groups);
     if (rc == 0 && groups)
@@ -255,6 +257,9 @@ int ud_api_keys_create(ud_http_response *res, const ud_http_request *req, void *
                           : strdup("{\"search\":true,\"admin\":false}");
         bool search, ask, admin;
         rc = ud_auth_parse_permissions(&search, &ask, &admin, permissions);
+        if (rc == 0 && !search)
+            rc = ud_error_set(UD_EINVAL, "a key needs at least one permission (search, ask, "
+                                         "admin)");
     }
     json_t *days = json_object_get(body, "expires_in_days");
     if (rc == 0 && days && !json_is_null(days)) {

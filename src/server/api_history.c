@@ -25,7 +25,10 @@ int ud_api_history_list(ud_http_response *res, const ud_http_request *req, void 
     size_t count = 0;
     if (rc == 0)
         rc = ud_meta_history_list(&entries, &count, ctx->meta, req->arena, caller->org_id,
-                                  caller->user_id, saved && strcmp(saved, "true") == 0,
+                                  caller->user_id,
+                                  !saved                       ? UD_HISTORY_ALL
+                                  : strcmp(saved, "true") == 0 ? UD_HISTORY_SAVED
+                                                               : UD_HISTORY_UNSAVED,
                                   (size_t)limit, (size_t)offset);
     if (rc < 0)
         return rc;

@@ -92,8 +92,9 @@ int ud_api_raw(ud_http_response *res, const ud_http_request *req, void *payload)
         return rc;
     char *bytes = NULL;
     size_t len = 0;
-    rc = doc.path ? ud_file_read(&bytes, &len, doc.path, MAX_RAW_BYTES)
-                  : ud_error_set(UD_ENOTFOUND, "no raw file");
+    if (!doc.path || !doc.path[0])
+        return ud_error_set(UD_ENOTFOUND, "document '%s' has no raw file", doc.id);
+    rc = ud_file_read(&bytes, &len, doc.path, MAX_RAW_BYTES);
     if (rc < 0)
         return rc == UD_ELIMIT ? rc : ud_error_set(UD_ENOTFOUND, "the raw file is gone");
     ud_arena_on_dispose(req->arena, free, bytes);

@@ -132,6 +132,7 @@ int ud_auth_caller_of_user(ud_caller *out, const ud_auth *auth, ud_arena *arena,
         .principals = principals,
         .principal_count = n,
         .settings_json = user->settings_json ? user->settings_json : "{}",
+        .org_settings_json = org->settings_json ? org->settings_json : "{}",
         .actor = ud_arena_sprintf(arena, "user:%s", user->email),
         .limit_id = user->id,
     };
@@ -214,6 +215,7 @@ static int caller_of_key(ud_caller *out, const ud_auth *auth, ud_arena *arena, u
         .principals = principals,
         .principal_count = 1,
         .settings_json = "{}",
+        .org_settings_json = org.settings_json ? org.settings_json : "{}",
         .actor = ud_arena_sprintf(arena, "key:%s", row.id),
         .limit_id = row.id,
     };

@@ -46,9 +46,10 @@ typedef struct ud_caller {
     /* ACL principals of the caller's searches: email, groups, "org:*". */
     const char **principals;
     size_t principal_count;
-    const char *settings_json; /* the user's settings ("{}" for a key) */
-    const char *actor;         /* for the audit log: "user:<email>" or "key:<id>" */
-    const char *limit_id;      /* whose rate limits and quotas: user id or key id */
+    const char *settings_json;     /* the user's settings ("{}" for a key) */
+    const char *org_settings_json; /* the organization's settings */
+    const char *actor;             /* for the audit log: "user:<email>" or "key:<id>" */
+    const char *limit_id;          /* whose rate limits and quotas: user id or key id */
 } ud_caller;
 
 /* What verifies credentials. Keys are derived from the configured secret,

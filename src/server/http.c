@@ -15,12 +15,14 @@
 #include <jansson.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "base/log.h"
 #include "base/mem.h"
@@ -37,6 +39,9 @@ struct ud_http_server {
     void *payload;
     uint16_t port;
     atomic_uint_fast64_t next_request_id;
+    pthread_mutex_t workers_lock; /* guards workers */
+    pthread_cond_t workers_idle;
+    unsigned workers; /* deferred and streaming workers running */
 };
 
 /* State of one request across MHD's calls. */
@@ -45,7 +50,38 @@ typedef struct request_state {
     ud_buf body;
     bool too_large;
     uint64_t id;
+    /* A deferred request (ud_http_defer): its worker, and what it answers. */
+    ud_http_server *server;
+    struct MHD_Connection *connection;
+    ud_http_deferred_fn deferred_fn;
+    void *deferred_payload;
+    ud_http_request req;       /* the worker's copy */
+    ud_http_response res;      /* filled by the worker */
+    int deferred_rc;           /* the worker's return */
+    char *deferred_message;    /* its error message, in the arena */
+    atomic_bool deferred_done; /* set by the worker before it resumes the connection */
 } request_state;
+
+/* A streamed body (ud_http_stream_start). Two owners: the worker that
+ * writes it and the MHD response that reads it; the last to let go frees it. */
+struct ud_http_stream {
+    pthread_mutex_t lock;   /* guards everything below */
+    pthread_cond_t drained; /* pending shrank, or the client left */
+    ud_buf pending;         /* written, not yet sent */
+    bool done;              /* the worker finished */
+    bool gone;              /* the response was freed: the client left or the body ended */
+    bool suspended;         /* the connection waits for data */
+    int refs;
+    struct MHD_Connection *connection;
+    ud_http_stream_fn fn;
+    void *payload;
+    void (*payload_free)(void *);
+    const char *content_type;
+};
+
+#define STREAM_MAX_PENDING (1u << 20)
+/* How long a writer waits for a client that reads nothing. */
+#define STREAM_STALL_SECONDS 30
 
 void ud_http_config_default(ud_http_config *out)
 {
@@ -168,6 +204,247 @@ const char *ud_http_param(const ud_http_request *req, const char *name)
     return NULL;
 }
 
+/* ---- workers --------------------------------------------------------------- */
+
+static bool worker_begin(ud_http_server *server)
+{
+    pthread_mutex_lock(&server->workers_lock);
+    bool ok = server->workers < UD_HTTP_MAX_WORKERS;
+    if (ok)
+        server->workers++;
+    pthread_mutex_unlock(&server->workers_lock);
+    return ok;
+}
+
+static void worker_end(ud_http_server *server)
+{
+    pthread_mutex_lock(&server->workers_lock);
+    server->workers--;
+    pthread_cond_broadcast(&server->workers_idle);
+    pthread_mutex_unlock(&server->workers_lock);
+}
+
+static int spawn(void *(*fn)(void *), void *arg)
+{
+    pthread_t thread;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    int err = pthread_create(&thread, &attr, fn, arg);
+    pthread_attr_destroy(&attr);
+    return err ? ud_error_set(UD_EIO, "cannot start a worker thread") : 0;
+}
+
+int ud_http_defer(const ud_http_request *req, ud_http_deferred_fn fn, void *payload)
+{
+    request_state *state = req->internal;
+    state->deferred_fn = fn;
+    state->deferred_payload = payload;
+    state->req = *req;
+    return UD_HTTP_DEFERRED;
+}
+
+static void *run_deferred(void *arg)
+{
+    request_state *state = arg;
+    ud_error_clear();
+    state->res = (ud_http_response){.status = 200};
+    state->deferred_rc = state->deferred_fn(&state->res, &state->req, state->deferred_payload);
+    if (state->deferred_rc < 0) /* the message travels with the state, not the thread */
+        state->deferred_message = ud_arena_strdup(&state->arena, ud_error_last());
+    ud_http_server *server = state->server;
+    atomic_store(&state->deferred_done, true);
+    MHD_resume_connection(state->connection);
+    worker_end(server);
+    return NULL;
+}
+
+static void stream_release(ud_http_stream *stream)
+{
+    pthread_mutex_lock(&stream->lock);
+    bool last = --stream->refs == 0;
+    pthread_mutex_unlock(&stream->lock);
+    if (!last)
+        return;
+    ud_buf_dispose(&stream->pending);
+    pthread_cond_destroy(&stream->drained);
+    pthread_mutex_destroy(&stream->lock);
+    free(stream);
+}
+
+static void wake(ud_http_stream *stream)
+{
+    if (stream->suspended && !stream->gone) {
+        stream->suspended = false;
+        MHD_resume_connection(stream->connection);
+    }
+}
+
+int ud_http_stream_write(ud_http_stream *stream, const void *data, size_t len)
+{
+    if (len > STREAM_MAX_PENDING)
+        return ud_error_set(UD_ELIMIT, "a stream write of %zu bytes is too large", len);
+    pthread_mutex_lock(&stream->lock);
+    /* Back-pressure: a slow client slows the writer down. */
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += STREAM_STALL_SECONDS;
+    int waited = 0;
+    while (!stream->gone && stream->pending.len + len > STREAM_MAX_PENDING && waited == 0) {
+        wake(stream);
+        waited = pthread_cond_timedwait(&stream->drained, &stream->lock, &deadline);
+    }
+    int rc = 0;
+    if (stream->gone)
+        rc = ud_error_set(UD_ECANCELED, "the client has gone");
+    else if (stream->pending.len + len > STREAM_MAX_PENDING)
+        rc = ud_error_set(UD_ELIMIT, "the client has read nothing for %d s", STREAM_STALL_SECONDS);
+    else
+        rc = ud_buf_append(&stream->pending, data, len);
+    if (rc == 0)
+        wake(stream);
+    pthread_mutex_unlock(&stream->lock);
+    return rc;
+}
+
+bool ud_http_stream_gone(ud_http_stream *stream)
+{
+    pthread_mutex_lock(&stream->lock);
+    bool gone = stream->gone;
+    pthread_mutex_unlock(&stream->lock);
+    return gone;
+}
+
+typedef struct stream_job {
+    ud_http_server *server;
+    ud_http_stream *stream;
+} stream_job;
+
+static void *run_stream(void *arg)
+{
+    stream_job *job = arg;
+    ud_http_stream *stream = job->stream;
+    ud_error_clear();
+    stream->fn(stream, stream->payload);
+    if (stream->payload_free)
+        stream->payload_free(stream->payload);
+    pthread_mutex_lock(&stream->lock);
+    stream->done = true;
+    wake(stream);
+    pthread_mutex_unlock(&stream->lock);
+    stream_release(stream);
+    worker_end(job->server);
+    free(job);
+    return NULL;
+}
+
+/* MHD asks for body bytes: hand over what is pending, end after the worker
+ * is done, else park the connection until the worker writes (the pattern
+ * libmicrohttpd prescribes for "no data yet": returning 0 unsuspended
+ * would spin). */
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    (void)pos;
+    ud_http_stream *stream = cls;
+    pthread_mutex_lock(&stream->lock);
+    ssize_t n = 0;
+    if (stream->pending.len > 0) {
+        size_t take = stream->pending.len < max ? stream->pending.len : max;
+        memcpy(buf, stream->pending.ptr, take);
+        memmove(stream->pending.ptr, stream->pending.ptr + take, stream->pending.len - take);
+        stream->pending.len -= take;
+        n = (ssize_t)take;
+        pthread_cond_broadcast(&stream->drained);
+    } else if (stream->done) {
+        n = MHD_CONTENT_READER_END_OF_STREAM;
+    } else {
+        stream->suspended = true;
+        MHD_suspend_connection(stream->connection);
+    }
+    pthread_mutex_unlock(&stream->lock);
+    return n;
+}
+
+/* The response is gone (body ended, or the client left). */
+static void stream_free(void *cls)
+{
+    ud_http_stream *stream = cls;
+    pthread_mutex_lock(&stream->lock);
+    stream->gone = true;
+    pthread_cond_broadcast(&stream->drained);
+    pthread_mutex_unlock(&stream->lock);
+    stream_release(stream);
+}
+
+int ud_http_stream_start(ud_http_response *res, const ud_http_request *req,
+                         const char *content_type, ud_http_stream_fn fn, void *payload,
+                         void (*payload_free)(void *))
+{
+    ud_http_stream *stream = ud_calloc(1, sizeof(*stream));
+    pthread_mutex_init(&stream->lock, NULL);
+    pthread_cond_init(&stream->drained, NULL);
+    ud_buf_init(&stream->pending, STREAM_MAX_PENDING + 1);
+    stream->refs = 2; /* the worker and the response */
+    stream->connection = req->connection;
+    stream->fn = fn;
+    stream->payload = payload;
+    stream->payload_free = payload_free;
+    stream->content_type = ud_arena_strdup(req->arena, content_type);
+    res->stream = stream;
+    res->status = 200;
+    return 0;
+}
+
+/* Queues the streamed response and starts its worker. */
+static enum MHD_Result start_stream(ud_http_server *server, struct MHD_Connection *connection,
+                                    const ud_http_response *res, uint64_t request_id)
+{
+    ud_http_stream *stream = res->stream;
+    if (!worker_begin(server)) {
+        if (stream->payload_free)
+            stream->payload_free(stream->payload);
+        ud_buf_dispose(&stream->pending);
+        pthread_cond_destroy(&stream->drained);
+        pthread_mutex_destroy(&stream->lock);
+        free(stream);
+        return send_error(connection, UD_EAGAIN, "the server is busy; retry shortly", request_id,
+                          NULL);
+    }
+    struct MHD_Response *response =
+        MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_read, stream, stream_free);
+    char id[24];
+    snprintf(id, sizeof(id), "%llu", (unsigned long long)request_id);
+    MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, stream->content_type);
+    MHD_add_response_header(response, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    MHD_add_response_header(response, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(response, "X-Accel-Buffering", "no");
+    MHD_add_response_header(response, "X-Request-Id", id);
+    for (size_t i = 0; i < res->header_count; i++)
+        MHD_add_response_header(response, res->header_names[i], res->header_values[i]);
+    enum MHD_Result result = MHD_queue_response(connection, 200, response);
+    MHD_destroy_response(response); /* MHD holds its own reference while sending */
+    stream_job *job = ud_calloc(1, sizeof(*job));
+    job->server = server;
+    job->stream = stream;
+    if (spawn(run_stream, job) < 0) {
+        /* No worker: end the body now so the client is not left waiting. */
+        pthread_mutex_lock(&stream->lock);
+        stream->done = true;
+        wake(stream);
+        pthread_mutex_unlock(&stream->lock);
+        if (stream->payload_free)
+            stream->payload_free(stream->payload);
+        stream_release(stream);
+        worker_end(server);
+        free(job);
+    }
+    return result;
+}
+
+static enum MHD_Result finish(struct MHD_Connection *connection, request_state *state,
+                              const char *method, const char *url, int rc,
+                              const ud_http_response *result);
+
 /* ---- routing ------------------------------------------------------------- */
 
 /* Splits "/a/b/c" into segments (borrowed slices). Returns false if there
@@ -240,6 +517,7 @@ static enum MHD_Result dispatch(ud_http_server *server, struct MHD_Connection *c
         .arena = &state->arena,
         .request_id = state->id,
         .client_ip = client_address(connection, &state->arena),
+        .internal = state,
     };
     const ud_http_route *route = NULL;
     char allow[128] = "";
@@ -270,6 +548,28 @@ static enum MHD_Result dispatch(ud_http_server *server, struct MHD_Connection *c
         server->config.guard ? server->config.guard(&res, &req, route->access, server->payload) : 0;
     if (rc == 0)
         rc = route->handler(&res, &req, server->payload);
+    if (rc == UD_HTTP_DEFERRED) {
+        if (!worker_begin(server))
+            return send_error(connection, UD_EAGAIN, "the server is busy; retry shortly", state->id,
+                              NULL);
+        state->connection = connection;
+        MHD_suspend_connection(connection);
+        if (spawn(run_deferred, state) < 0) {
+            worker_end(server);
+            MHD_resume_connection(connection);
+            return send_error(connection, UD_EIO, "internal error", state->id, NULL);
+        }
+        return MHD_YES;
+    }
+    return finish(connection, state, method, url, rc, &res);
+}
+
+/* Answers a request with what its handler (or deferred worker) produced. */
+static enum MHD_Result finish(struct MHD_Connection *connection, request_state *state,
+                              const char *method, const char *url, int rc,
+                              const ud_http_response *result)
+{
+    ud_http_response res = *result;
     if (rc < 0) {
         int status = ud_error_http_status(rc);
         UD_LOG(NULL, status >= 500 ? UD_LOG_ERROR : UD_LOG_INFO,
@@ -279,6 +579,8 @@ static enum MHD_Result dispatch(ud_http_server *server, struct MHD_Connection *c
         return send_error(connection, rc, status >= 500 ? "internal error" : ud_error_last(),
                           state->id, &res);
     }
+    if (res.stream)
+        return start_stream(state->server, connection, &res, state->id);
     return send_response(connection, res.status ? res.status : 200, res.content_type,
                          res.body ? res.body : "", res.body ? res.body_len : 0, NULL, state->id,
                          &res);
@@ -296,6 +598,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
         ud_arena_init(&state->arena);
         ud_buf_init(&state->body, server->config.max_body_bytes);
         state->id = atomic_fetch_add(&server->next_request_id, 1) + 1;
+        state->server = server;
         *con_cls = state;
         /* A declared length over the cap is refused before reading a byte. */
         const char *length = MHD_lookup_connection_value(connection, MHD_HEADER_KIND,
@@ -318,6 +621,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
             state->too_large = true;
         *upload_data_size = 0;
         return MHD_YES;
+    }
+    if (state->deferred_fn) {
+        /* Called again after the worker resumed the connection. */
+        if (!atomic_load(&state->deferred_done))
+            return MHD_YES;
+        if (state->deferred_rc < 0)
+            ud_error_set(state->deferred_rc, "%s",
+                         state->deferred_message ? state->deferred_message : "error");
+        return finish(connection, state, method, url, state->deferred_rc, &state->res);
     }
     if (state->too_large) {
         char message[96];
@@ -357,7 +669,7 @@ int ud_http_server_start(ud_http_server **out, const ud_http_config *config,
 {
     struct sockaddr_storage addr;
     memset(&addr, 0, sizeof(addr));
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
     const char *bind = config->bind ? config->bind : "127.0.0.1";
     struct sockaddr_in *v4 = (struct sockaddr_in *)&addr;
     struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&addr;
@@ -372,6 +684,8 @@ int ud_http_server_start(ud_http_server **out, const ud_http_config *config,
         return ud_error_set(UD_EINVAL, "bind address is not an IP address: %s", bind);
     }
     ud_http_server *server = ud_calloc(1, sizeof(*server));
+    pthread_mutex_init(&server->workers_lock, NULL);
+    pthread_cond_init(&server->workers_idle, NULL);
     server->config = *config;
     if (server->config.threads == 0)
         server->config.threads = 1;
@@ -387,6 +701,8 @@ int ud_http_server_start(ud_http_server **out, const ud_http_config *config,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, server, MHD_OPTION_EXTERNAL_LOGGER, log_mhd,
         server, MHD_OPTION_END);
     if (!server->daemon) {
+        pthread_cond_destroy(&server->workers_idle);
+        pthread_mutex_destroy(&server->workers_lock);
         free(server);
         return ud_error_set(UD_EIO, "cannot listen on %s:%u (address in use or not permitted?)",
                             bind, (unsigned)config->port);
@@ -407,6 +723,14 @@ void ud_http_server_stop(ud_http_server *server)
 {
     if (!server)
         return;
+    /* Workers hold parked connections: let them finish first, with the
+     * daemon still running so their clients get the end of their answers. */
+    pthread_mutex_lock(&server->workers_lock);
+    while (server->workers > 0)
+        pthread_cond_wait(&server->workers_idle, &server->workers_lock);
+    pthread_mutex_unlock(&server->workers_lock);
     MHD_stop_daemon(server->daemon);
+    pthread_cond_destroy(&server->workers_idle);
+    pthread_mutex_destroy(&server->workers_lock);
     free(server);
 }

@@ -8,6 +8,7 @@
 #ifndef UD_SERVER_HTTP_H
 #define UD_SERVER_HTTP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,6 +37,7 @@ typedef struct ud_http_request {
     const char *client_ip;      /* the peer's address, "" if unknown */
     const ud_http_route *route; /* the route matched */
     void *caller;               /* set by the guard (ud_http_guard) for the handler */
+    void *internal;             /* the server's state of this request */
 } ud_http_request;
 
 typedef struct ud_http_response {
@@ -47,6 +49,7 @@ typedef struct ud_http_response {
     const char *header_names[UD_HTTP_MAX_HEADERS];
     const char *header_values[UD_HTTP_MAX_HEADERS];
     size_t header_count;
+    struct ud_http_stream *stream; /* set by ud_http_stream_start */
 } ud_http_response;
 
 /* A handler fills `res` and returns 0, or returns a negative UD_E* code with
@@ -84,6 +87,50 @@ typedef struct ud_http_config {
 void ud_http_config_default(ud_http_config *out);
 
 typedef struct ud_http_server ud_http_server;
+
+/* ---- work that must not block a server thread ------------------------------
+ * Handlers run on the server's pool threads, each serving many connections:
+ * a call that can take seconds (a language model, an upstream API) goes to
+ * a worker thread instead, in one of two ways.
+ *
+ * Deferred: the handler returns ud_http_defer(req, fn, payload). The
+ * connection is parked; fn runs on a worker with the same request (its arena
+ * stays valid) and fills the response or returns an error exactly as a
+ * handler does; then the connection is resumed and answered.
+ *
+ * Streamed: the handler calls ud_http_stream_start(), which answers 200 at
+ * once with a body that fn writes, piece by piece, with ud_http_stream_write
+ * (Server-Sent Events, for instance). The request's arena is NOT available
+ * to fn (the client may leave first): pass what it needs in its payload,
+ * which it owns. ud_http_stream_write returns UD_ECANCELED once the client
+ * has gone, so fn can cancel its upstream work.
+ *
+ * At most UD_HTTP_MAX_WORKERS run at once; past that the request gets 429.
+ * ud_http_server_stop waits for running workers. */
+#define UD_HTTP_MAX_WORKERS 64
+
+/* Returned by a handler through ud_http_defer: the answer comes later. */
+#define UD_HTTP_DEFERRED 1
+
+typedef int (*ud_http_deferred_fn)(ud_http_response *res, const ud_http_request *req,
+                                   void *payload);
+/* Returns UD_HTTP_DEFERRED (the handler returns it), or a negative code. */
+int ud_http_defer(const ud_http_request *req, ud_http_deferred_fn fn, void *payload);
+
+typedef struct ud_http_stream ud_http_stream;
+/* fn writes the body and returns; the stream is ended after it. */
+typedef void (*ud_http_stream_fn)(ud_http_stream *stream, void *payload);
+/* Answers 200 with content_type and a body that fn writes on a worker.
+ * payload_free (may be NULL) is called on payload after fn returns. */
+int ud_http_stream_start(ud_http_response *res, const ud_http_request *req,
+                         const char *content_type, ud_http_stream_fn fn, void *payload,
+                         void (*payload_free)(void *)) UD_MUST_CHECK;
+/* Queues bytes for the client. When a megabyte waits unsent the writer
+ * waits for the client (back-pressure); UD_ELIMIT after 30 s of that (a
+ * client that reads nothing), UD_ECANCELED once the client has gone.
+ * Thread-safe. */
+int ud_http_stream_write(ud_http_stream *stream, const void *data, size_t len) UD_MUST_CHECK;
+bool ud_http_stream_gone(ud_http_stream *stream);
 
 /* Starts serving the routes (borrowed: must outlive the server). A path that
  * matches no route gets 404; one that matches with another method gets 405

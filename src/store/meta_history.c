@@ -106,8 +106,8 @@ int ud_meta_history_add(ud_history_entry *entry, ud_meta *meta, ud_arena *arena,
 }
 
 int ud_meta_history_list(ud_history_entry **out, size_t *out_count, ud_meta *meta, ud_arena *arena,
-                         const char *org_id, const char *user_id, bool saved_only, size_t limit,
-                         size_t offset)
+                         const char *org_id, const char *user_id, ud_history_filter filter,
+                         size_t limit, size_t offset)
 {
     *out = NULL;
     *out_count = 0;
@@ -117,18 +117,16 @@ int ud_meta_history_list(ud_history_entry **out, size_t *out_count, ud_meta *met
     ud_meta_sql_format_int(limit_text, (int64_t)limit);
     ud_meta_sql_format_int(offset_text, (int64_t)offset);
     const char *params[] = {org_id, user_id, limit_text, offset_text};
-    /* is_saved is compared with TRUE so that both backends return 1/0 text
+    /* is_saved is read as 1/0 so that both backends give the same text
      * ("t"/"f" on PostgreSQL would need another reading). */
-    const char *sql =
-        saved_only
-            ? "SELECT id, user_id, api_key_id, query, results_count, response_time_ms, "
-              "sources_used, CASE WHEN is_saved THEN 1 ELSE 0 END, ud_epoch(timestamp) FROM "
-              "search_history WHERE org_id = $1 AND user_id = $2 AND is_saved ORDER BY timestamp "
-              "DESC, id LIMIT $3 OFFSET $4"
-            : "SELECT id, user_id, api_key_id, query, results_count, response_time_ms, "
-              "sources_used, CASE WHEN is_saved THEN 1 ELSE 0 END, ud_epoch(timestamp) FROM "
-              "search_history WHERE org_id = $1 AND user_id = $2 ORDER BY timestamp DESC, id "
-              "LIMIT $3 OFFSET $4";
+    static const char *const conditions[] = {"", " AND is_saved", " AND NOT is_saved"};
+    char sql[600];
+    snprintf(sql, sizeof(sql),
+             "SELECT id, user_id, api_key_id, query, results_count, response_time_ms, "
+             "sources_used, CASE WHEN is_saved THEN 1 ELSE 0 END, ud_epoch(timestamp) FROM "
+             "search_history WHERE org_id = $1 AND user_id = $2%s ORDER BY timestamp DESC, id "
+             "LIMIT $3 OFFSET $4",
+             conditions[filter]);
     ud_sql_rows rows;
     pthread_mutex_lock(&meta->lock);
     int rc = ud_meta_sql_query(&rows, meta, arena, sql, params, 4);

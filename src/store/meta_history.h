@@ -36,11 +36,16 @@ typedef struct ud_history_entry {
 int ud_meta_history_add(ud_history_entry *entry, ud_meta *meta, ud_arena *arena,
                         const char *org_id) UD_MUST_CHECK;
 
-/* The user's entries, newest first, at most `limit` from `offset`; only
- * saved ones when saved_only. */
+typedef enum {
+    UD_HISTORY_ALL,
+    UD_HISTORY_SAVED,
+    UD_HISTORY_UNSAVED,
+} ud_history_filter;
+
+/* The user's entries, newest first, at most `limit` from `offset`. */
 int ud_meta_history_list(ud_history_entry **out, size_t *out_count, ud_meta *meta, ud_arena *arena,
-                         const char *org_id, const char *user_id, bool saved_only, size_t limit,
-                         size_t offset) UD_MUST_CHECK;
+                         const char *org_id, const char *user_id, ud_history_filter filter,
+                         size_t limit, size_t offset) UD_MUST_CHECK;
 /* Sets or clears is_saved; UD_ENOTFOUND if the entry is not the user's. */
 int ud_meta_history_set_saved(ud_meta *meta, const char *org_id, const char *user_id,
                               const char *id, bool saved) UD_MUST_CHECK;

@@ -253,8 +253,8 @@ void test_accounts__history_is_private_to_its_user(void)
         UD_CHECK_EQ_INT(UD_EINVAL, ud_meta_history_add(&bad, meta, &arena, org.id));
         ud_history_entry *list = NULL;
         size_t count = 0;
-        UD_CHECK_OK(
-            ud_meta_history_list(&list, &count, meta, &arena, org.id, ann.id, false, 10, 0));
+        UD_CHECK_OK(ud_meta_history_list(&list, &count, meta, &arena, org.id, ann.id,
+                                         UD_HISTORY_ALL, 10, 0));
         UD_CHECK_EQ_INT(2, count);
         UD_CHECK_EQ_STR("q4 'pipeline'; DROP TABLE users", list[0].query);
         UD_CHECK_EQ_STR("parental leave", list[1].query);
@@ -262,20 +262,21 @@ void test_accounts__history_is_private_to_its_user(void)
         UD_CHECK_EQ_STR("google_drive", list[1].sources_used[1]);
         UD_CHECK_EQ_INT(4, list[1].results_count);
         UD_CHECK(!list[1].is_saved);
-        UD_CHECK_OK(
-            ud_meta_history_list(&list, &count, meta, &arena, org.id, bob.id, false, 10, 0));
+        UD_CHECK_OK(ud_meta_history_list(&list, &count, meta, &arena, org.id, bob.id,
+                                         UD_HISTORY_ALL, 10, 0));
         UD_CHECK_EQ_INT(0, count);
         /* Bob cannot save or delete Ann's entries. */
         UD_CHECK_EQ_INT(UD_ENOTFOUND,
                         ud_meta_history_set_saved(meta, org.id, bob.id, first.id, true));
         UD_CHECK_EQ_INT(UD_ENOTFOUND, ud_meta_history_delete(meta, org.id, bob.id, first.id));
         UD_CHECK_OK(ud_meta_history_set_saved(meta, org.id, ann.id, first.id, true));
-        UD_CHECK_OK(ud_meta_history_list(&list, &count, meta, &arena, org.id, ann.id, true, 10, 0));
+        UD_CHECK_OK(ud_meta_history_list(&list, &count, meta, &arena, org.id, ann.id,
+                                         UD_HISTORY_SAVED, 10, 0));
         UD_CHECK_EQ_INT(1, count);
         UD_CHECK(list[0].is_saved);
         UD_CHECK_OK(ud_meta_history_delete(meta, org.id, ann.id, first.id));
-        UD_CHECK_OK(
-            ud_meta_history_list(&list, &count, meta, &arena, org.id, ann.id, false, 10, 0));
+        UD_CHECK_OK(ud_meta_history_list(&list, &count, meta, &arena, org.id, ann.id,
+                                         UD_HISTORY_ALL, 10, 0));
         UD_CHECK_EQ_INT(1, count);
         ud_arena_dispose(&arena);
         ud_meta_close(meta);

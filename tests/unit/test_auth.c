@@ -272,6 +272,26 @@ static void start(server *s, const char *plan, long per_minute)
     ud_sha256_hex(doc.content_hash, text, sizeof(text) - 1);
     ud_chunk chunk = {0, doc.text, doc.text_len, 8, 0, ""};
     UD_CHECK_OK(ud_meta_document_put(s->doc_id, NULL, s->meta, s->acme.id, &doc, &chunk, 1));
+    /* Two equally relevant notes from two sources, for source preferences. */
+    static const char note[] = "Standup agenda for the Atlas launch.";
+    const char *sources[] = {"slack", "file"};
+    for (int i = 0; i < 2; i++) {
+        char key[64];
+        snprintf(key, sizeof(key), "%s:note:standup", sources[i]);
+        ud_document n = {.source_key = key,
+                         .source_type = sources[i],
+                         .title = "Standup",
+                         .text = note,
+                         .text_len = sizeof(note) - 1,
+                         .metadata_json = "{}",
+                         .acl = everyone,
+                         .acl_count = 1,
+                         .created_at = 1700000000,
+                         .updated_at = 1700000000};
+        ud_sha256_hex(n.content_hash, key, strlen(key));
+        ud_chunk c = {0, n.text, n.text_len, 6, 0, ""};
+        UD_CHECK_OK(ud_meta_document_put(NULL, NULL, s->meta, s->acme.id, &n, &c, 1));
+    }
     ud_collection_writer *writer = NULL;
     bool rebuilt = false;
     UD_CHECK_OK(
@@ -405,7 +425,7 @@ void test_auth__repeated_failures_lock_the_account_and_are_audited(void)
          "{\"email\": \"val@acme.test\", \"password\": \"val-password-123\"}");
     UD_CHECK_EQ_INT(429, r.status);
     UD_CHECK_CONTAINS(r.body, "locked");
-    UD_CHECK(atoi(r.retry_after) > 800);
+    UD_CHECK(strtol(r.retry_after, NULL, 10) > 800);
     /* Other accounts are not locked. */
     char access[1024];
     login(&s, "ann@acme.test", "ann-password-123", access, NULL);
@@ -538,7 +558,8 @@ void test_auth__rate_limit_quota_and_suspension_refuse_with_reasons(void)
     }
     call(&r, &s, ann, "GET", "/v1/me", NULL);
     UD_CHECK_EQ_INT(429, r.status);
-    UD_CHECK(atoi(r.retry_after) >= 1 && atoi(r.retry_after) <= 60);
+    long wait = strtol(r.retry_after, NULL, 10);
+    UD_CHECK(wait >= 1 && wait <= 60);
     UD_CHECK_CONTAINS(r.body, "rate limit");
 
     /* The starter plan's quota: 100 searches a day, then a clear 429. */
@@ -552,7 +573,7 @@ void test_auth__rate_limit_quota_and_suspension_refuse_with_reasons(void)
     call(&r, &s, val, "POST", "/v1/search", "{\"query\": \"pipeline\"}");
     UD_CHECK_EQ_INT(429, r.status);
     UD_CHECK_CONTAINS(r.body, "daily quota");
-    UD_CHECK(atoi(r.retry_after) > 0);
+    UD_CHECK(strtol(r.retry_after, NULL, 10) > 0);
 
     /* A suspended organization: every credential is refused. */
     UD_CHECK_OK(ud_meta_org_set_status(s.meta, s.acme.id, "suspended"));
@@ -598,6 +619,8 @@ void test_auth__history_settings_and_raw_links(void)
     UD_CHECK_EQ_INT(200, r.status);
     call(&r, &s, ann, "GET", "/v1/history?saved=true", NULL);
     UD_CHECK_CONTAINS(r.body, "\"is_saved\":true");
+    call(&r, &s, ann, "GET", "/v1/history?saved=false", NULL);
+    UD_CHECK_CONTAINS(r.body, "\"history\":[]");
     call(&r, &s, ann, "DELETE", path, NULL);
     UD_CHECK_EQ_INT(200, r.status);
     call(&r, &s, ann, "GET", "/v1/history?saved=true", NULL);
@@ -648,5 +671,44 @@ void test_auth__history_settings_and_raw_links(void)
     call(&r, &s, NULL, "GET", link, NULL);
     UD_CHECK_EQ_INT(404, r.status);
     UD_CHECK_CONTAINS(r.body, "changed since it was indexed");
+    stop(&s);
+}
+
+/* The source type of the first result of a search reply. */
+static void first_source(char out[32], const reply *r)
+{
+    json_t *root = json_loads(r->body, 0, NULL);
+    json_t *first = json_array_get(json_object_get(root, "results"), 0);
+    snprintf(out, 32, "%s", json_string_value(json_object_get(first, "source_type")));
+    json_decref(root);
+}
+
+void test_auth__source_preferences_of_user_and_org_reorder_results(void)
+{
+    server s;
+    start(&s, "enterprise", 1000);
+    reply r;
+    char ann[1024], admin[1024], first[32];
+    login(&s, "ann@acme.test", "ann-password-123", ann, NULL);
+    login(&s, "admin@acme.test", "admin-password-1", admin, NULL);
+    static const char query[] = "{\"query\": \"atlas launch standup\", \"explain\": true}";
+    call(&r, &s, admin, "PUT", "/v1/settings", "{\"source_preference\": {\"slack\": 2}}");
+    UD_CHECK_EQ_INT(200, r.status);
+    call(&r, &s, ann, "POST", "/v1/search", query);
+    UD_CHECK_EQ_INT(200, r.status);
+    first_source(first, &r);
+    UD_CHECK_EQ_STR("slack", first);
+    UD_CHECK_CONTAINS(r.body, "\"source\":2");
+    /* The user's own preference wins over the organization's. */
+    call(&r, &s, ann, "PUT", "/v1/me/settings",
+         "{\"source_preference\": {\"slack\": 0.5, \"file\": 1.5}}");
+    UD_CHECK_EQ_INT(200, r.status);
+    call(&r, &s, ann, "POST", "/v1/search", query);
+    first_source(first, &r);
+    UD_CHECK_EQ_STR("file", first);
+    /* Others in the organization keep its preference. */
+    call(&r, &s, admin, "POST", "/v1/search", query);
+    first_source(first, &r);
+    UD_CHECK_EQ_STR("slack", first);
     stop(&s);
 }

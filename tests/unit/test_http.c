@@ -3,11 +3,16 @@
  * requests, and every kind of bad one answered with the right status and a
  * JSON error body.
  */
+#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <jansson.h>
+#include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "base/log.h"
 #include "index/search.h"
@@ -209,7 +214,7 @@ void test_http__health_search_and_documents(void)
     request(&r, port, "GET", path, NULL, NULL, 0);
     UD_CHECK_EQ_INT(200, r.status);
     UD_CHECK_CONTAINS(r.body, "\"source_key\":\"file:document:/leave.md\"");
-    UD_CHECK_CONTAINS(r.body, "\"acl\":[\"org:*\"]");
+    UD_CHECK_CONTAINS(r.body, "\"acl\":null"); /* who else may read it is for admins */
     stop(&s);
 }
 
@@ -284,4 +289,129 @@ void test_http__a_taken_port_is_a_clear_error(void)
     UD_CHECK_EQ_INT(UD_EINVAL, ud_http_server_start(&second, &config, NULL, 0, NULL));
     ud_http_server_stop(NULL);
     stop(&s);
+}
+
+/* ---- deferred and streamed responses ------------------------------------ */
+
+static int deferred_work(ud_http_response *res, const ud_http_request *req, void *payload)
+{
+    (void)payload;
+    const char *fail = ud_http_query_arg(req, "fail");
+    if (fail)
+        return ud_error_set(UD_EUPSTREAM, "upstream said no");
+    if (ud_http_add_header(res, req, "X-Worked", "yes") < 0)
+        return UD_ELIMIT;
+    /* The request arena is still the handler's. */
+    return ud_http_respond_json(res, req, 201,
+                                json_pack("{s:s}", "path", ud_arena_strdup(req->arena, req->path)));
+}
+
+static int handle_deferred(ud_http_response *res, const ud_http_request *req, void *payload)
+{
+    (void)res;
+    return ud_http_defer(req, deferred_work, payload);
+}
+
+/* What the streaming worker of the disconnect test saw. */
+typedef struct stream_probe {
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    bool client_closed; /* set by the test */
+    bool finished;      /* set by the worker */
+    int result;         /* the write that ended it */
+} stream_probe;
+
+static stream_probe probe = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false, false, 0};
+
+static void write_events(ud_http_stream *stream, void *payload)
+{
+    const char *mode = payload;
+    for (int i = 0; i < 3; i++) {
+        char event[64];
+        int n = snprintf(event, sizeof(event), "event: delta\ndata: {\"n\": %d}\n\n", i);
+        if (ud_http_stream_write(stream, event, (size_t)n) < 0)
+            return;
+        if (strcmp(mode, "disconnect") == 0)
+            break;
+    }
+    if (strcmp(mode, "disconnect") != 0)
+        return;
+    pthread_mutex_lock(&probe.lock);
+    while (!probe.client_closed)
+        pthread_cond_wait(&probe.changed, &probe.lock);
+    pthread_mutex_unlock(&probe.lock);
+    /* Keep writing until the server notices the client left (bounded). */
+    int rc = 0;
+    for (int i = 0; i < 200000 && rc == 0; i++)
+        rc = ud_http_stream_write(stream, "data: more\n\n", 12);
+    pthread_mutex_lock(&probe.lock);
+    probe.result = rc;
+    probe.finished = true;
+    pthread_cond_broadcast(&probe.changed);
+    pthread_mutex_unlock(&probe.lock);
+}
+
+static int handle_stream(ud_http_response *res, const ud_http_request *req, void *payload)
+{
+    (void)payload;
+    const char *mode = ud_http_query_arg(req, "mode");
+    return ud_http_stream_start(res, req, "text/event-stream", write_events,
+                                strdup(mode ? mode : "all"), free);
+}
+
+static const ud_http_route WORKER_ROUTES[] = {
+    {"GET", "/deferred", handle_deferred, 0},
+    {"GET", "/stream", handle_stream, 0},
+};
+
+void test_http__deferred_and_streamed_responses_run_on_workers(void)
+{
+    ud_log_set_level(UD_LOG_WARN);
+    credential_header[0] = '\0';
+    ud_http_config config;
+    ud_http_config_default(&config);
+    config.port = 0;
+    config.threads = 2;
+    ud_http_server *server = NULL;
+    UD_CHECK_OK(ud_http_server_start(&server, &config, WORKER_ROUTES, 2, NULL));
+    uint16_t port = ud_http_server_port(server);
+    reply r;
+    request(&r, port, "GET", "/deferred", NULL, NULL, 0);
+    UD_CHECK_EQ_INT(201, r.status);
+    UD_CHECK_CONTAINS(r.body, "\"path\":\"/deferred\"");
+    request(&r, port, "GET", "/deferred?fail=1", NULL, NULL, 0);
+    UD_CHECK_EQ_INT(502, r.status); /* the detail stays in the log */
+    UD_CHECK_CONTAINS(r.body, "\"code\":\"upstream\"");
+    request(&r, port, "GET", "/stream", NULL, NULL, 0);
+    UD_CHECK_EQ_INT(200, r.status);
+    UD_CHECK_CONTAINS(r.body, "data: {\"n\": 0}\n\nevent: delta\ndata: {\"n\": 1}");
+    UD_CHECK_CONTAINS(r.body, "data: {\"n\": 2}");
+
+    /* A client that leaves mid-stream: the worker's writes start failing
+     * with UD_ECANCELED, so it can cancel its upstream work. */
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons(port)};
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    UD_CHECK(connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0);
+    static const char get[] = "GET /stream?mode=disconnect HTTP/1.1\r\nHost: x\r\n\r\n";
+    UD_CHECK(write(fd, get, sizeof(get) - 1) == (ssize_t)(sizeof(get) - 1));
+    char buf[4096];
+    size_t got = 0;
+    while (got < sizeof(buf) - 1 && !memmem(buf, got, "\"n\": 0", 6)) {
+        ssize_t n = read(fd, buf + got, sizeof(buf) - 1 - got);
+        UD_CHECK(n > 0);
+        got += (size_t)n;
+    }
+    close(fd);
+    pthread_mutex_lock(&probe.lock);
+    probe.client_closed = true;
+    pthread_cond_broadcast(&probe.changed);
+    while (!probe.finished)
+        pthread_cond_wait(&probe.changed, &probe.lock);
+    pthread_mutex_unlock(&probe.lock);
+    UD_CHECK_EQ_INT(UD_ECANCELED, probe.result);
+    /* The server still serves, and stops with no worker left behind. */
+    request(&r, port, "GET", "/deferred", NULL, NULL, 0);
+    UD_CHECK_EQ_INT(201, r.status);
+    ud_http_server_stop(server);
 }
