@@ -244,6 +244,7 @@ static int search_snapshot(ud_search_hit **out, size_t *out_count, ud_searcher *
                                          .path = stored.path[0] ? stored.path : NULL,
                                          .heading_path = stored.heading_path,
                                          .excerpt = stored.text,
+                                         .text = stored.text,
                                          .updated_at = stored.updated_at,
                                          .factors = ranked[i]};
             n++;

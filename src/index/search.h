@@ -46,6 +46,7 @@ typedef struct ud_search_hit {
     const char *path;
     const char *heading_path;
     const char *excerpt;
+    const char *text; /* the chunk's whole text (what answers are built from) */
     int64_t updated_at;
     ud_ranked factors; /* how the score came about (--explain) */
 } ud_search_hit;
