@@ -42,6 +42,9 @@ typedef struct ud_llm_request {
     int max_tokens; /* of the answer; default 1024 */
 } ud_llm_request;
 
+/* input_tokens counts only the input billed at the full rate: the cached
+ * part is in cache_read_tokens or cache_write_tokens, never in both (the
+ * openai provider subtracts cached_tokens from prompt_tokens). */
 typedef struct ud_llm_usage {
     int64_t input_tokens;
     int64_t output_tokens;
@@ -57,8 +60,9 @@ typedef struct ud_llm_result {
     char model[128];      /* the model that answered */
     char stop_reason[32]; /* "end_turn", "max_tokens", "stop", ... */
     /* Set by the router: which generator answered and why. */
-    char route[64]; /* "primary", "cheap", "fallback" */
-    bool text_sent; /* some text was handed to on_text (no failover after that) */
+    char route[64];         /* "primary", "cheap", "fallback" */
+    char route_reason[128]; /* why: "simple: 'what is', 4 words", "primary failed: ..." */
+    bool text_sent;         /* some text was handed to on_text (no failover after that) */
 } ud_llm_result;
 
 void ud_llm_result_dispose(ud_llm_result *result);
@@ -99,10 +103,11 @@ typedef struct ud_llm_config {
     const char *api_key;  /* may be NULL (local servers) */
     const char *model;
     long timeout_seconds; /* whole request; also the longest silence mid-stream */
-    long max_retries;     /* of the HTTP client before the first byte, default 2 */
+    long max_retries;     /* of the HTTP client before the first byte, default 2; -1: none */
     /* extractive only: word vectors for sentence similarity (borrowed, may
      * be NULL: term overlap alone). */
     struct ud_embedder *embedder;
+    long retry_base_ms; /* the HTTP client's first backoff delay, doubled each retry; 0: 1 s */
 } ud_llm_config;
 
 /* Makes the generator the config names. UD_EINVAL for an unknown kind or
