@@ -8,6 +8,7 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/clock.h"
@@ -78,7 +79,11 @@ int ud_meta_history_add(ud_history_entry *entry, ud_meta *meta, ud_arena *arena,
     const char *sources = sources_literal(arena, entry->sources_used, entry->source_count);
     if (!sources)
         return ud_error_set(UD_EINVAL, "source types must be words of a-z, 0-9 and _");
-    char id[UD_UUID_LEN + 1], results[24], took[24], now[24];
+    const char *kind = entry->kind ? entry->kind : "search";
+    if (strcmp(kind, "search") != 0 && strcmp(kind, "ask") != 0)
+        return ud_error_set(UD_EINVAL, "a history entry is a search or an ask, not '%s'", kind);
+    char id[UD_UUID_LEN + 1], results[24], took[24], now[24], input[24], output[24], read[24],
+        write[24], dropped[24], cost[40];
     int rc = ud_uuid_v4(id);
     if (rc < 0)
         return rc;
@@ -86,17 +91,31 @@ int ud_meta_history_add(ud_history_entry *entry, ud_meta *meta, ud_arena *arena,
     ud_meta_sql_format_int(results, entry->results_count);
     ud_meta_sql_format_int(took, entry->response_time_ms);
     ud_meta_sql_format_int(now, when);
-    const char *params[] = {id,      entry->user_id,
-                            org_id,  entry->query,
-                            results, took,
-                            sources, entry->is_saved ? "TRUE" : "FALSE",
-                            now,     entry->api_key_id};
+    ud_meta_sql_format_int(input, entry->input_tokens);
+    ud_meta_sql_format_int(output, entry->output_tokens);
+    ud_meta_sql_format_int(read, entry->cache_read_tokens);
+    ud_meta_sql_format_int(write, entry->cache_write_tokens);
+    ud_meta_sql_format_int(dropped, entry->citations_dropped);
+    snprintf(cost, sizeof(cost), "%.10f", entry->cost_usd);
+    const char *params[] = {id,           entry->user_id,
+                            org_id,       entry->query,
+                            results,      took,
+                            sources,      entry->is_saved ? "TRUE" : "FALSE",
+                            now,          entry->api_key_id,
+                            kind,         entry->provider,
+                            entry->model, entry->route,
+                            input,        output,
+                            read,         write,
+                            cost,         dropped};
     pthread_mutex_lock(&meta->lock);
     rc = ud_meta_sql_run(meta,
                          "INSERT INTO search_history (id, user_id, org_id, query, results_count, "
-                         "response_time_ms, sources_used, is_saved, timestamp, api_key_id) VALUES "
-                         "($1, $2, $3, $4, $5, $6, $7, $8 = 'TRUE', to_timestamp($9), $10)",
-                         params, 10);
+                         "response_time_ms, sources_used, is_saved, timestamp, api_key_id, kind, "
+                         "provider, model, route, input_tokens, output_tokens, cache_read_tokens, "
+                         "cache_write_tokens, cost_usd, citations_dropped) VALUES ($1, $2, $3, $4, "
+                         "$5, $6, $7, $8 = 'TRUE', to_timestamp($9), $10, $11, $12, $13, $14, $15, "
+                         "$16, $17, $18, $19, $20)",
+                         params, 20);
     pthread_mutex_unlock(&meta->lock);
     if (rc == 0) {
         entry->id = ud_arena_strdup(arena, id);
@@ -123,8 +142,10 @@ int ud_meta_history_list(ud_history_entry **out, size_t *out_count, ud_meta *met
     char sql[600];
     snprintf(sql, sizeof(sql),
              "SELECT id, user_id, api_key_id, query, results_count, response_time_ms, "
-             "sources_used, CASE WHEN is_saved THEN 1 ELSE 0 END, ud_epoch(timestamp) FROM "
-             "search_history WHERE org_id = $1 AND user_id = $2%s ORDER BY timestamp DESC, id "
+             "sources_used, CASE WHEN is_saved THEN 1 ELSE 0 END, ud_epoch(timestamp), kind, "
+             "provider, model, route, input_tokens, output_tokens, cache_read_tokens, "
+             "cache_write_tokens, cost_usd, citations_dropped FROM search_history WHERE org_id = "
+             "$1 AND user_id = $2%s ORDER BY timestamp DESC, id "
              "LIMIT $3 OFFSET $4",
              conditions[filter]);
     ud_sql_rows rows;
@@ -146,6 +167,16 @@ int ud_meta_history_list(ud_history_entry **out, size_t *out_count, ud_meta *met
             .response_time_ms = ud_meta_sql_int(c[5], 0),
             .is_saved = ud_meta_sql_int(c[7], 0) != 0,
             .timestamp = ud_meta_sql_int(c[8], 0),
+            .kind = c[9] ? c[9] : "search",
+            .provider = c[10],
+            .model = c[11],
+            .route = c[12],
+            .input_tokens = ud_meta_sql_int(c[13], 0),
+            .output_tokens = ud_meta_sql_int(c[14], 0),
+            .cache_read_tokens = ud_meta_sql_int(c[15], 0),
+            .cache_write_tokens = ud_meta_sql_int(c[16], 0),
+            .cost_usd = c[17] ? strtod(c[17], NULL) : 0,
+            .citations_dropped = ud_meta_sql_int(c[18], 0),
         };
         parse_sources(&entries[i], arena, c[6]);
     }
@@ -190,4 +221,59 @@ int ud_meta_history_delete(ud_meta *meta, const char *org_id, const char *user_i
                       "DELETE FROM search_history WHERE id = $1 AND org_id = $2 AND user_id = $3 "
                       "RETURNING id",
                       params, 3, id);
+}
+
+static int compare_doubles(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+int ud_meta_usage(ud_usage *out, ud_meta *meta, ud_arena *arena, const char *org_id, int64_t since)
+{
+    memset(out, 0, sizeof(*out));
+    if (!ud_meta_is_uuid(org_id))
+        return 0;
+    char since_text[24], max_asks[24];
+    ud_meta_sql_format_int(since_text, since);
+    ud_meta_sql_format_int(max_asks, UD_USAGE_MAX_ASKS);
+    const char *params[] = {org_id, since_text, max_asks};
+    ud_sql_rows days, costs;
+    pthread_mutex_lock(&meta->lock);
+    int rc = ud_meta_sql_query(
+        &days, meta, arena,
+        "SELECT ud_epoch(timestamp) / 86400 AS day, SUM(CASE WHEN kind = 'search' THEN 1 ELSE 0 "
+        "END), SUM(CASE WHEN kind = 'ask' THEN 1 ELSE 0 END), SUM(input_tokens), "
+        "SUM(output_tokens), SUM(cache_read_tokens), SUM(cost_usd) FROM search_history WHERE "
+        "org_id = $1 AND timestamp >= to_timestamp($2) GROUP BY day ORDER BY day",
+        params, 2);
+    if (rc == 0)
+        rc = ud_meta_sql_query(&costs, meta, arena,
+                               "SELECT cost_usd FROM search_history WHERE org_id = $1 AND "
+                               "timestamp >= to_timestamp($2) AND kind = 'ask' ORDER BY "
+                               "timestamp DESC LIMIT $3",
+                               params, 3);
+    pthread_mutex_unlock(&meta->lock);
+    if (rc < 0)
+        return rc;
+    out->days = ud_arena_alloc(arena, (days.count ? days.count : 1) * sizeof(*out->days));
+    for (size_t i = 0; i < days.count; i++) {
+        const char *const *c = &days.cells[i * days.columns];
+        out->days[i] = (ud_usage_day){
+            .day = ud_meta_sql_int(c[0], 0),
+            .searches = ud_meta_sql_int(c[1], 0),
+            .asks = ud_meta_sql_int(c[2], 0),
+            .input_tokens = ud_meta_sql_int(c[3], 0),
+            .output_tokens = ud_meta_sql_int(c[4], 0),
+            .cache_read_tokens = ud_meta_sql_int(c[5], 0),
+            .cost_usd = c[6] ? strtod(c[6], NULL) : 0,
+        };
+    }
+    out->day_count = days.count;
+    out->ask_costs = ud_arena_alloc(arena, (costs.count ? costs.count : 1) * sizeof(double));
+    for (size_t i = 0; i < costs.count; i++)
+        out->ask_costs[i] = ud_sql_cell(&costs, i, 0) ? strtod(ud_sql_cell(&costs, i, 0), NULL) : 0;
+    out->ask_count = costs.count;
+    qsort(out->ask_costs, out->ask_count, sizeof(double), compare_doubles);
+    return 0;
 }

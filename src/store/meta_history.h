@@ -29,6 +29,17 @@ typedef struct ud_history_entry {
     size_t source_count;
     bool is_saved;
     int64_t timestamp;
+    /* Answers (kind "ask") also record who wrote them and what they cost. */
+    const char *kind;     /* "search" (default when NULL) or "ask" */
+    const char *provider; /* "anthropic", "openai", "extractive"; NULL for a search */
+    const char *model;
+    const char *route; /* the router's choice: "primary", "cheap", "fallback" */
+    int64_t input_tokens;
+    int64_t output_tokens;
+    int64_t cache_read_tokens;
+    int64_t cache_write_tokens;
+    double cost_usd;
+    int64_t citations_dropped;
 } ud_history_entry;
 
 /* Records one search. entry->id and timestamp are filled in (the id in
@@ -51,5 +62,29 @@ int ud_meta_history_set_saved(ud_meta *meta, const char *org_id, const char *use
                               const char *id, bool saved) UD_MUST_CHECK;
 int ud_meta_history_delete(ud_meta *meta, const char *org_id, const char *user_id,
                            const char *id) UD_MUST_CHECK;
+
+/* An organization's use, from its history rows since a time. */
+typedef struct ud_usage_day {
+    int64_t day; /* Unix day number (seconds / 86400) */
+    int64_t searches;
+    int64_t asks;
+    int64_t input_tokens;
+    int64_t output_tokens;
+    int64_t cache_read_tokens;
+    double cost_usd;
+} ud_usage_day;
+
+typedef struct ud_usage {
+    ud_usage_day *days; /* oldest first, only days with activity */
+    size_t day_count;
+    double *ask_costs; /* the cost of each answer, ascending (for percentiles) */
+    size_t ask_count;
+} ud_usage;
+
+/* Reads the organization's usage since `since` (Unix seconds); at most
+ * UD_USAGE_MAX_ASKS answer costs are read (the newest). */
+#define UD_USAGE_MAX_ASKS 200000
+int ud_meta_usage(ud_usage *out, ud_meta *meta, ud_arena *arena, const char *org_id,
+                  int64_t since) UD_MUST_CHECK;
 
 #endif

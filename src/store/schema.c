@@ -194,6 +194,22 @@ static const ud_meta_migration MIGRATIONS[] = {
      "    seq BIGINT NOT NULL,\n"
      "    hash CHAR(64) NOT NULL\n"
      ");\n"},
+    {4, "answers: what each search or ask cost",
+     /* kind says whether a row is a search or an answer; an answer records
+      * the generator that wrote it, the route the router chose, its tokens
+      * and their price, so usage and cost come from the history alone. */
+     "ALTER TABLE search_history ADD COLUMN kind VARCHAR(16) NOT NULL DEFAULT 'search' "
+     "CHECK (kind IN ('search', 'ask'));\n"
+     "ALTER TABLE search_history ADD COLUMN provider VARCHAR(32);\n"
+     "ALTER TABLE search_history ADD COLUMN model VARCHAR(128);\n"
+     "ALTER TABLE search_history ADD COLUMN route VARCHAR(64);\n"
+     "ALTER TABLE search_history ADD COLUMN input_tokens BIGINT NOT NULL DEFAULT 0;\n"
+     "ALTER TABLE search_history ADD COLUMN output_tokens BIGINT NOT NULL DEFAULT 0;\n"
+     "ALTER TABLE search_history ADD COLUMN cache_read_tokens BIGINT NOT NULL DEFAULT 0;\n"
+     "ALTER TABLE search_history ADD COLUMN cache_write_tokens BIGINT NOT NULL DEFAULT 0;\n"
+     "ALTER TABLE search_history ADD COLUMN cost_usd DOUBLE PRECISION NOT NULL DEFAULT 0;\n"
+     "ALTER TABLE search_history ADD COLUMN citations_dropped INTEGER NOT NULL DEFAULT 0;\n"
+     "CREATE INDEX idx_search_history_org_time ON search_history(org_id, timestamp);\n"},
 };
 
 const ud_meta_migration *ud_schema_migrations(size_t *out_count)

@@ -339,3 +339,73 @@ void test_accounts__audit_chain_finds_edits_deletions_and_truncation(void)
         }
     }
 }
+
+void test_accounts__usage_sums_days_and_keeps_answer_costs(void)
+{
+    const char *urls[2];
+    size_t n = ud_test_store_urls(urls);
+    for (size_t i = 0; i < n; i++) {
+        ud_meta *meta = open_migrated(urls[i]);
+        ud_arena arena;
+        ud_arena_init(&arena);
+        ud_org org, other;
+        ud_user ann, zed;
+        UD_CHECK_OK(ud_meta_org_create(&org, meta, &arena, "Acme", "acme", "enterprise"));
+        UD_CHECK_OK(ud_meta_org_create(&other, meta, &arena, "Other", "other", "enterprise"));
+        UD_CHECK_OK(ud_meta_user_create(&ann, meta, &arena, org.id, "ann@acme.test", "h", "user"));
+        UD_CHECK_OK(ud_meta_user_create(&zed, meta, &arena, other.id, "z@o.test", "h", "user"));
+        int64_t day = 20000;
+        const double costs[] = {0.02, 0.005, 0.5};
+        for (int k = 0; k < 3; k++) {
+            ud_history_entry ask = {.user_id = ann.id,
+                                    .query = "q",
+                                    .kind = "ask",
+                                    .provider = "anthropic",
+                                    .model = "claude",
+                                    .route = "primary",
+                                    .input_tokens = 1000,
+                                    .output_tokens = 100,
+                                    .cache_read_tokens = 400,
+                                    .cost_usd = costs[k],
+                                    .timestamp = (day + k / 2) * 86400 + 3600};
+            UD_CHECK_OK(ud_meta_history_add(&ask, meta, &arena, org.id));
+        }
+        ud_history_entry search = {.user_id = ann.id, .query = "s", .timestamp = day * 86400 + 60};
+        UD_CHECK_OK(ud_meta_history_add(&search, meta, &arena, org.id));
+        ud_history_entry theirs = {.user_id = zed.id,
+                                   .query = "x",
+                                   .kind = "ask",
+                                   .cost_usd = 9,
+                                   .timestamp = day * 86400};
+        UD_CHECK_OK(ud_meta_history_add(&theirs, meta, &arena, other.id));
+        ud_history_entry bad = {.user_id = ann.id, .query = "x", .kind = "chat"};
+        UD_CHECK_EQ_INT(UD_EINVAL, ud_meta_history_add(&bad, meta, &arena, org.id));
+
+        ud_usage usage;
+        UD_CHECK_OK(ud_meta_usage(&usage, meta, &arena, org.id, day * 86400));
+        UD_CHECK_EQ_INT(2, usage.day_count);
+        UD_CHECK_EQ_INT(day, usage.days[0].day);
+        UD_CHECK_EQ_INT(1, usage.days[0].searches);
+        UD_CHECK_EQ_INT(2, usage.days[0].asks);
+        UD_CHECK_EQ_INT(2000, usage.days[0].input_tokens);
+        UD_CHECK_EQ_INT(800, usage.days[0].cache_read_tokens);
+        UD_CHECK_NEAR(0.025, usage.days[0].cost_usd, 1e-9);
+        UD_CHECK_NEAR(0.5, usage.days[1].cost_usd, 1e-9);
+        UD_CHECK_EQ_INT(3, usage.ask_count);
+        UD_CHECK_NEAR(0.005, usage.ask_costs[0], 1e-9);
+        UD_CHECK_NEAR(0.5, usage.ask_costs[2], 1e-9);
+        UD_CHECK_OK(ud_meta_usage(&usage, meta, &arena, org.id, (day + 1) * 86400));
+        UD_CHECK_EQ_INT(1, usage.day_count);
+        ud_history_entry *list = NULL;
+        size_t count = 0;
+        UD_CHECK_OK(ud_meta_history_list(&list, &count, meta, &arena, org.id, ann.id,
+                                         UD_HISTORY_ALL, 10, 0));
+        UD_CHECK_EQ_INT(4, count);
+        UD_CHECK_EQ_STR("ask", list[0].kind);
+        UD_CHECK_EQ_STR("anthropic", list[0].provider);
+        UD_CHECK_NEAR(0.5, list[0].cost_usd, 1e-9);
+        UD_CHECK_EQ_INT(400, list[0].cache_read_tokens);
+        ud_arena_dispose(&arena);
+        ud_meta_close(meta);
+    }
+}
