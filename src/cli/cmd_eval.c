@@ -28,7 +28,7 @@ static const char usage[] =
     "                  with them)\n"
     "  --fusion F      weighted (default) or rrf, for hybrid\n"
     "  --vector-weight W  share of the vector score in weighted fusion, 0..1\n"
-    "                  (default 0.2)\n"
+    "                  (default 0.1)\n"
     "  --rerank        apply the product's recency and phrase boosts\n"
     "  --run FILE   also write the ranking as a TREC run file\n"
     "  --json       print {\"docs\", \"queries\", \"ndcg_at_10\", \"recall_at_100\",\n"
@@ -60,7 +60,7 @@ int ud_cmd_eval(int argc, char **argv)
     const char *run_path = NULL, *vectors_path = NULL;
     bool json = false, rerank = false;
     int mode = -1, fusion = UD_FUSION_WEIGHTED;
-    double vector_weight = 0.2;
+    double vector_weight = 0.1; /* ud_rank_opts_default's */
     int c;
     while ((c = getopt_long(argc, argv, "c:q:r:o:v:m:f:w:Rjh", options, NULL)) != -1) {
         switch (c) {

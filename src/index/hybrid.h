@@ -20,11 +20,20 @@
 #include "index/bm25_topk.h"
 #include "index/query.h"
 
-/* Zero is the default of each. */
+/* Zero is the default of each. Fusions:
+ *   weighted        the BM25 candidates, each scored by a weighted sum of
+ *                   its min-max normalised BM25 score and similarity to the
+ *                   query: the vectors reorder the lexical candidates but
+ *                   bring in none of their own (measured best with the
+ *                   static vectors, docs/quality.md)
+ *   rrf             reciprocal rank fusion of the BM25 and vector lists
+ *   weighted-union  the weighted sum over both lists, a chunk missing
+ *                   from one scoring 0 there */
 typedef enum { UD_MODE_HYBRID, UD_MODE_BM25, UD_MODE_VECTOR } ud_search_mode;
-typedef enum { UD_FUSION_WEIGHTED, UD_FUSION_RRF } ud_fusion;
+typedef enum { UD_FUSION_WEIGHTED, UD_FUSION_RRF, UD_FUSION_WEIGHTED_UNION } ud_fusion;
 
-/* "bm25" | "vector" | "hybrid" and "rrf" | "weighted"; -1 if unknown. */
+/* "bm25" | "vector" | "hybrid" and "weighted" | "rrf" | "weighted-union";
+ * -1 if unknown. */
 int ud_search_mode_parse(const char *name);
 int ud_fusion_parse(const char *name);
 const char *ud_search_mode_name(ud_search_mode mode);
@@ -51,7 +60,7 @@ typedef struct ud_rank_opts {
     ud_search_mode mode;
     ud_fusion fusion;
     size_t candidates;    /* from each list; default 100 */
-    double vector_weight; /* weighted fusion: share of the vector score, default 0.2 */
+    double vector_weight; /* weighted fusions: share of the vector score, default 0.1 */
     double rrf_k;         /* default 60 */
     bool rerank;          /* apply the recency, phrase and source factors */
     int64_t now;          /* for recency; Unix seconds */
@@ -66,10 +75,12 @@ void ud_rank_opts_default(ud_rank_opts *out);
 typedef struct ud_ranked {
     uint32_t view;
     uint32_t doc;
-    double bm25;          /* 0 if not in the BM25 list */
-    uint32_t bm25_rank;   /* 1-based, 0 if absent */
-    double similarity;    /* cosine, 0 if not in the vector list */
-    uint32_t vector_rank; /* 1-based, 0 if absent */
+    double bm25;        /* 0 if not in the BM25 list */
+    uint32_t bm25_rank; /* 1-based, 0 if absent */
+    double similarity;  /* cosine, 0 if not in the vector list */
+    /* 1-based, 0 if absent; in weighted fusion, the rank of the similarity
+     * among the BM25 candidates (0 for a chunk without a vector). */
+    uint32_t vector_rank;
     double fused;
     double recency; /* factor, 1 without rerank */
     double phrase;  /* factor, 1 or 1.2 */
