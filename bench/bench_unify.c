@@ -202,7 +202,7 @@ static int ann(const char *data, uint32_t rescore)
     uint8_t *visited = calloc(n / 8 + 1, 1);
     uint32_t efs[] = {16, 32, 64, 128, 256};
     for (int storage = 0; storage < 2; storage++) {
-        ud_hnsw_vectors vectors = {base, storage ? records : NULL, dims};
+        ud_hnsw_vectors vectors = {.f32 = base, .i8 = storage ? records : NULL, .dims = dims};
         const char *engine = storage ? "unify-int8" : "unify";
         for (size_t e = 0; e < 5; e++) {
             size_t found = 0;
@@ -257,7 +257,7 @@ static int crossover(const char *data)
         return 1;
     uint8_t *visited = calloc(n / 8 + 1, 1);
     uint8_t *allowed = calloc(n / 8 + 1, 1);
-    ud_hnsw_vectors vectors = {base, NULL, dims};
+    ud_hnsw_vectors vectors = {.f32 = base, .dims = dims};
     double shares[] = {0.5, 1, 2, 5, 10, 20, 50, 100};
     uint64_t rng = 99;
     for (size_t s = 0; s < sizeof(shares) / sizeof(shares[0]); s++) {

@@ -475,9 +475,17 @@ size_t ud_hnsw_search(ud_hnsw_hit *out, size_t k, const ud_hnsw *g, const float 
             n = k;
         if (n > results.count)
             n = results.count;
-        for (size_t i = 0; i < n; i++)
-            results.items[i].sim =
-                similarity(query, &vectors->f32[(size_t)results.items[i].node * dims], dims);
+        float *exact = vectors->read ? ud_malloc(dims * sizeof(float)) : NULL;
+        for (size_t i = 0; i < n; i++) {
+            uint32_t node = results.items[i].node;
+            const float *v = &vectors->f32[(size_t)node * dims];
+            if (exact) {
+                vectors->read(node, exact, vectors->payload);
+                v = exact;
+            }
+            results.items[i].sim = similarity(query, v, dims);
+        }
+        free(exact);
         qsort(results.items, n, sizeof(entry), by_similarity_desc);
         results.count = n;
     }

@@ -66,11 +66,15 @@ typedef struct ud_hnsw_hit {
 
 /* The vectors a search reads: f32 always (node_count x dims floats), i8
  * when the walk should use int8 records instead (node_count records of
- * UD_I8_RECORD(dims) bytes, quant.h). */
+ * UD_I8_RECORD(dims) bytes, quant.h). With i8, `read` (when set) copies a
+ * node's float32 vector into out for rescoring, in place of reading f32
+ * (see ud_segment_read_vector). */
 typedef struct ud_hnsw_vectors {
     const float *f32;
     const uint8_t *i8; /* NULL: walk the float32 vectors */
     uint32_t dims;
+    void (*read)(uint32_t node, float *out, const void *payload);
+    const void *payload;
 } ud_hnsw_vectors;
 
 /* With int8 records, how many of the walk's best candidates are rescored

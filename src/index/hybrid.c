@@ -116,11 +116,11 @@ static void score_candidates(ud_ranked *list, size_t count, const ud_segment_vie
 {
     ud_ranked **with = ud_arena_alloc(arena, (count + 1) * sizeof(ud_ranked *));
     size_t n = 0;
+    float *x = ud_arena_alloc(arena, dims * sizeof(float));
     for (size_t i = 0; i < count; i++) {
+        /* Read, not mapped: see ud_segment_read_vector. */
         const ud_segment *seg = views[list[i].view].segment;
-        const float *x =
-            ud_segment_vector_dims(seg) == dims ? ud_segment_vector(seg, list[i].doc) : NULL;
-        if (!x)
+        if (ud_segment_vector_dims(seg) != dims || !ud_segment_read_vector(seg, list[i].doc, x))
             continue;
         list[i].similarity = ud_dot(x, vector, dims);
         with[n++] = &list[i];

@@ -36,6 +36,7 @@ struct ud_segment {
     bool has_graph;
     const uint8_t *stored;
     const uint8_t *stored_end;
+    int fd; /* kept open for ud_segment_read_vector */
     char path[4096];
 };
 
@@ -105,9 +106,10 @@ int ud_segment_open(ud_segment **out, const char *path)
     }
     size_t size = (size_t)st.st_size;
     void *map = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
-    close(fd);
-    if (map == MAP_FAILED)
+    if (map == MAP_FAILED) {
+        close(fd);
         return ud_error_set(UD_EIO, "cannot map segment %s", path);
+    }
     const ud_seg_header *h = map;
     const char *problem = NULL;
     if (memcmp(h->magic, UD_SEG_MAGIC, 8) != 0)
@@ -132,9 +134,11 @@ int ud_segment_open(ud_segment **out, const char *path)
         problem = "section sizes do not match their counts";
     if (problem) {
         munmap(map, size);
+        close(fd);
         return corrupt(path, problem);
     }
     ud_segment *s = ud_calloc(1, sizeof(*s));
+    s->fd = fd;
     s->base = map;
     s->size = size;
     s->header = h;
@@ -158,6 +162,7 @@ int ud_segment_open(ud_segment **out, const char *path)
         if (!h->vector_dims || ud_hnsw_open(&s->graph, s->base + h->off_graph, size - h->off_graph,
                                             h->doc_count) < 0) {
             munmap(map, size);
+            close(fd);
             free(s);
             return corrupt(path, "the vector graph is damaged");
         }
@@ -173,6 +178,7 @@ void ud_segment_free(ud_segment *s)
     if (!s)
         return;
     munmap((void *)s->base, s->size);
+    close(s->fd);
     free(s);
 }
 
@@ -209,6 +215,21 @@ const float *ud_segment_vector(const ud_segment *s, uint32_t doc)
         !((s->vector_bits[doc >> 3] >> (doc & 7)) & 1))
         return NULL;
     return s->vectors + (size_t)doc * s->header->vector_dims;
+}
+
+int ud_segment_read_vector(const ud_segment *s, uint32_t doc, float *out)
+{
+    const float *v = ud_segment_vector(s, doc);
+    if (!v)
+        return 0;
+    size_t bytes = (size_t)s->header->vector_dims * sizeof(float);
+    off_t at = (off_t)((const uint8_t *)v - s->base);
+    ssize_t got = pread(s->fd, out, bytes, at);
+    if (got != (ssize_t)bytes) {
+        /* Not worth failing a search for: the mapping has the same bytes. */
+        memcpy(out, v, bytes);
+    }
+    return 1;
 }
 
 const ud_seg_header *ud_segment_header(const ud_segment *s)

@@ -37,6 +37,13 @@ const float *ud_segment_vectors(const ud_segment *segment);
 /* The int8 records of every doc (quant.h), or NULL when the segment stores
  * float32 only. */
 const uint8_t *ud_segment_vectors_i8(const ud_segment *segment);
+/* Copies a chunk's float32 vector into out (dims floats) with pread(2)
+ * rather than through the mapping; returns 1, or 0 when the chunk has no
+ * vector. Query paths that look at a few float32 vectors of an int8
+ * segment (rescoring) read them so: a page fault on the mapping would map
+ * the pages around it too, and over many queries the whole float32
+ * section, four times the int8 one, would become resident. */
+int ud_segment_read_vector(const ud_segment *segment, uint32_t doc, float *out);
 const ud_hnsw *ud_segment_graph(const ud_segment *segment);
 const ud_seg_doc *ud_segment_doc(const ud_segment *segment, uint32_t doc);
 

@@ -1,6 +1,6 @@
 /*
- * Exact filtered vector search (see vector_search.h): a bounded min-heap of
- * the best k while scanning each segment's allowed chunks.
+ * Filtered vector search (see vector_search.h): per segment, the HNSW walk
+ * or a scan of the allowed chunks, into a bounded min-heap of the best k.
  */
 #include "index/vector_search.h"
 
@@ -10,6 +10,7 @@
 #include "index/dot.h"
 #include "index/filter.h"
 #include "index/hnsw.h"
+#include "index/quant.h"
 
 static bool better(const ud_index_hit *a, const ud_index_hit *b)
 {
@@ -58,6 +59,41 @@ static void push(ud_index_hit *heap, size_t *count, size_t k, ud_index_hit hit)
     }
 }
 
+static void read_vector(uint32_t node, float *out, const void *payload)
+{
+    /* Every node the walk returns has a vector. */
+    (void)ud_segment_read_vector(payload, node, out);
+}
+
+/* An int8 segment's scan: int8 similarities pick the best
+ * UD_HNSW_RESCORE_FACTOR x top_k allowed chunks, which are rescored with
+ * their float32 vectors (read, not mapped: see ud_segment_read_vector). */
+static void scan_int8(ud_index_hit *heap, size_t *count, size_t top_k, const ud_segment_view *view,
+                      uint32_t v, const ud_query *q, const uint8_t *allowed, const float *vector,
+                      uint32_t dims, ud_arena *arena)
+{
+    const ud_segment *seg = view->segment;
+    uint32_t n = ud_segment_header(seg)->doc_count;
+    const uint8_t *records = ud_segment_vectors_i8(seg);
+    size_t record = UD_I8_RECORD(dims);
+    ud_i8_query qi;
+    ud_i8_query_init(&qi, ud_arena_alloc(arena, UD_I8_PADDED(dims) * sizeof(int16_t)), vector,
+                     dims);
+    size_t want = top_k * UD_HNSW_RESCORE_FACTOR, found = 0;
+    ud_index_hit *candidates = ud_arena_alloc(arena, want * sizeof(ud_index_hit));
+    for (uint32_t d = 0; d < n; d++) {
+        if (!ud_filter_accepts(view, q, allowed, d) || !ud_segment_vector(seg, d))
+            continue;
+        push(candidates, &found, want,
+             (ud_index_hit){v, d, ud_i8_dot(&qi, records + (size_t)d * record)});
+    }
+    float *exact = ud_arena_alloc(arena, dims * sizeof(float));
+    for (size_t i = 0; i < found; i++) {
+        (void)ud_segment_read_vector(seg, candidates[i].doc, exact);
+        push(heap, count, top_k, (ud_index_hit){v, candidates[i].doc, ud_dot(exact, vector, dims)});
+    }
+}
+
 int ud_vector_topk(ud_index_hit **out, size_t *out_count, const ud_segment_view *views,
                    size_t view_count, const ud_query *q, const float *vector, uint32_t dims,
                    size_t top_k, ud_arena *arena)
@@ -88,7 +124,8 @@ int ud_vector_topk(ud_index_hit **out, size_t *out_count, const ud_segment_view 
             ud_hnsw_params_default(&hp);
             ud_hnsw_hit *found = ud_arena_alloc(arena, top_k * sizeof(ud_hnsw_hit));
             uint8_t *visited = ud_arena_alloc(arena, (size_t)n / 8 + 1);
-            ud_hnsw_vectors vectors = {ud_segment_vectors(seg), ud_segment_vectors_i8(seg), dims};
+            ud_hnsw_vectors vectors = {ud_segment_vectors(seg), ud_segment_vectors_i8(seg), dims,
+                                       read_vector, seg};
             size_t got = ud_hnsw_search(found, top_k, graph, vector, &vectors, allowed,
                                         hp.ef > top_k ? hp.ef : (uint32_t)top_k, 0, visited);
             for (size_t i = 0; i < got; i++)
@@ -96,7 +133,12 @@ int ud_vector_topk(ud_index_hit **out, size_t *out_count, const ud_segment_view 
                      (ud_index_hit){(uint32_t)v, found[i].node, found[i].similarity});
             continue;
         }
-        /* Small or tightly filtered: an exact scan of the allowed chunks. */
+        /* Small or tightly filtered: a scan of the allowed chunks, exact on
+         * float32 segments. */
+        if (ud_segment_vectors_i8(seg)) {
+            scan_int8(heap, &count, top_k, &views[v], (uint32_t)v, q, allowed, vector, dims, arena);
+            continue;
+        }
         for (uint32_t d = 0; d < n; d++) {
             if (!ud_filter_accepts(&views[v], q, allowed, d))
                 continue;

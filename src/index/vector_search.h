@@ -5,9 +5,11 @@
  * with the filter applied during the walk; a segment without one (fewer
  * than UD_SEG_GRAPH_MIN_VECTORS vectors), or whose filter lets through
  * fewer than UD_VECTOR_SCAN_PERCENT of its chunks, is scanned exactly.
- * A segment that stores int8 vectors is walked on them and its best
- * candidates rescored with float32 (hnsw.h); the exact scan always reads
- * float32. Either way the scores returned are float32 similarities.
+ * A segment that stores int8 vectors is walked, or scanned, on them, and
+ * its best UD_HNSW_RESCORE_FACTOR x k candidates are rescored with their
+ * float32 vectors (hnsw.h), read with pread rather than mapped. Either way
+ * the scores returned are float32 similarities; the scan of a float32
+ * segment is exact.
  */
 #ifndef UD_INDEX_VECTOR_SEARCH_H
 #define UD_INDEX_VECTOR_SEARCH_H

@@ -94,7 +94,7 @@ void test_hnsw__recall_against_exact_search(void)
     /* ud_buf memory is malloc'd: aligned for the graph's u64 offsets. */
     ud_hnsw g;
     UD_CHECK_OK(ud_hnsw_open(&g, graph.ptr, graph.len, n));
-    ud_hnsw_vectors f32 = {v, NULL, DIMS};
+    ud_hnsw_vectors f32 = {.f32 = v, .dims = DIMS};
     uint8_t *visited = calloc(n / 8 + 1, 1);
     uint8_t *half = calloc(n / 8 + 1, 1);
     for (uint32_t i = 0; i < n; i += 2)
@@ -285,7 +285,7 @@ void test_hnsw__int8_walk_matches_float32_recall_and_rescores_exactly(void)
     uint8_t *records = malloc(n * record);
     for (uint32_t i = 0; i < n; i++)
         ud_i8_encode(records + i * record, &v[(size_t)i * dims], dims);
-    ud_hnsw_vectors f32 = {v, NULL, dims}, i8 = {v, records, dims};
+    ud_hnsw_vectors f32 = {.f32 = v, .dims = dims}, i8 = {.f32 = v, .i8 = records, .dims = dims};
     uint8_t *visited = calloc(n / 8 + 1, 1);
     uint8_t *odd = calloc(n / 8 + 1, 1);
     for (uint32_t i = 1; i < n; i += 2)
@@ -345,16 +345,17 @@ static void write_vectors(const char *dir, const float *v, uint32_t n, ud_vector
         .embedding = "test/clustered/16", .vector_dims = DIMS, .vector_storage = storage};
     ud_collection_writer *w = NULL;
     UD_CHECK_OK(ud_collection_writer_open(&w, dir, &opts));
-    static const char *everyone[] = {"org:*"};
+    static const char *everyone[] = {"org:*", "rare@acme.test"};
     static const char *other[] = {"someone@else.test"};
     for (uint32_t i = 0; i < n; i++) {
         char id[32];
         snprintf(id, sizeof(id), "d%u", i);
+        /* One chunk in ten is also readable by a user of its own. */
         ud_index_doc doc = {.doc_id = id,
                             .text = "words",
                             .source_type = "file",
                             .acl = i % 3 ? everyone : other,
-                            .acl_count = 1,
+                            .acl_count = i % 3 && i % 10 == 1 ? 2 : 1,
                             .vector = i == 5 ? NULL : &v[i * DIMS]};
         UD_CHECK_OK(ud_collection_writer_add(w, &doc));
     }
@@ -440,6 +441,33 @@ void test_hnsw__int8_segments_persist_and_old_versions_still_open(void)
         ud_arena_dispose(&arena);
     }
     UD_CHECK(same >= 490);
+    /* A filter that lets few chunks through: the int8 scan, rescored. */
+    static const char *rare[] = {"rare@acme.test"};
+    q.principals = rare;
+    uint8_t *allowed = calloc(n / 8 + 1, 1);
+    for (uint32_t i = 0; i < n; i++)
+        if (i % 3 && i % 10 == 1)
+            allowed[i >> 3] |= (uint8_t)(1u << (i & 7));
+    size_t exact_found = 0;
+    for (int qn = 0; qn < 50; qn++) {
+        ud_arena arena;
+        ud_arena_init(&arena);
+        ud_index_hit *a = NULL;
+        size_t na = 0;
+        UD_CHECK_OK(
+            ud_vector_topk(&a, &na, views_i8, count_i8, &q, &queries[qn * DIMS], DIMS, 10, &arena));
+        UD_CHECK_EQ_INT(10, na);
+        float truth[10];
+        exact(truth, 10, v, n, &queries[qn * DIMS], allowed);
+        for (size_t i = 0; i < na; i++) {
+            UD_CHECK(a[i].doc % 3 != 0 && a[i].doc % 10 == 1);
+            UD_CHECK_NEAR(dot(&v[a[i].doc * DIMS], &queries[qn * DIMS]), a[i].score, 1e-6);
+            exact_found += fabsf((float)a[i].score - truth[i]) < 1e-6f;
+        }
+        ud_arena_dispose(&arena);
+    }
+    UD_CHECK(exact_found >= 495);
+    free(allowed);
     free(queries);
     ud_snapshot_release(i8);
     ud_snapshot_release(f32);
