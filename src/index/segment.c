@@ -445,6 +445,15 @@ static void decode_block(ud_postings *p)
         p->tf_text[i] = (uint16_t)text;
         p->tf_title[i] = (uint16_t)title;
     }
+    if (s->header->version >= 4) {
+        /* The block's positions are elsewhere in the section. */
+        uint64_t at;
+        if (!ud_varint_decode(&q, end, &at) || at >= (uint64_t)(end - s->postings)) {
+            fail(p);
+            return;
+        }
+        q = s->postings + at;
+    }
     p->positions = q;
     p->positions_index = 0;
     p->count = blk->count;

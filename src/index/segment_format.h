@@ -12,9 +12,13 @@
  *   term_bytes    the terms' bytes, concatenated
  *   blocks        every term's postings blocks (struct ud_seg_block), each
  *                 term's blocks contiguous and in doc order
- *   postings      per block: doc deltas, then (tf_text, tf_title) pairs,
- *                 then per posting a position count and position deltas;
- *                 all varints
+ *   postings      first the positions of every block: per posting a
+ *                 position count and position deltas; then per block its
+ *                 doc deltas, its (tf_text, tf_title) pairs and the offset
+ *                 of its positions from the start of the section. All
+ *                 varints. Ranking reads only the second part, so the
+ *                 positions (about half the bytes) stay out of the pages
+ *                 it touches until a phrase needs them.
  *   keys          doc_count x struct ud_seg_key sorted by hash of doc_id,
  *                 to find a document's chunks when it is deleted
  *   vectors       when vector_dims > 0: a bitmap of the docs that have a
@@ -31,8 +35,10 @@
  *                 vectors: their HNSW graph (hnsw.h), 8-byte aligned
  *
  * Versions: 3 added vector_format (and with it the int8 section) in what
- * was a reserved, zero, header field. Version 2 files are still read, as
- * float32 segments; writers always write the current version, so merges
+ * was a reserved, zero, header field; 4 moved the positions out of the
+ * blocks' bytes (before, each block's positions followed its pairs, and a
+ * block had no positions offset). Versions 2 and 3 are still read (2 as a
+ * float32 segment); writers always write the current version, so merges
  * rewrite old segments in it.
  *
  * Fixed-size sections start at 8-byte-aligned offsets. The checksum covers
@@ -46,7 +52,7 @@
 #include <stdint.h>
 
 #define UD_SEG_MAGIC "UDSEG\0\0\1"
-#define UD_SEG_VERSION 3
+#define UD_SEG_VERSION 4
 /* The oldest version the reader still opens. */
 #define UD_SEG_VERSION_MIN 2
 #define UD_SEG_BLOCK_SIZE 128

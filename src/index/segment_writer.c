@@ -3,8 +3,9 @@
  * title and text, groups the occurrences by term, and appends one posting
  * per term with its positions; filter values become postings of 0x01-prefixed
  * terms. Writing sorts the terms, cuts each postings list into blocks of 128
- * with their score bounds, and streams the sections to the file with a
- * running checksum; the header, which holds the checksum, is written last.
+ * with their score bounds (positions apart from the rest, see
+ * segment_format.h), and streams the sections to the file with a running
+ * checksum; the header, which holds the checksum, is written last.
  */
 #include "index/segment_writer.h"
 
@@ -366,14 +367,18 @@ static uint16_t saturate(uint32_t v)
     return (uint16_t)(v > TF_MAX ? TF_MAX : v);
 }
 
-/* Encodes one block of postings into buf and fills its entry. */
-/* Encodes one block of postings into buf and fills its entry. The bytes
- * are written into one scratch area sized for the worst case and appended
- * once: a function call per varint was a tenth of the indexing time. */
-static int encode_block(ud_seg_block *block, ud_buf *buf, const ud_segment_builder *b,
-                        const posting *postings, size_t count, uint32_t prev_doc)
+/* Encodes one block: its positions into `positions`, its doc deltas, term
+ * frequencies and the offset of its positions into `postings`, and fills
+ * its entry (postings_offset from the start of `postings` for now: the
+ * positions go first in the file, see ud_segment_builder_write). The
+ * bytes are written into one scratch area sized for the worst case and
+ * appended at once: a function call per varint was a tenth of the
+ * indexing time. */
+static int encode_block(ud_seg_block *block, ud_buf *postings_buf, ud_buf *positions_buf,
+                        const ud_segment_builder *b, const posting *postings, size_t count,
+                        uint32_t prev_doc)
 {
-    size_t worst = count * (5 + 3 + 3 + 5);
+    size_t worst = count * (5 + 3 + 3 + 5) + 10;
     for (size_t i = 0; i < count; i++)
         worst += (size_t)postings[i].pos_count * 5;
     uint8_t *scratch = ud_malloc(worst);
@@ -381,7 +386,20 @@ static int encode_block(ud_seg_block *block, ud_buf *buf, const ud_segment_build
     *block = (ud_seg_block){.count = (uint16_t)count,
                             .min_len_text = UINT32_MAX,
                             .min_len_title = UINT32_MAX,
-                            .postings_offset = buf->len};
+                            .postings_offset = postings_buf->len};
+    uint64_t positions_offset = positions_buf->len;
+    for (size_t i = 0; i < count; i++) {
+        const posting *p = &postings[i];
+        at += ud_varint_encode(scratch + at, p->pos_count);
+        uint32_t prev = 0;
+        for (uint32_t k = 0; k < p->pos_count; k++) {
+            uint32_t pos = b->positions[p->pos_start + k];
+            at += ud_varint_encode(scratch + at, pos - prev);
+            prev = pos;
+        }
+    }
+    int rc = ud_buf_append(positions_buf, scratch, at);
+    at = 0;
     for (size_t i = 0; i < count; i++) {
         at += ud_varint_encode(scratch + at, postings[i].doc - prev_doc);
         prev_doc = postings[i].doc;
@@ -401,18 +419,10 @@ static int encode_block(ud_seg_block *block, ud_buf *buf, const ud_segment_build
         if (d->len_title < block->min_len_title)
             block->min_len_title = d->len_title;
     }
-    for (size_t i = 0; i < count; i++) {
-        const posting *p = &postings[i];
-        at += ud_varint_encode(scratch + at, p->pos_count);
-        uint32_t prev = 0;
-        for (uint32_t k = 0; k < p->pos_count; k++) {
-            uint32_t pos = b->positions[p->pos_start + k];
-            at += ud_varint_encode(scratch + at, pos - prev);
-            prev = pos;
-        }
-    }
+    at += ud_varint_encode(scratch + at, positions_offset);
     block->last_doc = postings[count - 1].doc;
-    int rc = ud_buf_append(buf, scratch, at);
+    if (rc == 0)
+        rc = ud_buf_append(postings_buf, scratch, at);
     free(scratch);
     return rc;
 }
@@ -430,8 +440,9 @@ int ud_segment_builder_write(ud_segment_builder *b, const char *path)
         block_count += (b->terms[i].count + UD_SEG_BLOCK_SIZE - 1) / UD_SEG_BLOCK_SIZE;
     ud_seg_block *blocks = ud_calloc(block_count ? block_count : 1, sizeof(ud_seg_block));
     ud_seg_term *entries = ud_calloc(b->term_count ? b->term_count : 1, sizeof(ud_seg_term));
-    ud_buf postings;
+    ud_buf postings, positions;
     ud_buf_init(&postings, (size_t)1 << 40);
+    ud_buf_init(&positions, (size_t)1 << 40);
     int rc = 0;
     size_t next_block = 0;
     uint64_t bytes_offset = 0;
@@ -446,8 +457,8 @@ int ud_segment_builder_write(ud_segment_builder *b, const char *path)
         for (uint32_t start = 0; start < t->count && rc == 0; start += UD_SEG_BLOCK_SIZE) {
             uint32_t n =
                 t->count - start < UD_SEG_BLOCK_SIZE ? t->count - start : UD_SEG_BLOCK_SIZE;
-            rc =
-                encode_block(&blocks[next_block++], &postings, b, t->postings + start, n, prev_doc);
+            rc = encode_block(&blocks[next_block++], &postings, &positions, b, t->postings + start,
+                              n, prev_doc);
             prev_doc = t->postings[start + n - 1].doc;
             entries[i].block_count++;
         }
@@ -487,8 +498,13 @@ int ud_segment_builder_write(ud_segment_builder *b, const char *path)
             emit(&f, b->terms[order[i]].text, b->terms[order[i]].len);
         align8(&f);
         h.off_blocks = f.offset;
+        for (size_t i = 0; i < block_count; i++)
+            blocks[i].postings_offset += positions.len;
         emit(&f, blocks, block_count * sizeof(ud_seg_block));
         h.off_postings = f.offset;
+        /* Positions first, then what scoring reads: the blocks point past
+         * the positions. */
+        emit(&f, positions.ptr, positions.len);
         emit(&f, postings.ptr, postings.len);
         align8(&f);
         h.off_keys = f.offset;
@@ -554,6 +570,7 @@ int ud_segment_builder_write(ud_segment_builder *b, const char *path)
             unlink(tmp);
     }
     ud_buf_dispose(&postings);
+    ud_buf_dispose(&positions);
     free(keys);
     free(entries);
     free(blocks);

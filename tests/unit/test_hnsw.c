@@ -2,7 +2,7 @@
  * Tests of the HNSW graph: recall against exact search, with and without a
  * filter, inside a segment and through vector search, and damaged graphs;
  * int8 storage: recall against float32, exact rescored scores, segments
- * that persist it, and segments of the previous format version.
+ * that persist it (walked and scanned), and headers that do not add up.
  */
 #include <math.h>
 #include <stdio.h>
@@ -376,7 +376,7 @@ static void patch_header(const char *path, uint32_t version, uint32_t vector_for
     fclose(f);
 }
 
-void test_hnsw__int8_segments_persist_and_old_versions_still_open(void)
+void test_hnsw__int8_segments_persist_and_bad_headers_are_refused(void)
 {
     state = 31;
     uint32_t n = 3000;
@@ -472,15 +472,11 @@ void test_hnsw__int8_segments_persist_and_old_versions_still_open(void)
     ud_snapshot_release(i8);
     ud_snapshot_release(f32);
 
-    /* A version 2 segment (float32 only, the field reserved) still opens and
-     * answers; other versions and vector formats are refused. */
+    /* Headers that do not add up are refused (real segments of versions 2
+     * and 3 are read in test_index.c): int8 vectors before version 3,
+     * versions unknown, a vector format that does not match the sections. */
     snprintf(path, sizeof(path), "%s/seg-000001.seg", dir_f32);
-    patch_header(path, 2, 0);
     ud_segment *old = NULL;
-    UD_CHECK_OK(ud_segment_open(&old, path));
-    UD_CHECK_OK(ud_segment_verify(old));
-    UD_CHECK(ud_segment_vector(old, 7) != NULL && ud_segment_graph(old) != NULL);
-    ud_segment_free(old);
     patch_header(path, 2, UD_SEG_VECTORS_I8);
     UD_CHECK_EQ_INT(UD_ECORRUPT, ud_segment_open(&old, path));
     patch_header(path, 1, 0);

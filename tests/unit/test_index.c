@@ -17,9 +17,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/encoding.h"
 #include "index/bm25_exact.h"
 #include "index/collection.h"
 #include "index/query.h"
+#include "index/vector_search.h"
 #include "test.h"
 
 /* A small deterministic PRNG (xorshift64*), so corpora are reproducible. */
@@ -809,6 +811,201 @@ void test_index__a_writer_killed_during_a_merge_loses_nothing(void)
         UD_CHECK_OK(ud_snapshot_open(&snap, dir));
         UD_CHECK_EQ_INT((uint64_t)committed * 40 - 1, ud_snapshot_live_docs(snap));
         UD_CHECK(!visible(snap, "b0-0") && visible(snap, "b0-1"));
+        ud_snapshot_release(snap);
+    }
+}
+
+/* ---- older segment versions ------------------------------------------------ */
+
+/* One-segment collections written by earlier versions of the segment
+ * writer (base64): three chunks, "old-a" to "old-c", with 4-d vectors.
+ * Version 2: float32 vectors, positions inside the postings blocks. */
+static const char SEGMENT_V2[] =
+    "VURTRUcAAAECAAAAAwAAABYAAAAAAAAAFgAAAAAAAAATAAAAAAAAAAUAAAAAAAAAkAAAAAAAAADYAAAAAAAAAOAB"
+    "AAAAAAAAoAQAAAAAAAAoBQAAAAAAAOgHAAAAAAAAaAgAAAAAAACYCAAAAAAAANAIAAAAAAAAkD4LxO0xPoIEAAAA"
+    "AAAAANAIAAAAAAAABgAAAAIAAAAA8VNlAAAAAAAAAAAAAAAABgAAAAIAAAAB8VNlAAAAAFcAAAAAAAAABwAAAAEA"
+    "AAAC8VNlAAAAAKsAAAAAAAAABW9sZC1hAA5QYXJlbnRhbCBsZWF2ZTBwYXJlbnRhbCBsZWF2ZSBpcyBzaXh0ZWVu"
+    "IHdlZWtzIGZvciBldmVyeSBwYXJlbnQEZmlsZQAAAAABBW9yZzoqBW9sZC1iAA5FeHBlbnNlIHBvbGljeSxzdWJt"
+    "aXQgdGhlIGV4cGVuc2UgcmVwb3J0IHdpdGhpbiB0aGlydHkgZGF5cwVzbGFjawAAAAABBW9yZzoqBW9sZC1jAAZU"
+    "cmF2ZWw8Ym9vayB0cmF2ZWwgdGhyb3VnaCB0aGUgcG9ydGFsOyBwYXJlbnRhbCBhcHByb3ZhbCBub3QgbmVlZGVk"
+    "BWdtYWlsAAAAAAEFb3JnOioAAAAAAAAAAAAIAAAAAwAAAAAAAAAAAAAAAQAAAAAAAAAIAAAAAAAAAAcAAAABAAAA"
+    "AQAAAAAAAAABAAAAAAAAAA8AAAAAAAAACAAAAAEAAAACAAAAAAAAAAEAAAAAAAAAFwAAAAAAAAAIAAAAAQAAAAMA"
+    "AAAAAAAAAQAAAAAAAAAfAAAAAAAAAAYAAAABAAAABAAAAAAAAAABAAAAAAAAACUAAAAAAAAABAAAAAEAAAAFAAAA"
+    "AAAAAAEAAAAAAAAAKQAAAAAAAAADAAAAAQAAAAYAAAAAAAAAAQAAAAAAAAAsAAAAAAAAAAUAAAABAAAABwAAAAAA"
+    "AAABAAAAAAAAADEAAAAAAAAABgAAAAEAAAAIAAAAAAAAAAEAAAAAAAAANwAAAAAAAAAEAAAAAQAAAAkAAAAAAAAA"
+    "AQAAAAAAAAA7AAAAAAAAAAQAAAABAAAACgAAAAAAAAABAAAAAAAAAD8AAAAAAAAABgAAAAIAAAALAAAAAAAAAAEA"
+    "AAAAAAAARQAAAAAAAAAGAAAAAQAAAAwAAAAAAAAAAQAAAAAAAABLAAAAAAAAAAYAAAABAAAADQAAAAAAAAABAAAA"
+    "AAAAAFEAAAAAAAAABgAAAAEAAAAOAAAAAAAAAAEAAAAAAAAAVwAAAAAAAAAHAAAAAQAAAA8AAAAAAAAAAQAAAAAA"
+    "AABeAAAAAAAAAAYAAAABAAAAEAAAAAAAAAABAAAAAAAAAGQAAAAAAAAABgAAAAEAAAARAAAAAAAAAAEAAAAAAAAA"
+    "agAAAAAAAAAHAAAAAQAAABIAAAAAAAAAAQAAAAAAAABxAAAAAAAAAAYAAAABAAAAEwAAAAAAAAABAAAAAAAAAHcA"
+    "AAAAAAAABAAAAAEAAAAUAAAAAAAAAAEAAAAAAAAAewAAAAAAAAAGAAAAAQAAABUAAAAAAAAAAQAAAAAAAAABcDpv"
+    "cmc6KgFzOmZpbGUBczpnbWFpbAFzOnNsYWNrYXBwcm92Ym9va2RheWV2ZXJpZXhwZW5zbGVhdm5lZWRwYXJlbnRw"
+    "b2xpY2lwb3J0YWxyZXBvcnRzaXh0ZWVuc3VibWl0dGhpcnRpdGhyb3VnaHRyYXZlbHdlZWt3aXRoaW4AAAAAAAAA"
+    "AgAAAAMAAAAAAAAABgAAAAEAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAAAAAAAGAAAAAgAAAAAAAAAMAAAAAAAAAAIA"
+    "AAABAAAAAAAAAAcAAAABAAAAAAAAABAAAAAAAAAAAQAAAAEAAAAAAAAABgAAAAIAAAAAAAAAFAAAAAAAAAACAAAA"
+    "AQABAAAAAAAHAAAAAQAAAAAAAAAYAAAAAAAAAAIAAAABAAEAAAAAAAcAAAABAAAAAAAAAB0AAAAAAAAAAQAAAAEA"
+    "AQAAAAAABgAAAAIAAAAAAAAAIgAAAAAAAAAAAAAAAQABAAAAAAAGAAAAAgAAAAAAAAAnAAAAAAAAAAEAAAABAAEA"
+    "AQAAAAYAAAACAAAAAAAAACwAAAAAAAAAAAAAAAEAAQABAAAABgAAAAIAAAAAAAAAMgAAAAAAAAACAAAAAQABAAAA"
+    "AAAHAAAAAQAAAAAAAAA4AAAAAAAAAAIAAAACAAIAAQAAAAYAAAABAAAAAAAAAD0AAAAAAAAAAQAAAAEAAAABAAAA"
+    "BgAAAAIAAAAAAAAASQAAAAAAAAACAAAAAQABAAAAAAAHAAAAAQAAAAAAAABOAAAAAAAAAAEAAAABAAEAAAAAAAYA"
+    "AAACAAAAAAAAAFMAAAAAAAAAAAAAAAEAAQAAAAAABgAAAAIAAAAAAAAAWAAAAAAAAAABAAAAAQABAAAAAAAGAAAA"
+    "AgAAAAAAAABdAAAAAAAAAAEAAAABAAEAAAAAAAYAAAACAAAAAAAAAGIAAAAAAAAAAgAAAAEAAQAAAAAABwAAAAEA"
+    "AAAAAAAAZwAAAAAAAAACAAAAAQABAAEAAAAHAAAAAQAAAAAAAABsAAAAAAAAAAAAAAABAAEAAAAAAAYAAAACAAAA"
+    "AAAAAHIAAAAAAAAAAQAAAAEAAQAAAAAABgAAAAIAAAAAAAAAdwAAAAAAAAAAAQEAAAAAAAAAAAAAAAAAAgAAAAEA"
+    "AAACAQABFwIBAAERAQEAARgAAQABGAEBAQIAFAABAQIBEgIBAAEZAAICAQEAAwASBwEWAQABAQECAQABFQEBAAEV"
+    "AAEAARUBAQABEgEBAAEXAgEAARMCAQECABIAAQABFgEBAAEWAAAAAOgnNYl0/F5eAgAAAAAAAACbKTWJdP1eXgEA"
+    "AAAAAAAATis1iXT+Xl4AAAAAAAAAAAcAAAAAAAAAAACAPwAAAAAAAAAAAAAAAAAAAACamRk/zcxMPwAAAAAAAAAA"
+    "AAAAAAAAAAAAAIA/";
+/* Version 3: the same with int8 vectors too. */
+static const char SEGMENT_V3[] =
+    "VURTRUcAAAEDAAAAAwAAABYAAAAAAAAAFgAAAAAAAAATAAAAAAAAAAUAAAAAAAAAkAAAAAAAAADYAAAAAAAAAOAB"
+    "AAAAAAAAoAQAAAAAAAAoBQAAAAAAAOgHAAAAAAAAaAgAAAAAAACYCAAAAAAAABAJAAAAAAAAfAQP5tOXBVUEAAAA"
+    "AQAAABAJAAAAAAAABgAAAAIAAAAA8VNlAAAAAAAAAAAAAAAABgAAAAIAAAAB8VNlAAAAAFcAAAAAAAAABwAAAAEA"
+    "AAAC8VNlAAAAAKsAAAAAAAAABW9sZC1hAA5QYXJlbnRhbCBsZWF2ZTBwYXJlbnRhbCBsZWF2ZSBpcyBzaXh0ZWVu"
+    "IHdlZWtzIGZvciBldmVyeSBwYXJlbnQEZmlsZQAAAAABBW9yZzoqBW9sZC1iAA5FeHBlbnNlIHBvbGljeSxzdWJt"
+    "aXQgdGhlIGV4cGVuc2UgcmVwb3J0IHdpdGhpbiB0aGlydHkgZGF5cwVzbGFjawAAAAABBW9yZzoqBW9sZC1jAAZU"
+    "cmF2ZWw8Ym9vayB0cmF2ZWwgdGhyb3VnaCB0aGUgcG9ydGFsOyBwYXJlbnRhbCBhcHByb3ZhbCBub3QgbmVlZGVk"
+    "BWdtYWlsAAAAAAEFb3JnOioAAAAAAAAAAAAIAAAAAwAAAAAAAAAAAAAAAQAAAAAAAAAIAAAAAAAAAAcAAAABAAAA"
+    "AQAAAAAAAAABAAAAAAAAAA8AAAAAAAAACAAAAAEAAAACAAAAAAAAAAEAAAAAAAAAFwAAAAAAAAAIAAAAAQAAAAMA"
+    "AAAAAAAAAQAAAAAAAAAfAAAAAAAAAAYAAAABAAAABAAAAAAAAAABAAAAAAAAACUAAAAAAAAABAAAAAEAAAAFAAAA"
+    "AAAAAAEAAAAAAAAAKQAAAAAAAAADAAAAAQAAAAYAAAAAAAAAAQAAAAAAAAAsAAAAAAAAAAUAAAABAAAABwAAAAAA"
+    "AAABAAAAAAAAADEAAAAAAAAABgAAAAEAAAAIAAAAAAAAAAEAAAAAAAAANwAAAAAAAAAEAAAAAQAAAAkAAAAAAAAA"
+    "AQAAAAAAAAA7AAAAAAAAAAQAAAABAAAACgAAAAAAAAABAAAAAAAAAD8AAAAAAAAABgAAAAIAAAALAAAAAAAAAAEA"
+    "AAAAAAAARQAAAAAAAAAGAAAAAQAAAAwAAAAAAAAAAQAAAAAAAABLAAAAAAAAAAYAAAABAAAADQAAAAAAAAABAAAA"
+    "AAAAAFEAAAAAAAAABgAAAAEAAAAOAAAAAAAAAAEAAAAAAAAAVwAAAAAAAAAHAAAAAQAAAA8AAAAAAAAAAQAAAAAA"
+    "AABeAAAAAAAAAAYAAAABAAAAEAAAAAAAAAABAAAAAAAAAGQAAAAAAAAABgAAAAEAAAARAAAAAAAAAAEAAAAAAAAA"
+    "agAAAAAAAAAHAAAAAQAAABIAAAAAAAAAAQAAAAAAAABxAAAAAAAAAAYAAAABAAAAEwAAAAAAAAABAAAAAAAAAHcA"
+    "AAAAAAAABAAAAAEAAAAUAAAAAAAAAAEAAAAAAAAAewAAAAAAAAAGAAAAAQAAABUAAAAAAAAAAQAAAAAAAAABcDpv"
+    "cmc6KgFzOmZpbGUBczpnbWFpbAFzOnNsYWNrYXBwcm92Ym9va2RheWV2ZXJpZXhwZW5zbGVhdm5lZWRwYXJlbnRw"
+    "b2xpY2lwb3J0YWxyZXBvcnRzaXh0ZWVuc3VibWl0dGhpcnRpdGhyb3VnaHRyYXZlbHdlZWt3aXRoaW4AAAAAAAAA"
+    "AgAAAAMAAAAAAAAABgAAAAEAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAAAAAAAGAAAAAgAAAAAAAAAMAAAAAAAAAAIA"
+    "AAABAAAAAAAAAAcAAAABAAAAAAAAABAAAAAAAAAAAQAAAAEAAAAAAAAABgAAAAIAAAAAAAAAFAAAAAAAAAACAAAA"
+    "AQABAAAAAAAHAAAAAQAAAAAAAAAYAAAAAAAAAAIAAAABAAEAAAAAAAcAAAABAAAAAAAAAB0AAAAAAAAAAQAAAAEA"
+    "AQAAAAAABgAAAAIAAAAAAAAAIgAAAAAAAAAAAAAAAQABAAAAAAAGAAAAAgAAAAAAAAAnAAAAAAAAAAEAAAABAAEA"
+    "AQAAAAYAAAACAAAAAAAAACwAAAAAAAAAAAAAAAEAAQABAAAABgAAAAIAAAAAAAAAMgAAAAAAAAACAAAAAQABAAAA"
+    "AAAHAAAAAQAAAAAAAAA4AAAAAAAAAAIAAAACAAIAAQAAAAYAAAABAAAAAAAAAD0AAAAAAAAAAQAAAAEAAAABAAAA"
+    "BgAAAAIAAAAAAAAASQAAAAAAAAACAAAAAQABAAAAAAAHAAAAAQAAAAAAAABOAAAAAAAAAAEAAAABAAEAAAAAAAYA"
+    "AAACAAAAAAAAAFMAAAAAAAAAAAAAAAEAAQAAAAAABgAAAAIAAAAAAAAAWAAAAAAAAAABAAAAAQABAAAAAAAGAAAA"
+    "AgAAAAAAAABdAAAAAAAAAAEAAAABAAEAAAAAAAYAAAACAAAAAAAAAGIAAAAAAAAAAgAAAAEAAQAAAAAABwAAAAEA"
+    "AAAAAAAAZwAAAAAAAAACAAAAAQABAAEAAAAHAAAAAQAAAAAAAABsAAAAAAAAAAAAAAABAAEAAAAAAAYAAAACAAAA"
+    "AAAAAHIAAAAAAAAAAQAAAAEAAQAAAAAABgAAAAIAAAAAAAAAdwAAAAAAAAAAAQEAAAAAAAAAAAAAAAAAAgAAAAEA"
+    "AAACAQABFwIBAAERAQEAARgAAQABGAEBAQIAFAABAQIBEgIBAAEZAAICAQEAAwASBwEWAQABAQECAQABFQEBAAEV"
+    "AAEAARUBAQABEgEBAAEXAgEAARMCAQECABIAAQABFgEBAAEWAAAAAOgnNYl0/F5eAgAAAAAAAACbKTWJdP1eXgEA"
+    "AAAAAAAATis1iXT+Xl4AAAAAAAAAAAcAAAAAAAAAAACAPwAAAAAAAAAAAAAAAAAAAACamRk/zcxMPwAAAAAAAAAA"
+    "AAAAAAAAAAAAAIA/BAIBPH8AAAAAAAAAAAAAAAAAAACgac47AF9/AAAAAAAAAAAAAAAAAAQCATwAAAB/AAAAAAAA"
+    "AAAAAAAAAAAAAA==";
+
+static const char OLD_MANIFEST[] =
+    "{\"format\": 2, \"generation\": 1, \"next_id\": 2, \"store_generation\": 1,"
+    " \"embedding\": \"test/fixture/4\", \"segments\": [{\"id\": 1, \"del_gen\": 0, \"docs\": 3}]}";
+
+/* The doc ids of a BM25 search, in order, joined by spaces. */
+static const char *ids_of(ud_snapshot *snap, ud_analyzer *analyzer, ud_arena *arena,
+                          const char *query)
+{
+    ud_index_hit *hits = NULL;
+    size_t count = search(&hits, snap, analyzer, arena, query, EVERYONE, 1, 10, NULL);
+    size_t n = 0;
+    const ud_segment_view *views = ud_snapshot_views(snap, &n);
+    char *out = ud_arena_alloc(arena, 128);
+    size_t at = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < count; i++) {
+        ud_stored_doc stored;
+        UD_CHECK_OK(ud_segment_stored(&stored, views[hits[i].view].segment, arena, hits[i].doc));
+        at += (size_t)snprintf(out + at, 128 - at, "%s%s", i ? " " : "", stored.doc_id);
+    }
+    return out;
+}
+
+static void check_old_collection(ud_snapshot *snap, uint32_t version)
+{
+    ud_analyzer *analyzer = NULL;
+    UD_CHECK_OK(ud_analyzer_new(&analyzer));
+    ud_arena arena;
+    ud_arena_init(&arena);
+    size_t n = 0;
+    const ud_segment_view *views = ud_snapshot_views(snap, &n);
+    const ud_segment *seg = views[0].segment;
+    UD_CHECK_EQ_INT(version, ud_segment_header(seg)->version);
+    UD_CHECK_OK(ud_segment_verify(seg));
+    /* Postings, positions (phrases) and stored fields read as written. */
+    UD_CHECK_EQ_STR("old-a old-c", ids_of(snap, analyzer, &arena, "parental"));
+    UD_CHECK_EQ_STR("old-a", ids_of(snap, analyzer, &arena, "\"parental leave\""));
+    UD_CHECK_EQ_STR("old-c", ids_of(snap, analyzer, &arena, "\"parental approval\" travel"));
+    UD_CHECK_EQ_STR("old-b", ids_of(snap, analyzer, &arena, "expense source:slack"));
+    /* And the vectors: the second chunk is nearest to itself. */
+    const float query[4] = {0, 0.6f, 0.8f, 0};
+    ud_query q = {0};
+    q.principals = EVERYONE;
+    q.principal_count = 1;
+    ud_index_hit *hits = NULL;
+    size_t count = 0;
+    UD_CHECK_OK(ud_vector_topk(&hits, &count, views, n, &q, query, 4, 2, &arena));
+    UD_CHECK_EQ_INT(2, count);
+    ud_stored_doc stored;
+    UD_CHECK_OK(ud_segment_stored(&stored, views[hits[0].view].segment, &arena, hits[0].doc));
+    UD_CHECK_EQ_STR("old-b", stored.doc_id);
+    UD_CHECK_NEAR(1.0, hits[0].score, 1e-6);
+    ud_arena_dispose(&arena);
+    ud_analyzer_free(analyzer);
+}
+
+void test_index__segments_of_older_versions_open_and_merge_into_the_current_one(void)
+{
+    const char *fixtures[] = {SEGMENT_V2, SEGMENT_V3};
+    for (uint32_t version = 2; version <= 3; version++) {
+        char dir[700];
+        snprintf(dir, sizeof(dir), "%s/old-v%u", ud_test_tmpdir(), version);
+        const char *text = fixtures[version - 2];
+        size_t len = 0, max = ud_base64_decoded_max(strlen(text));
+        uint8_t *bytes = malloc(max);
+        UD_CHECK_OK(ud_base64_decode(bytes, max, &len, (ud_str){text, strlen(text)}, 0));
+        ud_test_write_file(dir, "seg-000001.seg", bytes, len);
+        ud_test_write_file(dir, "MANIFEST", OLD_MANIFEST, strlen(OLD_MANIFEST));
+        free(bytes);
+        ud_snapshot *snap = NULL;
+        UD_CHECK_OK(ud_snapshot_open(&snap, dir));
+        check_old_collection(snap, version);
+        size_t n = 0;
+        const ud_segment *old = ud_snapshot_views(snap, &n)[0].segment;
+        UD_CHECK((ud_segment_vectors_i8(old) != NULL) == (version >= 3));
+
+        /* A writer adds a chunk; the merge rewrites the old segment in the
+         * current format, and everything reads the same. */
+        ud_collection_writer_opts opts = {
+            .max_segments = 1, .embedding = "test/fixture/4", .vector_dims = 4};
+        ud_collection_writer *w = NULL;
+        UD_CHECK_OK(ud_collection_writer_open(&w, dir, &opts));
+        UD_CHECK_EQ_INT(1, ud_collection_writer_store_generation(w));
+        const float v[4] = {0.5f, 0.5f, 0.5f, 0.5f};
+        ud_index_doc doc = {.doc_id = "new-d",
+                            .title = "Leave",
+                            .text = "more parental leave for everyone",
+                            .source_type = "file",
+                            .acl = EVERYONE,
+                            .acl_count = 1,
+                            .vector = v};
+        UD_CHECK_OK(ud_collection_writer_add(w, &doc));
+        UD_CHECK_OK(ud_collection_writer_commit(w, 2));
+        UD_CHECK_OK(ud_collection_writer_wait_merges(w));
+        ud_collection_writer_close(w);
+        ud_snapshot *merged = NULL;
+        UD_CHECK_OK(ud_snapshot_open(&merged, dir));
+        UD_CHECK_EQ_INT(1, view_count(merged));
+        UD_CHECK_EQ_INT(4, ud_snapshot_live_docs(merged));
+        const ud_segment *seg = ud_snapshot_views(merged, &n)[0].segment;
+        UD_CHECK_EQ_INT(UD_SEG_VERSION, ud_segment_header(seg)->version);
+        UD_CHECK(ud_segment_vectors_i8(seg) != NULL);
+        ud_analyzer *analyzer = NULL;
+        UD_CHECK_OK(ud_analyzer_new(&analyzer));
+        ud_arena arena;
+        ud_arena_init(&arena);
+        UD_CHECK_EQ_STR("old-a new-d", ids_of(merged, analyzer, &arena, "\"parental leave\""));
+        UD_CHECK_EQ_STR("old-c", ids_of(merged, analyzer, &arena, "\"parental approval\""));
+        ud_arena_dispose(&arena);
+        ud_analyzer_free(analyzer);
+        ud_snapshot_release(merged);
         ud_snapshot_release(snap);
     }
 }
