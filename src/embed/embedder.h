@@ -1,7 +1,8 @@
 /*
  * Embedding providers: text in, a unit-length vector out. One interface
- * (a table of functions, chosen by configuration) with, for now, the
- * `static` provider: SIF-weighted GloVe word vectors (glove.h, sif.h).
+ * (a table of functions, chosen by configuration) with the `static`
+ * provider, SIF-weighted GloVe word vectors (glove.h, sif.h), and the
+ * `openai` provider, any OpenAI-compatible /v1/embeddings (openai_embed.h).
  * A collection records the provider, model and dimensions it was built
  * with and refuses vectors of another kind.
  */
@@ -15,7 +16,7 @@
 #include "base/error.h"
 
 typedef struct ud_embedder_info {
-    const char *provider; /* "static" */
+    const char *provider; /* "static", "openai" */
     const char *model;    /* "glove-100d-sif" */
     uint32_t dims;
 } ud_embedder_info;
@@ -25,6 +26,11 @@ typedef struct ud_embedder_ops {
      * to false when the text gives no vector (no known word). */
     int (*embed)(void *self, const char *text, size_t len, float *out, bool *out_has);
     void (*free)(void *self);
+    /* Optional (NULL: one embed call per text). Embeds count texts at once:
+     * text i into out + i * info.dims, out_has[i] as for embed. Remote
+     * providers send them in as few requests as their limits allow. */
+    int (*embed_batch)(void *self, const char *const *texts, const size_t *lens, size_t count,
+                       float *out, bool *out_has);
 } ud_embedder_ops;
 
 typedef struct ud_embedder {
@@ -51,6 +57,22 @@ static inline int ud_embedder_embed(ud_embedder *e, const char *text, size_t len
                                     bool *out_has)
 {
     return e->ops->embed(e->self, text, len, out, out_has);
+}
+
+/* Embeds count texts (see embed_batch), through the provider's batch op
+ * when it has one. */
+static inline int ud_embedder_embed_batch(ud_embedder *e, const char *const *texts,
+                                          const size_t *lens, size_t count, float *out,
+                                          bool *out_has)
+{
+    if (e->ops->embed_batch)
+        return e->ops->embed_batch(e->self, texts, lens, count, out, out_has);
+    for (size_t i = 0; i < count; i++) {
+        int rc = e->ops->embed(e->self, texts[i], lens[i], out + i * e->info.dims, &out_has[i]);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
 }
 
 #endif

@@ -137,7 +137,7 @@ static void glove_free(void *self)
     free(g);
 }
 
-static const ud_embedder_ops STATIC_OPS = {embed, glove_free};
+static const ud_embedder_ops STATIC_OPS = {.embed = embed, .free = glove_free};
 
 int ud_embedder_open_static(ud_embedder **out, const char *path)
 {
