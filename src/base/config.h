@@ -44,7 +44,27 @@ typedef struct ud_config {
     long login_lock_minutes;
     long access_token_minutes;
     long refresh_token_days;
-    unsigned char origin[48]; /* ud_config_origin of each table row, for `unify config` */
+    /* Answers: the primary generator, the cheaper one for simple
+     * questions, the fallback (answer/llm.h, answer/router.h). */
+    char answer_provider[32];
+    char answer_model[128];
+    char answer_base_url[512];
+    char answer_api_key[256];
+    char answer_cheap_provider[32];
+    char answer_cheap_model[128];
+    char answer_cheap_base_url[512];
+    char answer_cheap_api_key[256];
+    char answer_fallback_provider[32];
+    char answer_fallback_model[128];
+    char answer_fallback_base_url[512];
+    char answer_fallback_api_key[256];
+    long answer_timeout_seconds;
+    long answer_max_tokens;
+    long context_tokens;
+    char llm_prices[1024];
+    double cost_alert_usd;
+    char cache[256];
+    unsigned char origin[64]; /* ud_config_origin of each table row, for `unify config` */
 } ud_config;
 
 typedef enum { UD_CONFIG_STRING, UD_CONFIG_INT, UD_CONFIG_DOUBLE } ud_config_type;

@@ -13,6 +13,7 @@
 
 #include <arpa/inet.h>
 #include <jansson.h>
+#include <math.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -42,7 +43,25 @@ struct ud_http_server {
     pthread_mutex_t workers_lock; /* guards workers */
     pthread_cond_t workers_idle;
     unsigned workers; /* deferred and streaming workers running */
+    /* Slow-request guard: libmicrohttpd's timeout only cuts idle
+     * connections, so a client that trickles a byte at a time would hold a
+     * connection for ever. Every connection has a deadline by which its
+     * request must have arrived; a reaper thread shuts down the socket of
+     * any connection past it. */
+    pthread_mutex_t watch_lock; /* guards the list and the deadlines */
+    pthread_cond_t watch_stop;
+    struct watched *watch_head;
+    bool watch_stopping;
+    pthread_t reaper;
 };
+
+/* One connection under the slow-request guard. */
+typedef struct watched {
+    int fd;
+    double deadline; /* monotonic ms; INFINITY while a request is being answered */
+    bool reaped;
+    struct watched *prev, *next;
+} watched;
 
 /* State of one request across MHD's calls. */
 typedef struct request_state {
@@ -445,6 +464,91 @@ static enum MHD_Result finish(struct MHD_Connection *connection, request_state *
                               const char *method, const char *url, int rc,
                               const ud_http_response *result);
 
+/* ---- the slow-request guard ------------------------------------------------ */
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+static watched *watched_of(struct MHD_Connection *connection)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return info ? info->socket_context : NULL;
+}
+
+/* Gives the connection until `seconds` from now (or no limit, when
+ * negative) to get its request in. */
+static void set_deadline(ud_http_server *server, struct MHD_Connection *connection, double seconds)
+{
+    watched *w = watched_of(connection);
+    if (!w)
+        return;
+    pthread_mutex_lock(&server->watch_lock);
+    w->deadline = seconds < 0 ? INFINITY : now_ms() + seconds * 1000.0;
+    pthread_mutex_unlock(&server->watch_lock);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *connection, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    ud_http_server *server = cls;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *info =
+            MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+        watched *w = ud_calloc(1, sizeof(*w));
+        w->fd = info ? info->connect_fd : -1;
+        w->deadline = now_ms() + server->config.timeout_seconds * 1000.0;
+        pthread_mutex_lock(&server->watch_lock);
+        w->next = server->watch_head;
+        if (w->next)
+            w->next->prev = w;
+        server->watch_head = w;
+        pthread_mutex_unlock(&server->watch_lock);
+        *socket_context = w;
+    } else if (code == MHD_CONNECTION_NOTIFY_CLOSED && *socket_context) {
+        watched *w = *socket_context;
+        pthread_mutex_lock(&server->watch_lock);
+        if (w->prev)
+            w->prev->next = w->next;
+        else
+            server->watch_head = w->next;
+        if (w->next)
+            w->next->prev = w->prev;
+        pthread_mutex_unlock(&server->watch_lock);
+        free(w);
+        *socket_context = NULL;
+    }
+}
+
+static void *reap_slow_clients(void *arg)
+{
+    ud_http_server *server = arg;
+    pthread_mutex_lock(&server->watch_lock);
+    while (!server->watch_stopping) {
+        double now = now_ms();
+        for (watched *w = server->watch_head; w; w = w->next)
+            if (!w->reaped && w->fd >= 0 && now > w->deadline) {
+                /* MHD sees the end of the stream and closes it cleanly. */
+                shutdown(w->fd, SHUT_RDWR);
+                w->reaped = true;
+            }
+        struct timespec wake;
+        clock_gettime(CLOCK_REALTIME, &wake);
+        wake.tv_nsec += 200 * 1000000L;
+        if (wake.tv_nsec >= 1000000000L) {
+            wake.tv_sec++;
+            wake.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&server->watch_stop, &server->watch_lock, &wake);
+    }
+    pthread_mutex_unlock(&server->watch_lock);
+    return NULL;
+}
+
 /* ---- routing ------------------------------------------------------------- */
 
 /* Splits "/a/b/c" into segments (borrowed slices). Returns false if there
@@ -600,6 +704,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
         state->id = atomic_fetch_add(&server->next_request_id, 1) + 1;
         state->server = server;
         *con_cls = state;
+        /* The headers are in; the body gets the same time again. */
+        set_deadline(server, connection, server->config.timeout_seconds);
         /* A declared length over the cap is refused before reading a byte. */
         const char *length = MHD_lookup_connection_value(connection, MHD_HEADER_KIND,
                                                          MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -622,6 +728,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
         *upload_data_size = 0;
         return MHD_YES;
     }
+    set_deadline(server, connection, -1); /* the request is in: answering it has no deadline */
     if (state->deferred_fn) {
         /* Called again after the worker resumed the connection. */
         if (!atomic_load(&state->deferred_done))
@@ -643,9 +750,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
 static void on_completed(void *cls, struct MHD_Connection *connection, void **con_cls,
                          enum MHD_RequestTerminationCode code)
 {
-    (void)cls;
-    (void)connection;
+    ud_http_server *server = cls;
     (void)code;
+    /* A kept-alive connection has the usual time for its next request. */
+    set_deadline(server, connection, server->config.timeout_seconds);
     request_state *state = *con_cls;
     if (!state)
         return;
@@ -686,6 +794,8 @@ int ud_http_server_start(ud_http_server **out, const ud_http_config *config,
     ud_http_server *server = ud_calloc(1, sizeof(*server));
     pthread_mutex_init(&server->workers_lock, NULL);
     pthread_cond_init(&server->workers_idle, NULL);
+    pthread_mutex_init(&server->watch_lock, NULL);
+    pthread_cond_init(&server->watch_stop, NULL);
     server->config = *config;
     if (server->config.threads == 0)
         server->config.threads = 1;
@@ -698,11 +808,13 @@ int ud_http_server_start(ud_http_server **out, const ud_http_config *config,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)config->max_connections,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)config->timeout_seconds,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)config->max_header_bytes,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, server, MHD_OPTION_EXTERNAL_LOGGER, log_mhd,
-        server, MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, server, MHD_OPTION_NOTIFY_CONNECTION,
+        on_connection, server, MHD_OPTION_EXTERNAL_LOGGER, log_mhd, server, MHD_OPTION_END);
     if (!server->daemon) {
         pthread_cond_destroy(&server->workers_idle);
         pthread_mutex_destroy(&server->workers_lock);
+        pthread_cond_destroy(&server->watch_stop);
+        pthread_mutex_destroy(&server->watch_lock);
         free(server);
         return ud_error_set(UD_EIO, "cannot listen on %s:%u (address in use or not permitted?)",
                             bind, (unsigned)config->port);
@@ -710,6 +822,11 @@ int ud_http_server_start(ud_http_server **out, const ud_http_config *config,
     const union MHD_DaemonInfo *info =
         MHD_get_daemon_info(server->daemon, MHD_DAEMON_INFO_BIND_PORT);
     server->port = info ? info->port : config->port;
+    if (pthread_create(&server->reaper, NULL, reap_slow_clients, server) != 0) {
+        MHD_stop_daemon(server->daemon);
+        free(server);
+        return ud_error_set(UD_EIO, "cannot start the slow-client guard");
+    }
     *out = server;
     return 0;
 }
@@ -729,8 +846,15 @@ void ud_http_server_stop(ud_http_server *server)
     while (server->workers > 0)
         pthread_cond_wait(&server->workers_idle, &server->workers_lock);
     pthread_mutex_unlock(&server->workers_lock);
+    pthread_mutex_lock(&server->watch_lock);
+    server->watch_stopping = true;
+    pthread_cond_signal(&server->watch_stop);
+    pthread_mutex_unlock(&server->watch_lock);
+    pthread_join(server->reaper, NULL);
     MHD_stop_daemon(server->daemon);
     pthread_cond_destroy(&server->workers_idle);
     pthread_mutex_destroy(&server->workers_lock);
+    pthread_cond_destroy(&server->watch_stop);
+    pthread_mutex_destroy(&server->watch_lock);
     free(server);
 }

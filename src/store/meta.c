@@ -361,8 +361,8 @@ static int bump_generation(ud_meta *meta, const char *org_id)
 
 /* The body of ud_meta_document_put, inside its transaction. */
 static int put_locked(char id[UD_UUID_LEN + 1], bool *created, ud_meta *meta, ud_arena *arena,
-                      const char *org_id, const ud_document *doc, const ud_chunk *chunks,
-                      size_t chunk_count)
+                      const char *org_id, const char *source_id, const char *sync_id,
+                      const ud_document *doc, const ud_chunk *chunks, size_t chunk_count)
 {
     ud_sql_rows rows;
     const char *key_params[] = {org_id, doc->source_key};
@@ -407,6 +407,8 @@ static int put_locked(char id[UD_UUID_LEN + 1], bool *created, ud_meta *meta, ud
         now,
         chunk_total,
         text_bytes,
+        source_id,
+        sync_id,
     };
     if (*created) {
         rc = ud_meta_sql_run(
@@ -454,6 +456,16 @@ static int put_locked(char id[UD_UUID_LEN + 1], bool *created, ud_meta *meta, ud
 int ud_meta_document_put(char out_id[37], bool *out_created, ud_meta *meta, const char *org_id,
                          const ud_document *doc, const ud_chunk *chunks, size_t chunk_count)
 {
+    return ud_meta_document_put_synced(out_id, out_created, meta, org_id, NULL, NULL, doc, chunks,
+                                       chunk_count);
+}
+
+int ud_meta_document_put_synced(char out_id[37], bool *out_created, ud_meta *meta,
+                                const char *org_id, const char *source_id, const char *sync_id,
+                                const ud_document *doc, const ud_chunk *chunks, size_t chunk_count)
+{
+    if ((source_id && !ud_meta_is_uuid(source_id)) || (sync_id && !ud_meta_is_uuid(sync_id)))
+        return ud_error_set(UD_EINVAL, "unknown data source or sync");
     if (!ud_meta_is_uuid(org_id))
         return ud_error_set(UD_EINVAL, "unknown organization '%s'", org_id ? org_id : "");
     if (!doc->source_key || !doc->source_type || !doc->content_hash[0])
@@ -465,7 +477,8 @@ int ud_meta_document_put(char out_id[37], bool *out_created, ud_meta *meta, cons
     pthread_mutex_lock(&meta->lock);
     int rc = ud_meta_sql_begin(meta);
     if (rc == 0) {
-        rc = put_locked(id, &created, meta, &arena, org_id, doc, chunks, chunk_count);
+        rc = put_locked(id, &created, meta, &arena, org_id, source_id, sync_id, doc, chunks,
+                        chunk_count);
         if (rc == 0)
             rc = ud_meta_sql_commit(meta);
         if (rc < 0)

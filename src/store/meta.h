@@ -94,6 +94,12 @@ int ud_meta_document_get(ud_doc_row *out, ud_meta *meta, ud_arena *arena, const 
 int ud_meta_document_put(char out_id[37], bool *out_created, ud_meta *meta, const char *org_id,
                          const ud_document *doc, const ud_chunk *chunks,
                          size_t chunk_count) UD_MUST_CHECK;
+/* The same for a document of a data source, seen by the sync `sync_id`
+ * (see meta_sources.h). */
+int ud_meta_document_put_synced(char out_id[37], bool *out_created, ud_meta *meta,
+                                const char *org_id, const char *source_id, const char *sync_id,
+                                const ud_document *doc, const ud_chunk *chunks,
+                                size_t chunk_count) UD_MUST_CHECK;
 /* Deletes a document and its chunks; UD_ENOTFOUND if absent. Bumps the generation. */
 int ud_meta_document_delete(ud_meta *meta, const char *org_id, const char *id) UD_MUST_CHECK;
 int ud_meta_document_count(ud_meta *meta, const char *org_id, int64_t *out) UD_MUST_CHECK;

@@ -210,6 +210,23 @@ static const ud_meta_migration MIGRATIONS[] = {
      "ALTER TABLE search_history ADD COLUMN cost_usd DOUBLE PRECISION NOT NULL DEFAULT 0;\n"
      "ALTER TABLE search_history ADD COLUMN citations_dropped INTEGER NOT NULL DEFAULT 0;\n"
      "CREATE INDEX idx_search_history_org_time ON search_history(org_id, timestamp);\n"},
+    {5, "sync jobs: checkpoints, progress, failures, documents seen",
+     /* data_sources.checkpoint: where an unfinished sync resumes. sync_logs is
+      * the job's own row: who runs it (host:pid) and its heartbeat, so a
+      * job whose process died can be taken over; how far it got; the
+      * failed items and the PII counts as JSON. documents.last_sync_id: the
+      * sync that last saw a document, so that a full sync can delete what
+      * it did not see. */
+     "ALTER TABLE data_sources ADD COLUMN checkpoint TEXT;\n"
+     "ALTER TABLE sync_logs ADD COLUMN documents_failed INTEGER NOT NULL DEFAULT 0;\n"
+     "ALTER TABLE sync_logs ADD COLUMN documents_total INTEGER;\n"
+     "ALTER TABLE sync_logs ADD COLUMN kind VARCHAR(16) NOT NULL DEFAULT 'full' "
+     "CHECK (kind IN ('full', 'incremental'));\n"
+     "ALTER TABLE sync_logs ADD COLUMN details TEXT NOT NULL DEFAULT '{}';\n"
+     "ALTER TABLE sync_logs ADD COLUMN worker TEXT;\n"
+     "ALTER TABLE sync_logs ADD COLUMN heartbeat_at TIMESTAMP;\n"
+     "ALTER TABLE documents ADD COLUMN last_sync_id {uuid};\n"
+     "CREATE INDEX idx_documents_source_sync ON documents(data_source_id, last_sync_id);\n"},
 };
 
 const ud_meta_migration *ud_schema_migrations(size_t *out_count)

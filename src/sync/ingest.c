@@ -17,6 +17,7 @@
 #include "connectors/folder.h"
 #include "doc/clean.h"
 #include "doc/language.h"
+#include "sync/pipeline.h"
 #include "sync/reindex.h"
 
 void ud_ingest_opts_default(ud_ingest_opts *out, const char *org_id)
@@ -27,39 +28,8 @@ void ud_ingest_opts_default(ud_ingest_opts *out, const char *org_id)
     ud_extract_limits_default(&out->limits);
 }
 
-/* The title a file has when its content names none: its name without the
- * extension. */
-static const char *title_from_path(ud_arena *arena, const char *path)
-{
-    const char *base = strrchr(path, '/');
-    base = base ? base + 1 : path;
-    const char *dot = strrchr(base, '.');
-    size_t len = dot && dot != base ? (size_t)(dot - base) : strlen(base);
-    return ud_arena_strndup(arena, base, len);
-}
-
-/* Sets *store_failed when the error came from the metadata store rather than
- * from the file, so the caller can stop the run instead of blaming the file. */
-/* A metadata string (title, author, path) as one line of valid UTF-8, or
- * NULL. */
-static const char *clean_field(ud_arena *arena, const char *value)
-{
-    if (!value)
-        return NULL;
-    char *text = NULL;
-    size_t len = 0;
-    if (ud_clean_text(&text, &len, arena, value, strlen(value)) < 0) {
-        ud_error_clear();
-        return NULL;
-    }
-    for (size_t i = 0; i < len; i++)
-        if (text[i] == '\n')
-            text[i] = ' ';
-    return text;
-}
-
-static int ingest_one(int *out_outcome, size_t *out_chunks, bool *store_failed, ud_meta *meta,
-                      const char *path, const ud_ingest_opts *opts, ud_arena *arena)
+static int ingest_one(ud_doc_outcome *out_outcome, size_t *out_chunks, bool *store_failed,
+                      ud_meta *meta, const char *path, const ud_ingest_opts *opts, ud_arena *arena)
 {
     char *real = realpath(path, NULL);
     if (!real)
@@ -85,92 +55,35 @@ static int ingest_one(int *out_outcome, size_t *out_chunks, bool *store_failed, 
     if (raw_len == 0)
         return ud_error_set(UD_EINVAL, "empty file");
 
-    ud_document doc;
-    memset(&doc, 0, sizeof(doc));
-    ud_sha256_hex(doc.content_hash, raw, raw_len);
-    /* Keys, titles and paths are text in the store and in JSON: a file name
-     * that is not valid UTF-8 is repaired like document text. */
-    doc.source_key = clean_field(arena, ud_arena_sprintf(arena, "file:document:%s", abs_path));
-
-    /* Same bytes as stored: nothing to do, not even extraction. */
-    ud_doc_row existing;
-    rc = ud_meta_document_get_by_key(&existing, meta, arena, opts->org_id, doc.source_key);
-    if (rc == 0 && strcmp(existing.content_hash, doc.content_hash) == 0) {
-        *out_outcome = 0;
-        *out_chunks = 0;
-        return 0;
-    }
-    if (rc < 0 && rc != UD_ENOTFOUND) {
-        *store_failed = true;
-        return rc;
-    }
-
-    ud_extracted ex;
-    rc = ud_extract(&ex, arena, format, raw, raw_len, abs_path, &opts->limits);
-    if (rc < 0)
-        return rc;
-    char *text = NULL;
-    size_t text_len = 0;
-    rc = ud_clean_text(&text, &text_len, arena, ex.text ? ex.text : "", ex.text_len);
-    if (rc < 0)
-        return rc;
-    if (text_len == 0)
-        return ud_error_set(UD_EINVAL, "no text could be extracted");
-
-    ud_chunk *chunks = NULL;
-    size_t chunk_count = 0;
-    rc = ud_chunker_split(&chunks, &chunk_count, arena, text, text_len, &opts->chunker);
-    if (rc < 0)
-        return rc;
-
+    static const char *everyone[] = {UD_ACL_EVERYONE};
     struct stat st;
     int64_t mtime = stat(abs_path, &st) == 0 ? (int64_t)st.st_mtime : 0;
-    static const char *everyone[] = {UD_ACL_EVERYONE};
-    doc.source_type = "file";
-    const char *shown_path = clean_field(arena, abs_path);
-    const char *title = clean_field(arena, ex.title);
-    doc.title = title && *title ? title : clean_field(arena, title_from_path(arena, abs_path));
-    doc.url = ud_arena_sprintf(arena, "file://%s", shown_path);
-    doc.path = shown_path;
-    doc.author = clean_field(arena, ex.author);
-    doc.language = ud_language_detect(text, text_len);
-    doc.file_type = ud_format_name(format);
-    doc.created_at = ex.created_at ? ex.created_at : mtime;
-    doc.updated_at = ex.updated_at ? ex.updated_at : mtime;
-    doc.text = text;
-    doc.text_len = text_len;
-    doc.metadata_json = ex.metadata_json ? ex.metadata_json : "{}";
-    doc.acl = everyone;
-    doc.acl_count = 1;
-
-    bool created = false;
-    char doc_id[37];
-    rc = ud_meta_document_put(doc_id, &created, meta, opts->org_id, &doc, chunks, chunk_count);
-    if (rc < 0) {
-        /* A constraint the document broke is the document's problem. */
-        *store_failed = rc != UD_EINVAL;
-        return rc;
-    }
-    if (opts->index) {
-        /* The index is derived from the store: if it fails, the run stops
-         * and the next one rebuilds it (see reindex.h). */
-        rc = ud_collection_writer_delete(opts->index, doc_id);
-        float *vector = opts->embedder
-                            ? ud_arena_alloc(arena, opts->embedder->info.dims * sizeof(float))
-                            : NULL;
-        for (size_t i = 0; i < chunk_count && rc == 0; i++) {
-            ud_index_doc entry = ud_index_doc_from(doc_id, &doc, &chunks[i]);
-            entry.vector = ud_chunk_vector(vector, opts->embedder, doc.title, chunks[i].text);
-            rc = ud_collection_writer_add(opts->index, &entry);
-        }
-        if (rc < 0) {
-            *store_failed = true;
-            return rc;
-        }
-    }
-    *out_outcome = created ? 1 : 2;
-    *out_chunks = chunk_count;
-    return 0;
+    /* Keys, titles and paths are text in the store and in JSON: a file name
+     * that is not valid UTF-8 is repaired like document text. */
+    const char *shown_path = ud_clean_field(arena, abs_path);
+    ud_source_document source = {
+        .doc = {.source_key =
+                    ud_clean_field(arena, ud_arena_sprintf(arena, "file:document:%s", abs_path)),
+                .source_type = "file",
+                .url = ud_arena_sprintf(arena, "file://%s", shown_path),
+                .path = shown_path,
+                .file_type = ud_format_name(format),
+                .created_at = mtime,
+                .updated_at = mtime,
+                .acl = everyone,
+                .acl_count = 1},
+        .raw = raw,
+        .raw_len = raw_len,
+    };
+    ud_sha256_hex(source.doc.content_hash, raw, raw_len);
+    ud_doc_pipeline pipeline = {.meta = meta,
+                                .org_id = opts->org_id,
+                                .index = opts->index,
+                                .embedder = opts->embedder,
+                                .chunker = opts->chunker,
+                                .limits = opts->limits};
+    return ud_doc_pipeline_process(out_outcome, out_chunks, store_failed, &pipeline, &source,
+                                   arena);
 }
 
 int ud_ingest_file(int *out_outcome, size_t *out_chunks, bool *out_store_failed, ud_meta *meta,
@@ -179,7 +92,9 @@ int ud_ingest_file(int *out_outcome, size_t *out_chunks, bool *out_store_failed,
     ud_arena arena;
     ud_arena_init(&arena);
     bool store_failed = false;
-    int rc = ingest_one(out_outcome, out_chunks, &store_failed, meta, path, opts, &arena);
+    ud_doc_outcome outcome = UD_DOC_UNCHANGED;
+    int rc = ingest_one(&outcome, out_chunks, &store_failed, meta, path, opts, &arena);
+    *out_outcome = (int)outcome;
     if (out_store_failed)
         *out_store_failed = store_failed;
     ud_arena_dispose(&arena);
