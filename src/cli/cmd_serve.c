@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "answer/setup.h"
 #include "base/log.h"
 #include "cli/cli.h"
 #include "index/search.h"
@@ -77,6 +78,8 @@ int ud_cmd_serve(int argc, char **argv)
     ud_embedder *embedder = NULL;
     ud_http_server *server = NULL;
     ud_counters *counters = NULL;
+    ud_cache *cache = NULL;
+    ud_llm *llm = NULL;
     ud_api_context ctx;
     bool ctx_ready = false;
     if (ud_counters_open(&counters, config.counters) < 0) {
@@ -90,10 +93,20 @@ int ud_cmd_serve(int argc, char **argv)
         ud_cli_fail("search");
         goto done;
     }
+    if (ud_cache_open(&cache, config.cache) < 0) {
+        ud_cli_fail("cache");
+        goto done;
+    }
+    if (ud_answer_llm_from_config(&llm, &config, embedder) < 0) {
+        ud_cli_fail("answers");
+        goto done;
+    }
     if (ud_api_context_init(&ctx, meta, searcher, counters, &config, UD_VERSION) < 0) {
         ud_cli_fail("server");
         goto done;
     }
+    ctx.llm = llm;
+    ctx.cache = cache;
     ctx_ready = true;
     ud_http_config http;
     ud_http_config_default(&http);
@@ -117,6 +130,8 @@ int ud_cmd_serve(int argc, char **argv)
     snprintf(host, sizeof(host), "%s%s%s", ipv6 ? "[" : "", config.bind, ipv6 ? "]" : "");
     printf("unify %s serving on http://%s:%u\n", UD_VERSION, host,
            (unsigned)ud_http_server_port(server));
+    printf("answers by %s%s%s\n", config.answer_provider, config.answer_model[0] ? " " : "",
+           config.answer_model);
     fflush(stdout);
 
     int sig = 0;
@@ -129,6 +144,8 @@ done:
     ud_http_server_stop(server);
     if (ctx_ready)
         ud_api_context_dispose(&ctx);
+    ud_llm_free(llm);
+    ud_cache_free(cache);
     ud_counters_free(counters);
     ud_searcher_free(searcher);
     ud_embedder_free(embedder);

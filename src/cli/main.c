@@ -11,6 +11,7 @@ static const ud_cli_command commands[] = {
     {"init", "create a data directory (config, database, admin user)", ud_cmd_init},
     {"ingest", "extract, chunk and index files and folders", ud_cmd_ingest},
     {"search", "search the indexed documents", ud_cmd_search},
+    {"ask", "answer a question from the documents, with citations", ud_cmd_ask},
     {"reindex", "rebuild the search index from the metadata store", ud_cmd_reindex},
     {"eval", "measure retrieval quality on a BEIR test collection", ud_cmd_eval},
     {"serve", "serve the HTTP API", ud_cmd_serve},
@@ -19,6 +20,7 @@ static const ud_cli_command commands[] = {
     {"user", "users of an organization: add, list, set-role, remove", ud_cmd_user},
     {"apikey", "API keys of an organization: create, list, revoke", ud_cmd_apikey},
     {"audit", "the audit log: list, verify", ud_cmd_audit},
+    {"usage", "searches, answers and their cost per day and month", ud_cmd_usage},
 };
 
 static void usage(FILE *out)

@@ -38,6 +38,12 @@ int ud_api_context_init(ud_api_context *ctx, ud_meta *meta, ud_searcher *searche
                               .slowdown_after = config->login_slowdown_after,
                               .lock_after = config->login_lock_after,
                               .lock_seconds = config->login_lock_minutes * 60};
+    rc = ud_price_table_init(&ctx->prices, config->llm_prices);
+    if (rc < 0)
+        return rc;
+    ctx->cost_alert_usd = config->cost_alert_usd;
+    ctx->context_tokens = (size_t)config->context_tokens;
+    ctx->max_answer_tokens = (int)config->answer_max_tokens;
     ctx->password_params = (ud_password_params){(unsigned)config->argon2_memory_kb,
                                                 (unsigned)config->argon2_iterations, 1};
     char random_password[33];
@@ -300,6 +306,7 @@ static const ud_http_route ROUTES[] = {
     {"GET", "/v1/me/settings", ud_api_my_settings_get, UD_ACCESS_OWN},
     {"PUT", "/v1/me/settings", ud_api_my_settings_put, UD_ACCESS_OWN},
     {"POST", "/v1/search", handle_search, UD_ACCESS_SEARCH},
+    {"POST", "/v1/ask", ud_api_ask, UD_ACCESS_ASK},
     {"GET", "/v1/documents/{id}", handle_document, UD_ACCESS_SEARCH},
     {"POST", "/v1/documents/{id}/link", ud_api_document_link, UD_ACCESS_SEARCH},
     {"GET", "/v1/history", ud_api_history_list, UD_ACCESS_OWN},
@@ -316,6 +323,7 @@ static const ud_http_route ROUTES[] = {
     {"GET", "/v1/settings", ud_api_org_settings_get, UD_ACCESS_ADMIN},
     {"PUT", "/v1/settings", ud_api_org_settings_put, UD_ACCESS_ADMIN},
     {"GET", "/v1/audit", ud_api_audit_list, UD_ACCESS_ADMIN},
+    {"GET", "/v1/usage", ud_api_usage, UD_ACCESS_ADMIN},
 };
 
 const ud_http_route *ud_api_routes(size_t *out_count)

@@ -10,12 +10,14 @@
 
 #include <stddef.h>
 
+#include "answer/cost.h"
 #include "base/config.h"
 #include "index/search.h"
 #include "server/auth.h"
 #include "server/http.h"
 #include "server/limits.h"
 #include "server/password.h"
+#include "store/cache.h"
 #include "store/counters.h"
 #include "store/meta.h"
 
@@ -29,6 +31,14 @@ typedef struct ud_api_context {
      * is checked against it, so it takes as long as one for a known email. */
     char dummy_hash[256];
     const char *version;
+    /* Answers (/v1/ask): the generator and the query cache, borrowed and
+     * set by the caller after init; prices and limits from the config. */
+    struct ud_llm *llm;
+    ud_cache *cache;
+    ud_price_table prices;
+    double cost_alert_usd;
+    size_t context_tokens;
+    int max_answer_tokens;
 } ud_api_context;
 
 /* Sets up the context from the configuration (secret_key, limits, argon2

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "answer/usage.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "server/api_routes.h"
@@ -359,4 +360,18 @@ int ud_api_audit_list(ud_http_response *res, const ud_http_request *req, void *p
                                         ud_api_json_column(e->detail_json), "hash", e->hash));
     }
     return ud_http_respond_json(res, req, 200, json_pack("{s:o}", "entries", list));
+}
+
+int ud_api_usage(ud_http_response *res, const ud_http_request *req, void *payload)
+{
+    ud_api_context *ctx = payload;
+    int64_t days = 0;
+    int rc = ud_api_int_arg(&days, req, "days", 1, 366, 30);
+    ud_usage usage;
+    if (rc == 0)
+        rc = ud_meta_usage(&usage, ctx->meta, req->arena, ud_api_caller(req)->org_id,
+                           (ud_now() / 86400 - days + 1) * 86400);
+    if (rc < 0)
+        return rc;
+    return ud_http_respond_json(res, req, 200, ud_usage_json(&usage, ctx->cost_alert_usd));
 }

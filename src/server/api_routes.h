@@ -41,6 +41,12 @@ int ud_api_history_list(ud_http_response *res, const ud_http_request *req, void 
 int ud_api_history_update(ud_http_response *res, const ud_http_request *req, void *payload);
 int ud_api_history_delete(ud_http_response *res, const ud_http_request *req, void *payload);
 
+/* api_ask.c: answers with citations, one JSON or streamed. */
+int ud_api_ask(ud_http_response *res, const ud_http_request *req, void *payload);
+
+/* api_admin.c: the organization's spend. */
+int ud_api_usage(ud_http_response *res, const ud_http_request *req, void *payload);
+
 /* api_raw.c: pre-signed links to raw documents. */
 int ud_api_document_link(ud_http_response *res, const ud_http_request *req, void *payload);
 int ud_api_raw(ud_http_response *res, const ud_http_request *req, void *payload);
