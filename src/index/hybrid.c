@@ -237,7 +237,7 @@ int ud_rank(ud_ranked **out, size_t *out_count, const ud_segment_view *views, si
             }
             if (opts->source_weight_count) {
                 ud_str source;
-                rc = ud_segment_source_type(&source, views[r->view].segment, r->doc);
+                rc = ud_segment_source_type(&source, views[r->view].segment, arena, r->doc);
                 if (rc < 0)
                     return rc;
                 r->source = ud_source_factor(opts->source_weights, opts->source_weight_count,

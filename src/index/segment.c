@@ -17,6 +17,9 @@
 #include "index/quant.h"
 #include "index/varint.h"
 
+/* A chunk's stored fields are a few KB; more than this is damage. */
+#define MAX_RECORD_BYTES (64u << 20)
+
 struct ud_segment {
     const uint8_t *base;
     size_t size;
@@ -289,15 +292,38 @@ static bool read_string(const uint8_t **p, const uint8_t *end, ud_arena *arena, 
     return true;
 }
 
+/* A chunk's stored record, read with pread into the arena: queries read
+ * the stored fields of a few chunks each (excerpts, phrase checks), and
+ * through the mapping those reads would leave the stored section, the
+ * largest of the file, resident (see ud_segment_read_vector). A record
+ * ends where the next chunk's begins. */
+static int stored_record(const uint8_t **out, const uint8_t **out_end, const ud_segment *s,
+                         ud_arena *arena, uint32_t doc)
+{
+    uint64_t len = (uint64_t)(s->stored_end - s->stored);
+    uint64_t start = s->docs[doc].stored_offset;
+    uint64_t stop = doc + 1 < s->header->doc_count ? s->docs[doc + 1].stored_offset : len;
+    if (start > len || stop > len || stop < start || stop - start > MAX_RECORD_BYTES)
+        return corrupt(s->path, "stored offset out of range");
+    size_t n = (size_t)(stop - start);
+    uint8_t *buf = ud_arena_alloc(arena, n ? n : 1);
+    off_t at = (off_t)(s->header->off_stored + start);
+    if (n && pread(s->fd, buf, n, at) != (ssize_t)n)
+        memcpy(buf, s->stored + start, n); /* the mapping has the same bytes */
+    *out = buf;
+    *out_end = buf + n;
+    return 0;
+}
+
 int ud_segment_stored(ud_stored_doc *out, const ud_segment *s, ud_arena *arena, uint32_t doc)
 {
     if (doc >= s->header->doc_count)
         return ud_error_set(UD_EINVAL, "no chunk %u in segment", doc);
+    const uint8_t *p = NULL, *end = NULL;
+    int rc = stored_record(&p, &end, s, arena, doc);
+    if (rc < 0)
+        return rc;
     const ud_seg_doc *d = &s->docs[doc];
-    if (d->stored_offset > (uint64_t)(s->stored_end - s->stored))
-        return corrupt(s->path, "stored offset out of range");
-    const uint8_t *p = s->stored + d->stored_offset;
-    const uint8_t *end = s->stored_end;
     ud_stored_doc r = {0};
     uint64_t chunk_index = 0, acl_count = 0;
     bool ok = read_string(&p, end, arena, &r.doc_id) && ud_varint_decode(&p, end, &chunk_index) &&
@@ -331,15 +357,14 @@ static bool skip_string(const uint8_t **p, const uint8_t *end)
     return true;
 }
 
-int ud_segment_source_type(ud_str *out, const ud_segment *s, uint32_t doc)
+int ud_segment_source_type(ud_str *out, const ud_segment *s, ud_arena *arena, uint32_t doc)
 {
     if (doc >= s->header->doc_count)
         return ud_error_set(UD_EINVAL, "no chunk %u in segment", doc);
-    const ud_seg_doc *d = &s->docs[doc];
-    if (d->stored_offset > (uint64_t)(s->stored_end - s->stored))
-        return corrupt(s->path, "stored offset out of range");
-    const uint8_t *p = s->stored + d->stored_offset;
-    const uint8_t *end = s->stored_end;
+    const uint8_t *p = NULL, *end = NULL;
+    int rc = stored_record(&p, &end, s, arena, doc);
+    if (rc < 0)
+        return rc;
     uint64_t chunk_index, len;
     /* doc_id, chunk_index, title, text, then the source type. */
     if (!skip_string(&p, end) || !ud_varint_decode(&p, end, &chunk_index) ||

@@ -69,9 +69,12 @@ typedef struct ud_stored_doc {
 int ud_segment_stored(ud_stored_doc *out, const ud_segment *segment, ud_arena *arena,
                       uint32_t doc) UD_MUST_CHECK;
 
-/* A chunk's source type, borrowed from the mapping (no copy): cheaper than
- * ud_segment_stored when a rerank needs only that field. */
-int ud_segment_source_type(ud_str *out, const ud_segment *segment, uint32_t doc) UD_MUST_CHECK;
+/* A chunk's source type (in the arena): cheaper than ud_segment_stored when
+ * a rerank needs only that field. Both read the chunk's record with
+ * pread(2), not through the mapping, for the reason ud_segment_read_vector
+ * gives. */
+int ud_segment_source_type(ud_str *out, const ud_segment *segment, ud_arena *arena,
+                           uint32_t doc) UD_MUST_CHECK;
 
 /* The segment's chunks of one document: up to max doc numbers into out.
  * Returns how many there are (may exceed max), or a negative code. */
