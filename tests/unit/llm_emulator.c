@@ -42,6 +42,9 @@ void ud_test_emulator_start(ud_test_emulator *em)
     int in[2], out[2];
     if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0)
         ud_test_fail(__FILE__, __LINE__, "pipe: %s", strerror(errno));
+    const char *python = getenv("UNIFY_TEST_PYTHON");
+    if (!python || !python[0])
+        python = "python3";
     pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0)
@@ -56,9 +59,6 @@ void ud_test_emulator_start(ud_test_emulator *em)
         /* -S: the standard library is all it needs, and site-packages are
          * slow to load. UNIFY_TEST_PYTHON may name the interpreter (a pyenv
          * shim costs a few hundred milliseconds per start). */
-        const char *python = getenv("UNIFY_TEST_PYTHON");
-        if (!python || !python[0])
-            python = "python3";
         execlp(python, python, "-S", SCRIPT, (char *)NULL);
         fprintf(stderr, "cannot run %s: %s\n", python, strerror(errno));
         _exit(127);
@@ -91,9 +91,9 @@ void ud_test_emulator_start(ud_test_emulator *em)
             em->pid = -1;
             ud_test_emulator_stop(em);
             ud_test_fail(__FILE__, __LINE__,
-                         "the LLM emulator (python3 %s) exited before printing its port "
-                         "(status %d): is python3 installed?",
-                         SCRIPT, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+                         "the LLM emulator (%s %s) exited before printing its port "
+                         "(status %d): is %s installed?",
+                         python, SCRIPT, WIFEXITED(status) ? WEXITSTATUS(status) : -1, python);
         }
         if (line[len] == '\n')
             break;

@@ -478,17 +478,20 @@ void test_http_client__timeouts(void)
     json_decref(reqs);
 
     /* The silence timeout: a stream that stops after some bytes ... */
-    c = client_with(&(ud_http_client_config){.idle_timeout_ms = 300, .retry_base_ms = 1});
+    c = client_with(&(ud_http_client_config){.idle_timeout_ms = 500, .retry_base_ms = 1});
     sink t = {0};
     ud_test_emulator_control(&em, "{\"mode\": \"stall\", \"after_deltas\": 2}");
     UD_CHECK_EQ_INT(UD_ETIMEOUT, post_stream(&res, c, &em, &t));
-    UD_CHECK_CONTAINS(ud_error_last(), "no data for 300 ms");
+    UD_CHECK_CONTAINS(ud_error_last(), "no data for 500 ms");
     UD_CHECK(res.streamed);
     ud_http_response_dispose(&res);
-    /* ... but not one that keeps talking for longer than that in all. */
+    /* ... but not one that keeps talking (every 15 ms) for longer than
+     * that in all. */
     sink u = {0};
-    ud_test_emulator_control(&em, "{\"mode\": \"slow\", \"deltas\": 60, \"interval_ms\": 10}");
+    ud_test_emulator_control(&em, "{\"mode\": \"slow\", \"deltas\": 60, \"interval_ms\": 15}");
+    double start = ud_monotonic_ms();
     UD_CHECK_OK(post_stream(&res, c, &em, &u));
+    UD_CHECK(ud_monotonic_ms() - start > 500);
     UD_CHECK(u.calls >= 60);
     ud_http_response_dispose(&res);
     ud_http_client_free(c);
