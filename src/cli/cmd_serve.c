@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "answer/setup.h"
 #include "base/log.h"
 #include "cli/cli.h"
 #include "index/search.h"
@@ -78,8 +77,6 @@ int ud_cmd_serve(int argc, char **argv)
     ud_embedder *embedder = NULL;
     ud_http_server *server = NULL;
     ud_counters *counters = NULL;
-    ud_cache *cache = NULL;
-    ud_llm *llm = NULL;
     ud_api_context ctx;
     bool ctx_ready = false;
     if (ud_counters_open(&counters, config.counters) < 0) {
@@ -93,20 +90,10 @@ int ud_cmd_serve(int argc, char **argv)
         ud_cli_fail("search");
         goto done;
     }
-    if (ud_cache_open(&cache, config.cache) < 0) {
-        ud_cli_fail("cache");
-        goto done;
-    }
-    if (ud_answer_llm_from_config(&llm, &config, embedder) < 0) {
-        ud_cli_fail("answers");
-        goto done;
-    }
     if (ud_api_context_init(&ctx, meta, searcher, counters, &config, UD_VERSION) < 0) {
         ud_cli_fail("server");
         goto done;
     }
-    ctx.llm = llm;
-    ctx.cache = cache;
     ctx_ready = true;
     ud_http_config http;
     ud_http_config_default(&http);
@@ -144,8 +131,6 @@ done:
     ud_http_server_stop(server);
     if (ctx_ready)
         ud_api_context_dispose(&ctx);
-    ud_llm_free(llm);
-    ud_cache_free(cache);
     ud_counters_free(counters);
     ud_searcher_free(searcher);
     ud_embedder_free(embedder);

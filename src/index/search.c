@@ -265,6 +265,11 @@ static int search_snapshot(ud_search_hit **out, size_t *out_count, ud_searcher *
     return 0;
 }
 
+ud_embedder *ud_searcher_embedder(const ud_searcher *searcher)
+{
+    return searcher->embedder;
+}
+
 int ud_searcher_search(ud_search_hit **out, size_t *out_count, ud_searcher *searcher,
                        ud_arena *arena, const char *org_id, const char *query,
                        const ud_search_opts *opts)

@@ -61,6 +61,9 @@ int ud_searcher_new(ud_searcher **out, const char *data_dir, const ud_bm25_param
                     ud_embedder *embedder) UD_MUST_CHECK;
 void ud_searcher_free(ud_searcher *searcher);
 
+/* The embedder the searcher was made with (borrowed; NULL for none). */
+ud_embedder *ud_searcher_embedder(const ud_searcher *searcher);
+
 /* UD_EINVAL for a query that cannot be parsed (message says why). */
 int ud_searcher_search(ud_search_hit **out, size_t *out_count, ud_searcher *searcher,
                        ud_arena *arena, const char *org_id, const char *query,

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "answer/setup.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "server/api_routes.h"
@@ -42,6 +43,13 @@ int ud_api_context_init(ud_api_context *ctx, ud_meta *meta, ud_searcher *searche
     if (rc < 0)
         return rc;
     ctx->cost_alert_usd = config->cost_alert_usd;
+    rc = ud_cache_open(&ctx->cache, config->cache);
+    if (rc == 0)
+        rc = ud_answer_llm_from_config(&ctx->llm, config, ud_searcher_embedder(searcher));
+    if (rc < 0) {
+        ud_api_context_dispose(ctx);
+        return rc;
+    }
     ctx->context_tokens = (size_t)config->context_tokens;
     ctx->max_answer_tokens = (int)config->answer_max_tokens;
     ctx->password_params = (ud_password_params){(unsigned)config->argon2_memory_kb,
@@ -57,6 +65,10 @@ int ud_api_context_init(ud_api_context *ctx, ud_meta *meta, ud_searcher *searche
 
 void ud_api_context_dispose(ud_api_context *ctx)
 {
+    ud_llm_free(ctx->llm);
+    ud_cache_free(ctx->cache);
+    ctx->llm = NULL;
+    ctx->cache = NULL;
     explicit_bzero(&ctx->auth, sizeof(ctx->auth));
 }
 

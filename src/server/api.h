@@ -31,8 +31,9 @@ typedef struct ud_api_context {
      * is checked against it, so it takes as long as one for a known email. */
     char dummy_hash[256];
     const char *version;
-    /* Answers (/v1/ask): the generator and the query cache, borrowed and
-     * set by the caller after init; prices and limits from the config. */
+    /* Answers (/v1/ask): the generator of the answer_* settings and the
+     * query cache, made by init and owned by the context; prices and limits
+     * from the config. */
     struct ud_llm *llm;
     ud_cache *cache;
     ud_price_table prices;
@@ -42,8 +43,9 @@ typedef struct ud_api_context {
 } ud_api_context;
 
 /* Sets up the context from the configuration (secret_key, limits, argon2
- * parameters). The counters are borrowed. UD_EINVAL if secret_key is
- * missing or short. */
+ * parameters, the answer generator, the query cache). The counters are
+ * borrowed. UD_EINVAL if secret_key is missing or short, or an answer
+ * setting is wrong. */
 int ud_api_context_init(ud_api_context *ctx, ud_meta *meta, ud_searcher *searcher,
                         ud_counters *counters, const ud_config *config,
                         const char *version) UD_MUST_CHECK;

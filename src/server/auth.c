@@ -127,7 +127,7 @@ int ud_auth_caller_of_user(ud_caller *out, const ud_auth *auth, ud_arena *arena,
         .role = user->role,
         .can_search = true,
         .can_ask = member,
-        .can_own = true,
+        .can_own = member, /* a viewer searches only */
         .can_admin = admin,
         .principals = principals,
         .principal_count = n,

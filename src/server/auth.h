@@ -9,7 +9,8 @@
  * routes declare:
  *   search  viewer, user, admin; keys with "search"
  *   ask     user, admin; keys with "ask"
- *   own     a signed-in user (their history and settings); never a key
+ *   own     user, admin: their own history, saved searches and settings;
+ *           never a viewer (search only) nor a key
  *   admin   admin; keys with "admin"
  */
 #ifndef UD_SERVER_AUTH_H

@@ -146,7 +146,39 @@ static enum MHD_Result send_error_body(struct MHD_Connection *connection, int st
                                        const char *allow, uint64_t request_id,
                                        const ud_http_response *extra)
 {
-    json_t *body = json_pack("{s:{s:s,s:s}}", "error", "code", code_name, "message", message);
+    /* A message may quote input (an id from the path) or have been cut in
+     * the middle of a character: made valid UTF-8 so it can be JSON. */
+    char safe[1024];
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)message; *p && n < sizeof(safe) - 4;) {
+        size_t len = *p < 0x80         ? 1
+                     : (*p >> 5) == 6  ? 2
+                     : (*p >> 4) == 14 ? 3
+                     : (*p >> 3) == 30 ? 4
+                                       : 0;
+        bool ok = len > 0;
+        for (size_t i = 1; ok && i < len; i++)
+            ok = (p[i] & 0xC0) == 0x80;
+        if (ok && len > 1) {
+            /* no overlong forms, surrogates or code points past U+10FFFF */
+            unsigned cp = len == 2   ? (p[0] & 0x1Fu) << 6 | (p[1] & 0x3Fu)
+                          : len == 3 ? (p[0] & 0x0Fu) << 12 | (p[1] & 0x3Fu) << 6 | (p[2] & 0x3Fu)
+                                     : (p[0] & 0x07u) << 18 | (p[1] & 0x3Fu) << 12 |
+                                           (p[2] & 0x3Fu) << 6 | (p[3] & 0x3Fu);
+            ok = !(len == 2 && cp < 0x80) && !(len == 3 && cp < 0x800) &&
+                 !(len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) && !(cp >= 0xD800 && cp <= 0xDFFF);
+        }
+        if (ok) {
+            memcpy(safe + n, p, len);
+            n += len;
+            p += len;
+        } else {
+            safe[n++] = '?';
+            p++;
+        }
+    }
+    safe[n] = '\0';
+    json_t *body = json_pack("{s:{s:s,s:s}}", "error", "code", code_name, "message", safe);
     char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
     json_decref(body);
     enum MHD_Result result =

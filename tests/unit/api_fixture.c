@@ -153,11 +153,7 @@ void ud_fixture_start(ud_fixture *s, const char *plan, long per_minute)
     UD_CHECK_OK(ud_config_set(&config, "login_slowdown_after", "4", UD_FROM_FLAG));
     UD_CHECK_OK(ud_counters_open(&s->counters, "mem:"));
     UD_CHECK_OK(ud_api_context_init(&s->ctx, s->meta, s->searcher, s->counters, &config, "t"));
-    ud_llm_config extractive = {.kind = "extractive"};
-    UD_CHECK_OK(ud_llm_new(&s->llm, &extractive));
-    UD_CHECK_OK(ud_cache_open(&s->cache, "mem:"));
-    s->ctx.llm = s->llm;
-    s->ctx.cache = s->cache;
+
     ud_http_config http;
     ud_http_config_default(&http);
     http.port = 0;
@@ -173,8 +169,7 @@ void ud_fixture_stop(ud_fixture *s)
 {
     ud_http_server_stop(s->http);
     ud_api_context_dispose(&s->ctx);
-    ud_llm_free(s->llm);
-    ud_cache_free(s->cache);
+
     ud_counters_free(s->counters);
     ud_searcher_free(s->searcher);
     ud_meta_close(s->meta);

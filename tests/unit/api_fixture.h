@@ -28,8 +28,6 @@ typedef struct ud_fixture {
     ud_searcher *searcher;
     ud_counters *counters;
     ud_api_context ctx;
-    ud_llm *llm;     /* the extractive answerer, unless a test swaps it */
-    ud_cache *cache; /* the query cache */
     ud_http_server *http;
     ud_arena arena;
     ud_org acme;

@@ -841,6 +841,15 @@ static const route_case ROUTE_CASES[] = {
      {NULL},
      0},
     {"GET /v1/audit", {P_NONE}, "limit=20", NULL, 200, {NULL}, {NULL}, 0},
+    {"POST /v1/ask",
+     {P_NONE},
+     NULL,
+     "{\"question\": \"What does the $WORD policy say?\"}",
+     200,
+     {NULL},
+     {NULL},
+     0},
+    {"GET /v1/usage", {P_NONE}, "days=7", NULL, 200, {NULL}, {NULL}, 0},
 };
 #define CASE_COUNT (sizeof(ROUTE_CASES) / sizeof(ROUTE_CASES[0]))
 
