@@ -28,7 +28,8 @@ static const ud_config_entry entries[] = {
     {"store", STR(store), "", AT(store),
      "metadata store URL: sqlite:///path/meta.db or postgres://user@host:port/db "
      "(empty: DATA/meta.db)"},
-    {"org", STR(org), "default", AT(org), "slug of the organization the CLI acts for (--org overrides it)"},
+    {"org", STR(org), "default", AT(org),
+     "slug of the organization the CLI acts for (--org overrides it)"},
     {"bind", STR(bind), "127.0.0.1", AT(bind), "address the server listens on"},
     {"port", NUM(0, 65535), "8080", AT(port), "port the server listens on (0: any free port)"},
     {"threads", NUM(1, 256), "4", AT(threads), "HTTP worker threads"},
@@ -80,8 +81,7 @@ static const ud_config_entry entries[] = {
      "a cheaper generator for simple questions (empty: none)"},
     {"answer_cheap_model", STR(answer_cheap_model), "", AT(answer_cheap_model),
      "its model (e.g. gpt-3.5-turbo)"},
-    {"answer_cheap_base_url", STR(answer_cheap_base_url), "", AT(answer_cheap_base_url),
-     "its API"},
+    {"answer_cheap_base_url", STR(answer_cheap_base_url), "", AT(answer_cheap_base_url), "its API"},
     {"answer_cheap_api_key", SECRET(answer_cheap_api_key), "", AT(answer_cheap_api_key),
      "its API key"},
     {"answer_fallback_provider", STR(answer_fallback_provider), "", AT(answer_fallback_provider),
@@ -104,6 +104,11 @@ static const ud_config_entry entries[] = {
     {"cost_alert_usd", DBL(0, 1000), "0.10", AT(cost_alert_usd),
      "an answer that costs more is written to the audit log and the log"},
     {"cache", STR(cache), "mem:", AT(cache), "where search results and answers are cached"},
+    {"objects", STR(objects), "", AT(objects),
+     "object store for raw documents: file:///abs/dir (empty: DATA/objects)"},
+    {"sync_workers", NUM(1, 64), "2", AT(sync_workers), "sync jobs `unify serve` runs at once"},
+    {"sync_tick_seconds", NUM(0, 86400), "60", AT(sync_tick_seconds),
+     "how often `unify serve` looks for sources due a sync (0: only \"sync now\")"},
 };
 
 _Static_assert(sizeof(entries) / sizeof(entries[0]) <= sizeof(((ud_config *)0)->origin),
@@ -269,6 +274,20 @@ void ud_config_store_url(const ud_config *config, char *out, size_t size)
         if (!getcwd(cwd, sizeof(cwd)))
             snprintf(cwd, sizeof(cwd), ".");
         snprintf(out, size, "sqlite://%s/%s/meta.db", cwd, config->data_dir);
+    }
+}
+
+void ud_config_objects_url(const ud_config *config, char *out, size_t size)
+{
+    if (config->objects[0]) {
+        snprintf(out, size, "%s", config->objects);
+    } else if (config->data_dir[0] == '/') {
+        snprintf(out, size, "file://%s/objects", config->data_dir);
+    } else {
+        char cwd[1024];
+        if (!getcwd(cwd, sizeof(cwd)))
+            snprintf(cwd, sizeof(cwd), ".");
+        snprintf(out, size, "file://%s/%s/objects", cwd, config->data_dir);
     }
 }
 

@@ -64,6 +64,9 @@ typedef struct ud_config {
     char llm_prices[1024];
     double cost_alert_usd;
     char cache[256];
+    char objects[1024]; /* object store URL; "" = file://DATA/objects */
+    long sync_workers;
+    long sync_tick_seconds;
     unsigned char origin[64]; /* ud_config_origin of each table row, for `unify config` */
 } ud_config;
 
@@ -95,6 +98,9 @@ int ud_config_set(ud_config *config, const char *name, const char *value,
 /* Reads DATA/unify.conf if it exists (a missing file is not an error), then
  * the UNIFY_* environment. Errors name the file and line. */
 int ud_config_load(ud_config *config) UD_MUST_CHECK;
+
+/* The object store URL in force (the data dir's objects/ by default). */
+void ud_config_objects_url(const ud_config *config, char *out, size_t size);
 
 /* The metadata store URL in force (the data dir's SQLite file by default). */
 void ud_config_store_url(const ud_config *config, char *out, size_t size);

@@ -34,6 +34,7 @@ int ud_cmd_apikey(int argc, char **argv);
 int ud_cmd_audit(int argc, char **argv);
 int ud_cmd_ask(int argc, char **argv);
 int ud_cmd_usage(int argc, char **argv);
+int ud_cmd_source(int argc, char **argv);
 
 /* The data directory: --data, else $UNIFY_DATA, else ./unify-data. */
 const char *ud_cli_data_dir(const char *flag);

@@ -21,6 +21,7 @@ static const ud_cli_command commands[] = {
     {"apikey", "API keys of an organization: create, list, revoke", ud_cmd_apikey},
     {"audit", "the audit log: list, verify", ud_cmd_audit},
     {"usage", "searches, answers and their cost per day and month", ud_cmd_usage},
+    {"source", "data sources: add, list, show, sync, logs, remove", ud_cmd_source},
 };
 
 static void usage(FILE *out)

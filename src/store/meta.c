@@ -415,19 +415,20 @@ static int put_locked(char id[UD_UUID_LEN + 1], bool *created, ud_meta *meta, ud
             meta,
             "INSERT INTO documents (id, org_id, source_key, source_type, title, url, path, "
             "author, language, file_type, content_hash, metadata, acl, created_at, "
-            "updated_at, indexed_at, chunk_count, text_bytes) VALUES ($1, $2, $3, $4, $5, "
-            "$6, $7, $8, $9, $10, $11, $12, $13, to_timestamp($14), to_timestamp($15), "
-            "to_timestamp($16), $17, $18)",
-            params, 18);
+            "updated_at, indexed_at, chunk_count, text_bytes, data_source_id, last_sync_id) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
+            "to_timestamp($14), to_timestamp($15), to_timestamp($16), $17, $18, $19, $20)",
+            params, 20);
     } else {
         rc = ud_meta_sql_run(
             meta,
             "UPDATE documents SET source_type = $4, title = $5, url = $6, path = $7, "
             "author = $8, language = $9, file_type = $10, content_hash = $11, metadata = "
             "$12, acl = $13, created_at = to_timestamp($14), updated_at = to_timestamp($15), "
-            "indexed_at = to_timestamp($16), chunk_count = $17, text_bytes = $18 "
+            "indexed_at = to_timestamp($16), chunk_count = $17, text_bytes = $18, "
+            "data_source_id = $19, last_sync_id = $20 "
             "WHERE id = $1 AND org_id = $2 AND source_key = $3",
-            params, 18);
+            params, 20);
         if (rc == 0)
             rc = ud_meta_sql_run(meta, "DELETE FROM chunks WHERE document_id = $1", params, 1);
     }

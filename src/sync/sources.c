@@ -1,0 +1,199 @@
+/*
+ * Managing data sources (sources.h).
+ */
+#include "sync/sources.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "base/fernet.h"
+#include "connectors/connector.h"
+
+/* "slack-export" -> "slack_export" */
+static char *normalise(ud_arena *arena, const char *name)
+{
+    char *out = ud_arena_strdup(arena, name ? name : "");
+    for (char *p = out; *p; p++)
+        if (*p == '-')
+            *p = '_';
+    return out;
+}
+
+static int encrypt(const char **out, ud_arena *arena, const char *credentials, const char *key)
+{
+    if (!credentials || !credentials[0]) {
+        *out = "";
+        return 0;
+    }
+    json_t *check = json_loads(credentials, 0, NULL);
+    bool ok = json_is_object(check);
+    json_decref(check);
+    if (!ok)
+        return ud_error_set(UD_EINVAL, "credentials must be a JSON object");
+    ud_fernet_key k;
+    if (ud_fernet_key_parse(&k, ud_str_from(key)) < 0)
+        return ud_error_set(UD_EINVAL, "fernet_key is not set or not a Fernet key (run `unify "
+                                       "init`, or set UNIFY_FERNET_KEY)");
+    char *token = NULL;
+    int rc = ud_fernet_encrypt(&token, &k, credentials, strlen(credentials));
+    ud_fernet_key_wipe(&k);
+    if (rc < 0)
+        return rc;
+    *out = ud_arena_strdup(arena, token);
+    free(token);
+    return 0;
+}
+
+int ud_source_add(ud_source_row *out, char *out_message, size_t message_size, ud_meta *meta,
+                  ud_arena *arena, const char *org_id, const ud_source_spec *spec,
+                  const char *fernet_key)
+{
+    const char *type = normalise(arena, spec->connector);
+    const ud_connector *connector = ud_connector_find(type);
+    if (!connector) {
+        size_t count = 0;
+        const ud_connector *const *all = ud_connectors(&count);
+        char names[512] = "";
+        for (size_t i = 0; i < count; i++)
+            snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s", i ? ", " : "",
+                     all[i]->type);
+        return ud_error_set(UD_EINVAL, "unknown source type '%s' (%s)",
+                            spec->connector ? spec->connector : "", names);
+    }
+    json_t *config =
+        json_loads(spec->config_json && spec->config_json[0] ? spec->config_json : "{}", 0, NULL);
+    if (!json_is_object(config)) {
+        json_decref(config);
+        return ud_error_set(UD_EINVAL, "the source's config must be a JSON object");
+    }
+    json_object_set_new(config, "connector", json_string(connector->type));
+    if (spec->path) {
+        char *real = realpath(spec->path, NULL);
+        json_object_set_new(config, "path", json_string(real ? real : spec->path));
+        free(real);
+    }
+    const char *pii = spec->pii ? spec->pii : json_string_value(json_object_get(config, "pii"));
+    if (pii && strcmp(pii, "off") != 0 && strcmp(pii, "redact") != 0 &&
+        strcmp(pii, "exclude") != 0) {
+        json_decref(config);
+        return ud_error_set(UD_EINVAL, "pii must be off, redact or exclude");
+    }
+    json_object_set_new(config, "pii", json_string(pii ? pii : "off"));
+    char *config_text = json_dumps(config, JSON_COMPACT | JSON_SORT_KEYS);
+    const char *name = spec->name;
+    if (!name || !name[0]) {
+        const char *path = json_string_value(json_object_get(config, "path"));
+        const char *base = path ? strrchr(path, '/') : NULL;
+        name = ud_arena_sprintf(arena, "%s %s", connector->type, base ? base + 1 : "source");
+    }
+    json_decref(config);
+    const char *saved = ud_arena_strdup(arena, config_text);
+    free(config_text);
+
+    ud_source_config probe = {.org_id = org_id,
+                              .config_json = saved,
+                              .credentials_json =
+                                  spec->credentials_json ? spec->credentials_json : "{}",
+                              .max_item_bytes = 64u << 20,
+                              .max_total_bytes = (size_t)4 << 30};
+    char message[512] = "";
+    int rc = connector->test_connection(&probe, message, sizeof(message));
+    if (rc < 0) {
+        char reason[512];
+        snprintf(reason, sizeof(reason), "%s", ud_error_last());
+        return ud_error_set(UD_EINVAL, "%s cannot read this source: %s", connector->type, reason);
+    }
+    const char *credentials = NULL;
+    rc = encrypt(&credentials, arena, spec->credentials_json, fernet_key);
+    if (rc < 0)
+        return rc;
+    rc = ud_meta_source_create(
+        out, meta, arena, org_id, connector->data_source_type, name, credentials, saved,
+        spec->frequency_minutes ? spec->frequency_minutes : 30, spec->created_by);
+    if (rc == 0 && out_message)
+        snprintf(out_message, message_size, "%s", message);
+    return rc;
+}
+
+int ud_source_remove(ud_meta *meta, ud_blobs *blobs, const char *org_id, const char *source_id)
+{
+    int rc = ud_meta_source_delete(meta, org_id, source_id);
+    if (rc < 0 || !blobs)
+        return rc;
+    char prefix[512];
+    rc = ud_blob_source_prefix(prefix, sizeof(prefix), org_id, source_id);
+    return rc == 0 ? ud_blobs_remove_prefix(blobs, prefix) : rc;
+}
+
+/* Keys a connector's config might hold secrets under: never shown. */
+static void strip_secrets(json_t *config)
+{
+    static const char *const secret[] = {"token", "password", "secret", "api_key"};
+    for (size_t i = 0; json_is_object(config) && i < sizeof(secret) / sizeof(secret[0]); i++)
+        json_object_del(config, secret[i]);
+}
+
+static json_t *time_or_null(int64_t when)
+{
+    if (!when)
+        return json_null();
+    char text[32];
+    ud_time_format(text, when);
+    return json_string(text);
+}
+
+static json_t *text_or_null(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+void *ud_sync_log_json(const ud_sync_log *l)
+{
+    return json_pack(
+        "{s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:o,s:o,s:o,s:I,s:o,s:o,s:o}", "id", l->id, "status",
+        l->status, "kind", l->kind, "documents_processed", (json_int_t)l->processed,
+        "documents_added", (json_int_t)l->added, "documents_updated", (json_int_t)l->updated,
+        "documents_deleted", (json_int_t)l->deleted, "documents_failed", (json_int_t)l->failed,
+        "documents_total", l->total >= 0 ? json_integer(l->total) : json_null(), "error_message",
+        text_or_null(l->error_message), "details",
+        json_loads(l->details_json ? l->details_json : "{}", 0, NULL), "duration_seconds",
+        (json_int_t)l->duration_seconds, "started_at", time_or_null(l->started_at), "completed_at",
+        time_or_null(l->completed_at), "worker", text_or_null(l->worker));
+}
+
+void *ud_source_json(const ud_source_row *s, const ud_sync_log *latest, int64_t now)
+{
+    json_t *config = json_loads(s->config_json ? s->config_json : "{}", 0, NULL);
+    const char *connector = json_string_value(json_object_get(config, "connector"));
+    strip_secrets(config);
+    json_t *out = json_pack(
+        "{s:s,s:s,s:o,s:s,s:s,s:o,s:o,s:o,s:I,s:o,s:b,s:o}", "id", s->id, "type", s->type,
+        "connector", text_or_null(connector), "name", s->name, "status", s->status, "config",
+        config ? config : json_object(), "last_sync_at", time_or_null(s->last_sync_at),
+        "last_sync_status", text_or_null(s->last_sync_status), "sync_frequency_minutes",
+        (json_int_t)s->sync_frequency_minutes, "error_message", text_or_null(s->error_message),
+        "has_credentials", s->credentials_encrypted && s->credentials_encrypted[0], "created_at",
+        time_or_null(s->created_at));
+    json_t *progress = json_null();
+    if (latest && strcmp(latest->status, "started") == 0) {
+        double elapsed =
+            (double)((latest->heartbeat_at > latest->started_at ? latest->heartbeat_at : now) -
+                     latest->started_at);
+        double rate = elapsed > 0 ? (double)latest->processed / elapsed : 0;
+        json_t *eta = json_null();
+        if (latest->total >= 0 && rate > 0)
+            eta = json_integer(
+                (json_int_t)((double)(latest->total - latest->processed) / rate + 0.5));
+        progress =
+            json_pack("{s:s,s:I,s:o,s:I,s:f,s:o}", "sync_id", latest->id, "processed",
+                      (json_int_t)latest->processed, "total",
+                      latest->total >= 0 ? json_integer(latest->total) : json_null(), "failed",
+                      (json_int_t)latest->failed, "rate_per_second", rate, "eta_seconds", eta);
+    }
+    json_object_set_new(out, "progress", progress);
+    json_object_set_new(out, "last_sync", latest ? ud_sync_log_json(latest) : json_null());
+    return out;
+}

@@ -1,0 +1,49 @@
+/*
+ * Data sources as people manage them, shared by `unify source` and
+ * /v1/sources: adding one (its connector checked, its settings completed,
+ * its credentials encrypted with Fernet before they reach the store), and
+ * the view of a source with the progress of its current sync (documents
+ * done, rate, ETA).
+ */
+#ifndef UD_SYNC_SOURCES_H
+#define UD_SYNC_SOURCES_H
+
+#include <stdint.h>
+
+#include "base/arena.h"
+#include "store/blobs.h"
+#include "store/meta.h"
+#include "store/meta_sources.h"
+
+typedef struct ud_source_spec {
+    const char *connector;        /* "slack_export", "folder", ... ('-' taken for '_') */
+    const char *name;             /* NULL: from the connector and the path */
+    const char *path;             /* the export or folder (made absolute); may be NULL */
+    const char *config_json;      /* more settings, merged ("{}" or NULL) */
+    const char *credentials_json; /* encrypted before storing; NULL for none */
+    const char *pii;              /* "off" (default), "redact" or "exclude" */
+    int64_t frequency_minutes;    /* 0: 30 */
+    const char *created_by;       /* a user id or NULL */
+} ud_source_spec;
+
+/* Checks the connector can read the source (test_connection), then stores
+ * the source. *out_message says what the check found. UD_EINVAL for an
+ * unknown connector or bad settings, UD_EFORBIDDEN past the plan's limit. */
+int ud_source_add(ud_source_row *out, char *out_message, size_t message_size, ud_meta *meta,
+                  ud_arena *arena, const char *org_id, const ud_source_spec *spec,
+                  const char *fernet_key) UD_MUST_CHECK;
+
+/* Removes a source with its documents and raw files. */
+int ud_source_remove(ud_meta *meta, ud_blobs *blobs, const char *org_id,
+                     const char *source_id) UD_MUST_CHECK;
+
+/* The source as JSON (a json_t *, new reference), never its credentials
+ * (nor config keys named token, password, secret or api_key):
+ * {"id", "type", "connector", "name", "status", "config", "last_sync_at",
+ *  "last_sync_status", "sync_frequency_minutes", "error_message",
+ *  "progress": null | {"sync_id", "processed", "total", "failed",
+ *  "rate_per_second", "eta_seconds"}, "last_sync": null | {sync log}} */
+void *ud_source_json(const ud_source_row *source, const ud_sync_log *latest, int64_t now);
+void *ud_sync_log_json(const ud_sync_log *log);
+
+#endif
