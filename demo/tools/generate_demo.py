@@ -14,10 +14,15 @@ Everything in the workspace (people, customers, numbers) is invented.
 """
 
 import base64
+import csv
+import hashlib
+import io
 import json
 import os
+import quopri
 import random
 import textwrap
+import zipfile
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 
@@ -3461,6 +3466,588 @@ def support():
 
 # =========================================================================
 
+# =========================================================================
+# Exports: what each source's own export looks like, for the importers
+# (src/connectors/*_export.c). A Slack workspace export (folder), a Google
+# Takeout mbox of Luca Bianchi's mail, a Notion "Markdown & CSV" export
+# (zip) and a Salesforce Data Export (CSVs). They reuse the people,
+# customers and products above, so the company's knowledge is spread over
+# all five sources. Deterministic like the rest: fixed ids, fixed times.
+# =========================================================================
+
+EXPORTS = "exports"
+SLACK_WORKSPACE = "northwind-robotics"
+
+SLACK_PEOPLE = ["maya", "daniel", "zoe", "priya", "tom", "jose", "aiko", "sam", "lena", "omar",
+                "grace", "luca", "camille", "ben", "sofia", "noah", "elif", "marta"]
+
+
+def slack_uid(k):
+    return "U0NW%04d" % (SLACK_PEOPLE.index(k) + 1)
+
+
+def utc(text):
+    return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=timezone.utc)
+
+
+def slack_ts(text, seq):
+    return "%d.%06d" % (int(utc(text).timestamp()), seq)
+
+
+# id, name, kind ("public", "private", "mpim", "im"), members, purpose
+SLACK_CHANNELS = [
+    ("C0NW0001", "general", "public", SLACK_PEOPLE, "Company-wide announcements"),
+    ("C0NW0002", "atlas-firmware", "public", ["daniel", "priya", "tom", "aiko", "omar", "noah"],
+     "Atlas AMR firmware: releases, rollouts, field issues"),
+    ("C0NW0003", "hermes-platform", "public", ["daniel", "tom", "grace", "ben", "sofia"],
+     "Hermes fleet management: releases, integrations, on-call"),
+    ("C0NW0004", "sales-emea", "public", ["luca", "lena", "noah", "jose", "sam"],
+     "EMEA deals and renewals"),
+    ("C0NW0005", "customer-success", "public", ["lena", "noah", "sofia", "jose", "priya"],
+     "Customer sites: go-lives, escalations, health"),
+    ("G0NW0001", "leadership", "private", ["maya", "daniel", "sam", "zoe", "luca"],
+     "Leadership team (private)"),
+    ("G0NW0002", "people-ops", "private", ["zoe", "elif", "marta"], "People operations (private)"),
+    ("G0NW0003", "mpdm-luca.bianchi--lena.fischer--noah.schreiber-1", "mpim",
+     ["luca", "lena", "noah"], ""),
+    ("D0NW0001", None, "im", ["daniel", "tom"], ""),
+]
+
+# channel, "YYYY-MM-DD HH:MM" (UTC), person (or "bot:<name>"), text, options:
+#   thread=<index of the parent message in this list>, edited="YYYY-MM-DD HH:MM",
+#   file=(name, title, mimetype), subtype=..., attachments=[fallback text]
+SLACK_MESSAGES = [
+    ("general", "2025-12-01 08:00", "zoe", "", {"subtype": "channel_join"}),
+    ("general", "2025-12-01 08:30", "maya",
+     "Good morning everyone! December priorities: the Kessler Getränke conversion to 24 robots, "
+     "the Acme Logistics renewal, and Hermes 2026.1. All-hands is on Friday 12 December at 16:00 "
+     "CET in Munich and on Zoom.", {}),
+    ("general", "2025-12-01 08:41", "elif",
+     "Please welcome Jana Novak, who joins <#C0NW0002|atlas-firmware> as a firmware engineer in "
+     "Munich today :wave:", {}),
+    ("atlas-firmware", "2025-12-02 09:10", "aiko",
+     "Atlas 3.9.1 is ready: it fixes the race in opportunistic charging where a robot could leave "
+     "the dock at 19% state of charge. Proposal: stage it at Acme Venlo first, then the US sites.",
+     {"edited": "2025-12-02 09:25"}),
+    ("atlas-firmware", "2025-12-02 09:18", "tom",
+     "+1. Venlo has the widest shift pattern, we will see the charging behaviour within a day.",
+     {"thread": 3}),
+    ("atlas-firmware", "2025-12-02 09:32", "priya",
+     "Agreed. <@%s> please tell Hanna de Vries before the update window (Tuesday 22:00 CET)."
+     % slack_uid("noah"), {"thread": 3}),
+    ("atlas-firmware", "2025-12-02 10:05", "noah",
+     "Done, Hanna confirmed the window. Lift 2 doors at Venlo are still slow (SUP-4130), so we "
+     "keep the 3.9.0 elevator timeout there.", {"thread": 3}),
+    ("atlas-firmware", "2025-12-02 10:20", "aiko", "Here is the rollout plan.",
+     {"subtype": "file_share", "file": ("atlas-3.9.1-rollout-plan.pdf", "Atlas 3.9.1 rollout plan",
+                                        "application/pdf")}),
+    ("atlas-firmware", "2025-12-03 07:45", "noah",
+     "Venlo overnight report: 40 of 40 robots on 3.9.1, no early dock departures, average charge "
+     "at departure 34%.", {"thread": 3}),
+    ("atlas-firmware", "2025-12-03 08:02", "bot:deploybot", "",
+     {"subtype": "bot_message",
+      "attachments": ["Firmware 3.9.1 promoted to the stable channel for all EU sites"]}),
+    ("hermes-platform", "2025-12-04 14:00", "grace",
+     "Hermes 2026.1 scope is frozen: SAP EWM multi-handling-unit tasks, zone lock calendar sync "
+     "and the new shift report time zones (the Granite Foods request, SUP-4101).", {}),
+    ("hermes-platform", "2025-12-04 14:12", "ben",
+     "The SAP EWM connector passed the Bluefin Grocers test system yesterday; 1,200 tasks "
+     "replayed, no mismatches.", {"thread": 10}),
+    ("hermes-platform", "2025-12-04 14:30", "tom",
+     "Reminder: the eu-west TLS certificates renew automatically since January, but the "
+     "building gateway certificates at Cobalt Pharma are still manual. I put a calendar entry "
+     "for 2026-02-15.", {"thread": 10}),
+    ("hermes-platform", "2025-12-05 16:40", "bot:deploybot", "",
+     {"subtype": "bot_message", "attachments": ["Deployed Hermes 2025.23 to eu-west and us-east"]}),
+    ("sales-emea", "2025-12-08 10:00", "luca",
+     "Kessler Getränke: Stefan Brandl wants to convert the pilot to 24 robots before the summer "
+     "peak. Contract value 402,000 EUR, target signature 27 February. Blocker: the glass crates "
+     "in the aisle 7 curve (SUP-4121).", {}),
+    ("sales-emea", "2025-12-08 10:14", "noah",
+     "The speed zone fix from July holds: 0 tipped crates in 11 weeks at 0.9 m/s in the curve. "
+     "I can present the numbers on site in Augsburg.", {"thread": 14}),
+    ("sales-emea", "2025-12-08 10:31", "lena",
+     "I will bring the Pallas demo video too, they asked about piece picking for the mixed "
+     "cases.", {"thread": 14}),
+    ("sales-emea", "2025-12-09 15:20", "luca",
+     "Cobalt Pharma: quote for the Pallas cold-room cell sent to Marc Keller, 241,000 EUR, "
+     "validated for 2-8 C operation. Decision expected end of March.", {}),
+    ("customer-success", "2025-12-10 09:00", "lena",
+     "Acme Logistics health check: Rotterdam green, Venlo amber because of the lift 2 doors. "
+     "Renewal (1.38 M EUR) depends on fixing it before April.", {}),
+    ("customer-success", "2025-12-10 09:22", "sofia",
+     "Schindler confirmed a firmware update for the lift 2 door controller on 16 December.",
+     {"thread": 18}),
+    ("customer-success", "2025-12-11 13:05", "jose",
+     "Harbor Home invited us to the Tacoma DC discovery workshop on 14 January; I will take Priya "
+     "for the Atlas capacity model.", {}),
+    ("leadership", "2025-12-12 07:30", "sam",
+     "2026 budget: engineering hiring goes ahead (6 roles), other hiring paused until the Q1 "
+     "numbers. Cash runway 31 months at the current plan.", {}),
+    ("leadership", "2025-12-12 07:52", "luca",
+     "Prairie Outfitters asks for 14% off list on 30 robots for Denver. Guideline is 10%; I "
+     "suggest 12% with a 3-year Hermes commitment.", {"thread": 21}),
+    ("leadership", "2025-12-12 08:10", "maya", "Approved at 12% with the 3-year commitment.",
+     {"thread": 21}),
+    ("people-ops", "2025-12-15 11:00", "zoe",
+     "The Munich office moves to the new test hall building on 2 March; the works council "
+     "agreed the new on-call room.", {}),
+    ("mpdm-luca.bianchi--lena.fischer--noah.schreiber-1", "2025-12-16 17:45", "luca",
+     "For Augsburg on Thursday: I bring the contract draft, Noah the speed zone data, Lena the "
+     "Pallas video. Stefan's boss Frau Huber joins at 11:00.", {}),
+    ("D0NW0001", "2025-12-17 18:20", "daniel",
+     "Tom, can you swap the on-call week of 29 December with Ben? He is in Lagos over New Year.",
+     {}),
+    ("D0NW0001", "2025-12-17 18:31", "tom", "Yes, swapped in the rota.", {}),
+    ("general", "2026-01-05 08:00", "maya",
+     "Happy new year! Kessler signed the conversion to 24 robots on 22 December, two months early. "
+     "Thank you Luca, Noah and Lena.", {}),
+]
+
+
+def slack_export():
+    base = os.path.join(EXPORTS, "slack")
+    users = []
+    for k in SLACK_PEOPLE:
+        full, box, role, office = PEOPLE[k]
+        users.append({
+            "id": slack_uid(k), "team_id": "T0NW0001", "name": box, "deleted": False,
+            "real_name": full, "tz": ZONES.get(office, "UTC"),
+            "profile": {"title": role, "real_name": full, "real_name_normalized": full,
+                        "display_name": box.split(".")[0], "email": mail(k), "team": "T0NW0001"},
+            "is_admin": k in ("maya", "daniel"), "is_bot": False,
+        })
+    users.append({"id": "U0NWBOT1", "team_id": "T0NW0001", "name": "deploybot", "deleted": False,
+                  "real_name": "deploybot", "profile": {"real_name": "deploybot",
+                                                        "bot_id": "B0NW0001"},
+                  "is_bot": True})
+    write_json(os.path.join(base, "users.json"), users)
+    lists = {"public": [], "private": [], "mpim": [], "im": []}
+    for cid, cname, kind, members, purpose in SLACK_CHANNELS:
+        obj = {"id": cid, "created": int(utc("2024-10-01 09:00").timestamp()),
+               "creator": slack_uid("maya"), "is_archived": False,
+               "members": [slack_uid(m) for m in members]}
+        if cname:
+            obj["name"] = cname
+        if kind in ("public", "private"):
+            obj["is_general"] = cname == "general"
+            obj["topic"] = {"value": "", "creator": "", "last_set": 0}
+            obj["purpose"] = {"value": purpose, "creator": slack_uid("maya"), "last_set": 0}
+        lists[kind].append(obj)
+    write_json(os.path.join(base, "channels.json"), lists["public"])
+    write_json(os.path.join(base, "groups.json"), lists["private"])
+    write_json(os.path.join(base, "mpims.json"), lists["mpim"])
+    write_json(os.path.join(base, "dms.json"), lists["im"])
+    stamps = []
+    days = {}
+    replies = {}
+    for i, (channel, when, who, text, opts) in enumerate(SLACK_MESSAGES):
+        stamps.append(slack_ts(when, 100 + i))
+        if "thread" in opts:
+            replies.setdefault(opts["thread"], []).append(i)
+    for i, (channel, when, who, text, opts) in enumerate(SLACK_MESSAGES):
+        msg = {"type": "message", "ts": stamps[i]}
+        if who.startswith("bot:"):
+            msg.update({"subtype": "bot_message", "bot_id": "B0NW0001", "username": who[4:],
+                        "text": text})
+            msg["attachments"] = [{"id": n + 1, "fallback": a, "text": a, "color": "36a64f"}
+                                  for n, a in enumerate(opts.get("attachments", []))]
+        else:
+            msg["user"] = slack_uid(who)
+            msg["text"] = text or "<@%s> has joined the channel" % slack_uid(who)
+            if "subtype" in opts:
+                msg["subtype"] = opts["subtype"]
+        if "edited" in opts:
+            msg["edited"] = {"user": slack_uid(who), "ts": slack_ts(opts["edited"], 0)}
+        if "file" in opts:
+            fname, title, mime = opts["file"]
+            fid = "F0NW%04d" % (i + 1)
+            msg["files"] = [{
+                "id": fid, "created": int(utc(when).timestamp()), "name": fname, "title": title,
+                "mimetype": mime, "filetype": fname.rsplit(".", 1)[-1], "user": slack_uid(who),
+                "size": 48213,
+                "url_private": "https://files.slack.com/files-pri/T0NW0001-%s/%s" % (fid, fname),
+                "permalink": "https://%s.slack.com/files/%s/%s/%s" % (
+                    SLACK_WORKSPACE, slack_uid(who), fid, fname)}]
+            msg["upload"] = True
+        if "thread" in opts:
+            msg["thread_ts"] = stamps[opts["thread"]]
+            msg["parent_user_id"] = slack_uid(SLACK_MESSAGES[opts["thread"]][2])
+        elif i in replies:
+            msg["thread_ts"] = stamps[i]
+            msg["reply_count"] = len(replies[i])
+            msg["replies"] = [{"user": slack_uid(SLACK_MESSAGES[r][2]), "ts": stamps[r]}
+                              for r in replies[i]]
+        days.setdefault((channel, when[:10]), []).append(msg)
+    for (channel, day), msgs in sorted(days.items()):
+        write_json(os.path.join(base, channel, day + ".json"), msgs)
+
+
+# Luca Bianchi's mailbox, as Google Takeout writes it.
+# (msgid, thread index, labels, date UTC, from, to, cc, subject, body, attachment)
+GMAIL_MESSAGES = [
+    (0, ["Inbox", "Important", "Customers/Kessler"], "2025-12-03 07:12",
+     "Stefan Brandl <stefan.brandl@kessler-getraenke.example>", ["luca"], ["noah"],
+     "Angebot: Ausbau auf 24 Roboter",
+     "Hallo Herr Bianchi,\n\nwir möchten den Pilot vor der Sommersaison auf 24 Roboter "
+     "ausbauen. Bitte schicken Sie uns das Angebot bis 15. Dezember. Voraussetzung bleibt, "
+     "dass in der Kurve in Gang 7 keine Kästen mehr umfallen.\n\nViele Grüße\nStefan Brandl\n"
+     "Leiter Logistik, Kessler Getränke\n", None),
+    (0, ["Sent"], "2025-12-04 16:40", "luca",
+     ["Stefan Brandl <stefan.brandl@kessler-getraenke.example>"], ["noah", "lena"],
+     "Re: Angebot: Ausbau auf 24 Roboter",
+     "Hallo Herr Brandl,\n\nanbei unser Angebot für 14 weitere Atlas AMR und die Hermes "
+     "Enterprise Lizenzen: 402.000 EUR über drei Jahre. Noah Schreiber zeigt Ihnen am "
+     "Donnerstag die Messwerte der Geschwindigkeitszone (0,9 m/s, seit Juli kein "
+     "umgefallener Kasten).\n\nBeste Grüße\nLuca Bianchi\n",
+     ("kessler-angebot-24-roboter.txt", "text/plain",
+      "Angebot Kessler Getränke, Augsburg\n14 x Atlas AMR Gen 2, 14 x Hermes Enterprise\n"
+      "Gesamt: 402.000 EUR, Laufzeit 36 Monate\nInbetriebnahme: April 2026\n")),
+    (1, ["Inbox", "Customers/Cobalt Pharma"], "2025-12-09 08:05",
+     "Marc Keller <marc.keller@cobaltpharma.example>", ["luca"], ["camille"],
+     "Pallas cold-room cell: validation questions",
+     "Hi Luca,\n\nbefore we can sign off the 241,000 EUR quote, QA needs the Pallas gripper "
+     "validated for 2-8 C with condensation, and the audit trail must name the operator "
+     "(see our ticket SUP-4104). Can Camille join a call next week?\n\nBest,\nMarc\n", None),
+    (1, ["Sent"], "2025-12-09 15:02", "luca", ["Marc Keller <marc.keller@cobaltpharma.example>"],
+     ["camille"], "Re: Pallas cold-room cell: validation questions",
+     "Hi Marc,\n\nCamille Durand ran the cold-room tests in Lyon: 500 cycles at 4 C with 95% "
+     "humidity, no grip failures. Operator names are in the audit export since Hermes "
+     "2025.4. Call proposed for Tuesday 16 December, 14:00 CET.\n\nBest regards,\nLuca\n",
+     ("pallas-cold-room-test-summary.txt", "text/plain",
+      "Pallas cold-room test, Lyon lab, November 2025\n500 pick cycles at 4 C, 95% RH\n"
+      "Grip failures: 0. Cycle time: 7.9 s (target 8.5 s)\n")),
+    (2, ["Inbox", "Important"], "2025-12-12 09:30", "sam", ["luca"], ["maya"],
+     "Discount approval: Prairie Outfitters",
+     "Luca,\n\nconfirming the leadership decision: Prairie Outfitters may get 12% off list "
+     "for the Denver DC (30 robots) with a 3-year Hermes commitment. Anything above needs the "
+     "board.\n\nSam\n", None),
+    (3, ["Inbox", "Customers/Acme"], "2025-12-15 10:10",
+     "Hanna de Vries <hanna.de.vries@acme-logistics.example>", ["luca", "lena"], [],
+     "Renewal Rotterdam + Venlo",
+     "Dear Luca,\n\nour board reviews the renewal (1.38 M EUR) on 20 March. The lift 2 doors in "
+     "Venlo are the one open point: Schindler updated the door controller on 16 December and "
+     "the robots are faster now, but we want two clean weeks of data first.\n\nKind regards,\n"
+     "Hanna de Vries\nDirector of Operations, Acme Logistics\n", None),
+    (4, ["Inbox"], "2025-12-18 12:00", "Erik Nilsen <erik.nilsen@fjordfreight.example>",
+     ["luca"], [], "Intro: Nordkap Seafood",
+     "Hi Luca,\n\nmy former colleague Ingrid Solberg runs the cold store of Nordkap Seafood in "
+     "Tromsø and is looking at AMRs for -25 C. I told her about the cold-store mode. Her "
+     "address: ingrid.solberg@nordkap-seafood.example.\n\nErik\n", None),
+    (5, ["Inbox", "Category Updates"], "2025-12-19 06:00",
+     "Hermes Release Notes <releases@northwind-robotics.example>", ["luca"], [],
+     "Hermes 2026.1 is out",
+     "Hermes 2026.1 brings SAP EWM tasks with multiple handling units, zone lock calendar sync "
+     "and shift reports in the site's time zone.\n", None),
+    (6, ["Spam"], "2025-12-20 03:14", "Prize Desk <prize@win-big.example>", ["luca"], [],
+     "You have won a yacht", "Click here to claim your yacht.\n", None),
+    (7, ["Inbox", "Customers/Everline"], "2025-12-22 08:45",
+     "Claire Martin <claire.martin@everline.example>", ["luca"], ["francois"],
+     "Réunion de lancement Pallas à Saint-Priest",
+     "Bonjour Luca,\n\nnous confirmons la réunion du 8 janvier à Saint-Priest pour la "
+     "deuxième cellule Pallas. François Lefèvre est le bienvenu.\n\nCordialement,\n"
+     "Claire Martin\n", None),
+    (0, ["Inbox", "Important", "Customers/Kessler"], "2025-12-22 17:05",
+     "Stefan Brandl <stefan.brandl@kessler-getraenke.example>", ["luca"], ["noah", "lena"],
+     "Re: Angebot: Ausbau auf 24 Roboter",
+     "Hallo Herr Bianchi,\n\nder Vertrag ist unterschrieben, Scan anbei. Inbetriebnahme wie "
+     "besprochen im April.\n\nFrohe Weihnachten!\nStefan Brandl\n", None),
+]
+
+
+def encoded_word(text):
+    if all(ord(ch) < 128 for ch in text):
+        return text
+    return "=?UTF-8?B?%s?=" % base64.b64encode(text.encode("utf-8")).decode("ascii")
+
+
+def mail_address(who):
+    if who in PEOPLE:
+        return "%s <%s>" % (encoded_word(name(who)), mail(who))
+    display, _, rest = who.partition(" <")
+    return "%s <%s" % (encoded_word(display), rest)
+
+
+def qp(text):
+    return quopri.encodestring(text.encode("utf-8")).decode("ascii")
+
+
+def gmail_export():
+    out = []
+    base_id = 1852000000000000000
+    for n, (thread, labels, when, sender, to, cc, subject, body, attach) in enumerate(
+            GMAIL_MESSAGES):
+        msgid = base_id + n * 7919
+        thrid = base_id + thread * 104729
+        stamp = utc(when)
+        headers = [
+            "X-GM-THRID: %d" % thrid,
+            "X-Gmail-Labels: %s" % ",".join('"%s"' % l if "," in l else l for l in labels),
+            "Delivered-To: %s" % mail("luca"),
+            "Message-ID: <%s.%d@mail.%s>" % (stamp.strftime("%Y%m%d%H%M"), n, DOMAIN),
+            "Date: %s" % format_datetime(stamp),
+            "From: %s" % mail_address(sender),
+            "To: %s" % ", ".join(mail_address(t) for t in to),
+        ]
+        if cc:
+            headers.append("Cc: %s" % ", ".join(mail_address(c) for c in cc))
+        headers.append("Subject: %s" % encoded_word(subject))
+        headers.append("MIME-Version: 1.0")
+        text_part = ("Content-Type: text/plain; charset=utf-8\n"
+                     "Content-Transfer-Encoding: quoted-printable\n\n" + qp(body))
+        if attach:
+            fname, mime, content = attach
+            boundary = "nw-mbox-%03d" % n
+            headers.append('Content-Type: multipart/mixed; boundary="%s"' % boundary)
+            payload = base64.encodebytes(content.encode("utf-8")).decode("ascii")
+            message = "\n".join(headers) + "\n\n" + (
+                "--%s\n%s\n--%s\nContent-Type: %s; name=\"%s\"\n"
+                "Content-Disposition: attachment; filename=\"%s\"\n"
+                "Content-Transfer-Encoding: base64\n\n%s--%s--\n" % (
+                    boundary, text_part, boundary, mime, fname, fname, payload, boundary))
+        else:
+            message = "\n".join(headers) + "\n" + text_part
+        # mboxrd: body lines that start with "From " (after any '>') gain one '>'.
+        lines = [(">" + l if l.lstrip(">").startswith("From ") else l)
+                 for l in message.split("\n")]
+        out.append("From %d@xxx %s\n%s\n" % (msgid, stamp.strftime("%a %b %d %H:%M:%S +0000 %Y"),
+                                             "\n".join(lines).rstrip("\n") + "\n"))
+    path = os.path.join(DEMO, EXPORTS, "gmail", "northwind.mbox")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="ascii", newline="\n") as f:
+        f.write("".join(out))
+
+
+def notion_id(title):
+    return hashlib.md5(("northwind notion " + title).encode("utf-8")).hexdigest()
+
+
+NOTION_PAGES = [
+    # (path of titles, markdown body)
+    (["Northwind Wiki"],
+     "Welcome to the Northwind Robotics wiki. Engineering runbooks, sales account plans and the "
+     "project tracker live here; policies stay in the HR folder of the shared drive.\n"),
+    (["Northwind Wiki", "Engineering"],
+     "How the Atlas, Pallas and Hermes teams work: release checklists, on-call, test hall "
+     "booking.\n"),
+    (["Northwind Wiki", "Engineering", "Atlas firmware release checklist"],
+     "## Before the release\n\n- Soak test 72 hours in the Munich test hall with 12 robots\n"
+     "- Stage on one customer site first (Acme Venlo for EU, Granite Foods for US)\n"
+     "- Tell the customer's site lead at least 48 hours before the update window\n\n"
+     "## After the release\n\n- Watch dock departures and charge levels for one full shift\n"
+     "- Promote to the stable channel with deploybot\n"),
+    (["Northwind Wiki", "Engineering", "Hermes on-call handbook"],
+     "## Escalation\n\nPage the Hermes on-call first, the SRE lead (Tom Lindqvist) after 20 "
+     "minutes. Customer-facing status updates every 30 minutes.\n\n## Certificates\n\n"
+     "Cloud certificates renew automatically. Building gateway certificates at Cobalt Pharma "
+     "are renewed by hand; next renewal 2026-02-15.\n"),
+    (["Northwind Wiki", "Sales"],
+     "Account plans for the key accounts, owned by the account executives.\n"),
+    (["Northwind Wiki", "Sales", "Kessler Getränke account plan"],
+     "## Situation\n\nPilot of 10 Atlas AMRs in Augsburg since May 2025. Glass crates tipped in "
+     "the aisle 7 curve until the 0.9 m/s speed zone in July.\n\n## Plan\n\nConversion to 24 "
+     "robots signed on 22 December 2025 (402,000 EUR). Go-live in April 2026 with Noah "
+     "Schreiber as field lead. Next: Pallas piece picking for mixed cases in 2027.\n"),
+]
+
+# The project tracker database: Name, Status, Owner, Customer, Due, Created
+NOTION_PROJECTS = [
+    ("Venlo lift 2 integration", "In progress", "Lena Fischer", "Acme Logistics",
+     "January 30, 2026", "November 24, 2025 9:00 AM",
+     "Schindler updated the door controller on 16 December. We need two clean weeks of data "
+     "before the renewal board on 20 March."),
+    ("Kessler conversion to 24 robots", "Planned", "Noah Schreiber", "Kessler Getränke",
+     "April 20, 2026", "December 22, 2025 5:30 PM",
+     "14 more robots, new charging docks in hall B, speed zone kept at 0.9 m/s in the aisle 7 "
+     "curve."),
+    ("Pallas cold-room cell", "Proposal", "Camille Durand", "Cobalt Pharma", "March 31, 2026",
+     "December 9, 2025 3:00 PM", None),
+    ("Hermes 2026.1 SAP EWM tasks", "Done", "Ben Adeyemi", "Bluefin Grocers",
+     "December 19, 2025", "October 6, 2025 10:00 AM",
+     "Multi-handling-unit warehouse tasks; validated on the Bluefin test system with 1,200 "
+     "replayed tasks."),
+    ("Tacoma DC discovery", "Planned", "José Peña", "Harbor Home", "January 14, 2026",
+     "December 11, 2025 1:00 PM", None),
+]
+
+
+def notion_export():
+    files = {}
+    root = "Export-7b1f3c2a-6d0e-4c55-9a51-2f7c1d0e4b8a"
+
+    def folder_of(titles):
+        return "/".join("%s %s" % (t, notion_id(t)) for t in titles)
+
+    for titles, body in NOTION_PAGES:
+        path = "%s/%s.md" % (root, folder_of(titles))
+        files[path] = "# %s\n\n%s" % (titles[-1], body)
+    db_parent = ["Northwind Wiki"]
+    db = "Projects"
+    db_dir = "%s/%s/%s %s" % (root, folder_of(db_parent), db, notion_id(db))
+    header = ["Name", "Status", "Owner", "Customer", "Due", "Created"]
+
+    def csv_text(rows):
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(header)
+        for r in rows:
+            w.writerow(r[:6])
+        return "\ufeff" + buf.getvalue()
+
+    # The current view shows the open projects; the _all file has every row.
+    files[db_dir + ".csv"] = csv_text([r for r in NOTION_PROJECTS if r[1] != "Done"])
+    files[db_dir + "_all.csv"] = csv_text(NOTION_PROJECTS)
+    # Every row is a page too: its properties, then its content (if any).
+    for row in NOTION_PROJECTS:
+        props = "".join("%s: %s\n" % (h, v) for h, v in zip(header[1:], row[1:6]))
+        files["%s/%s %s.md" % (db_dir, row[0], notion_id(row[0]))] = (
+            "# %s\n\n%s" % (row[0], props) + ("\n%s\n" % row[6] if row[6] else ""))
+    path = os.path.join(DEMO, EXPORTS, "notion", "northwind-notion-export.zip")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name_ in sorted(files):
+            info = zipfile.ZipInfo(name_, date_time=(2026, 1, 15, 9, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            z.writestr(info, files[name_].encode("utf-8"))
+
+
+def sf_id(prefix, n):
+    return "%s5g00000NW%03dAAA" % (prefix, n)
+
+
+SF_USERS = ["luca", "jose", "lena", "noah", "sofia", "sam"]
+
+
+def salesforce_export():
+    base = os.path.join(DEMO, EXPORTS, "salesforce")
+    os.makedirs(base, exist_ok=True)
+
+    def write_csv(obj, header, rows):
+        with open(os.path.join(base, obj + ".csv"), "w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f, quoting=csv.QUOTE_ALL, lineterminator="\n")
+            w.writerow(header)
+            for r in rows:
+                w.writerow(["" if v is None else v for v in r])
+
+    user_id = {k: sf_id("005", i + 1) for i, k in enumerate(SF_USERS)}
+    write_csv("User", ["Id", "Name", "FirstName", "LastName", "Email", "Title", "IsActive"],
+              [[user_id[k], name(k), name(k).split()[0], name(k).split()[-1], mail(k),
+                PEOPLE[k][2], "true"] for k in SF_USERS])
+    owners = {"acme-logistics": "luca", "bluefin": "luca", "cobaltpharma": "luca",
+              "draytonparts": "jose", "everline": "luca", "fjordfreight": "luca",
+              "granitefoods": "jose", "harborhome": "jose", "kessler": "luca"}
+    acc_id, con_id = {}, {}
+    accounts, contacts = [], []
+    for i, slug in enumerate(sorted(CUSTOMERS)):
+        c = CUSTOMERS[slug]
+        acc_id[slug] = sf_id("001", i + 1)
+        con_id[slug] = sf_id("003", i + 1)
+        accounts.append([acc_id[slug], c[0], "Customer", c[6], c[2], c[3],
+                         "https://www.%s" % c[1], c[10], user_id[owners[slug]],
+                         "%sT09:00:00.000Z" % c[9], "2025-12-15T10:00:00.000Z",
+                         "%d Atlas AMRs%s; customer since %s." % (
+                             c[7], ", %d Pallas cells" % c[8] if c[8] else "", c[9]),
+                         "false"])
+        first, last = c[4].split(" ", 1)
+        local = c[4].lower().replace(" ", ".").replace("é", "e").replace("ü", "ue")
+        contacts.append([con_id[slug], acc_id[slug], first, last, c[5],
+                         "%s@%s" % (local, c[1]), user_id[owners[slug]],
+                         "%sT09:00:00.000Z" % c[9], "false"])
+    prospects = [("nordkap", "Nordkap Seafood", "Prospect", "Cold-chain seafood", "Tromsø",
+                  "Norway", "luca", "Ingrid Solberg", "Cold Store Manager",
+                  "ingrid.solberg@nordkap-seafood.example"),
+                 ("prairie", "Prairie Outfitters", "Prospect", "Outdoor retail", "Denver",
+                  "United States", "jose", "Dylan Brooks", "VP Distribution",
+                  "dylan.brooks@prairie-outfitters.example")]
+    for j, (slug, cname, ctype, industry, city, country, owner, person, title, email) in \
+            enumerate(prospects):
+        n = len(CUSTOMERS) + j + 1
+        acc_id[slug] = sf_id("001", n)
+        con_id[slug] = sf_id("003", n)
+        accounts.append([acc_id[slug], cname, ctype, industry, city, country, None, None,
+                         user_id[owner], "2025-11-20T09:00:00.000Z", "2025-12-18T12:00:00.000Z",
+                         None, "false"])
+        first, last = person.split(" ", 1)
+        contacts.append([con_id[slug], acc_id[slug], first, last, title, email, user_id[owner],
+                         "2025-11-20T09:00:00.000Z", "false"])
+    write_csv("Account", ["Id", "Name", "Type", "Industry", "BillingCity", "BillingCountry",
+                          "Website", "AnnualRevenue", "OwnerId", "CreatedDate",
+                          "LastModifiedDate", "Description", "IsDeleted"], accounts)
+    write_csv("Contact", ["Id", "AccountId", "FirstName", "LastName", "Title", "Email",
+                          "OwnerId", "CreatedDate", "IsDeleted"], contacts)
+    # The pipeline of sales/pipeline-2026-h1.json, and deals won before.
+    pipeline = json.load(open(os.path.join(DEMO, "sales", "pipeline-2026-h1.json"),
+                              encoding="utf-8"))["opportunities"]
+    by_name = {CUSTOMERS[s][0]: s for s in CUSTOMERS}
+    by_name.update({"Nordkap Seafood": "nordkap", "Prairie Outfitters": "prairie"})
+    owner_key = {name(k): k for k in SF_USERS}
+    stages = {"discovery": "Prospecting", "qualification": "Qualification",
+              "proposal": "Proposal/Price Quote", "negotiation": "Negotiation/Review"}
+    opps = []
+    opp_id = {}
+    for i, o in enumerate(pipeline):
+        oid = sf_id("006", i + 1)
+        opp_id[o["name"]] = oid
+        opps.append([oid, acc_id[by_name[o["account"]]], o["name"], stages[o["stage"]],
+                     o["amount_eur"], o["close"], int(o["probability"] * 100), "false", "false",
+                     user_id[owner_key[o["owner"]]], "2025-10-01T09:00:00.000Z"])
+    won = [("kessler", "Kessler pilot, 10 robots", 176000, "2025-03-14", "luca"),
+           ("acme-logistics", "Venlo expansion, 16 robots", 402000, "2024-06-28", "luca"),
+           ("harborhome", "Seattle DC go-live", 402000, "2024-07-19", "jose")]
+    for j, (slug, oname, amount, close, owner) in enumerate(won):
+        oid = sf_id("006", len(pipeline) + j + 1)
+        opps.append([oid, acc_id[slug], oname, "Closed Won", amount, close, 100, "true", "true",
+                     user_id[owner], "2024-01-15T09:00:00.000Z"])
+    write_csv("Opportunity", ["Id", "AccountId", "Name", "StageName", "Amount", "CloseDate",
+                              "Probability", "IsClosed", "IsWon", "OwnerId", "CreatedDate"], opps)
+    cases = []
+    for i, (num, slug, date, prio, status, title, resolution, who) in enumerate(TICKETS):
+        closed = status in ("resolved", "closed")
+        cases.append([sf_id("500", i + 1), "0000%d" % num, acc_id[slug], con_id[slug],
+                      title, "Closed" if closed else "Working",
+                      prio.capitalize(), "Email", "true" if closed else "false",
+                      resolution or None, user_id["sofia"], date + "T08:00:00.000Z"])
+    write_csv("Case", ["Id", "CaseNumber", "AccountId", "ContactId", "Subject", "Status",
+                       "Priority", "Origin", "IsClosed", "Description", "OwnerId",
+                       "CreatedDate"], cases)
+    write_csv("Lead", ["Id", "FirstName", "LastName", "Company", "Title", "Email", "Status",
+                       "LeadSource", "OwnerId", "CreatedDate"],
+              [[sf_id("00Q", 1), "Ingrid", "Solberg", "Nordkap Seafood", "Cold Store Manager",
+                "ingrid.solberg@nordkap-seafood.example", "Converted", "Partner Referral",
+                user_id["luca"], "2025-12-18T12:00:00.000Z"],
+               [sf_id("00Q", 2), "Mateo", "García", "Sierra Farma", "Director de Logística",
+                "mateo.garcia@sierrafarma.example", "Open - Not Contacted", "Web",
+                user_id["luca"], "2026-01-08T10:00:00.000Z"]])
+    write_csv("Task", ["Id", "WhoId", "WhatId", "Subject", "ActivityDate", "Status", "Priority",
+                       "OwnerId", "Description"],
+              [[sf_id("00T", 1), con_id["kessler"], opp_id["Pilot conversion to 24 robots"],
+                "Send the 24-robot offer to Stefan Brandl", "2025-12-15", "Completed", "High",
+                user_id["luca"], "Offer sent on 4 December: 402,000 EUR over three years."],
+               [sf_id("00T", 2), con_id["acme-logistics"], opp_id["Rotterdam + Venlo renewal"],
+                "Share two weeks of Venlo lift 2 data with Hanna de Vries", "2026-01-09",
+                "Not Started", "High", user_id["lena"], None],
+               [sf_id("00T", 3), con_id["cobaltpharma"], opp_id["Pallas cold-room cell"],
+                "Cold-room validation call with Marc Keller and Camille Durand", "2025-12-16",
+                "Completed", "Normal", user_id["luca"], None]])
+    write_csv("Event", ["Id", "WhoId", "WhatId", "Subject", "StartDateTime", "EndDateTime",
+                        "Location", "OwnerId", "Description"],
+              [[sf_id("00U", 1), con_id["kessler"], acc_id["kessler"],
+                "On-site review in Augsburg: speed zone data and contract draft",
+                "2025-12-18T10:00:00.000Z", "2025-12-18T13:00:00.000Z", "Augsburg",
+                user_id["luca"], "Luca Bianchi, Noah Schreiber and Lena Fischer on site."],
+               [sf_id("00U", 2), con_id["harborhome"], opp_id["Tacoma DC (2027)"],
+                "Tacoma DC discovery workshop", "2026-01-14T17:00:00.000Z",
+                "2026-01-14T23:00:00.000Z", "Tacoma", user_id["jose"], None]])
+
+
+def exports():
+    slack_export()
+    gmail_export()
+    notion_export()
+    salesforce_export()
+
+
 def main():
     clean_previous()
     hr()
@@ -3473,6 +4060,7 @@ def main():
     ops()
     finance()
     support()
+    exports()
     count = sum(len(f) for _, _, f in os.walk(DEMO))
     print("generated text documents; demo/ now holds %d files" % count)
 
