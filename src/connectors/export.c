@@ -539,23 +539,46 @@ bool ud_export_config_lists(const json_t *config, const char *key, const char *v
     return false;
 }
 
+static void hash_part(ud_sha256_ctx *ctx, const void *data, size_t len)
+{
+    uint8_t prefix[8];
+    for (int i = 0; i < 8; i++)
+        prefix[i] = (uint8_t)((uint64_t)len >> (8 * i));
+    ud_sha256_update(ctx, prefix, sizeof(prefix));
+    if (len)
+        ud_sha256_update(ctx, data, len);
+}
+
+static void hash_string(ud_sha256_ctx *ctx, const char *s)
+{
+    hash_part(ctx, s ? s : "", s ? strlen(s) : 0);
+}
+
 /* ---- Emitting ---------------------------------------------------------------- */
 
 void ud_export_emitter_init(ud_export_emitter *em, const ud_sync_sink *sink,
-                            const char *checkpoint_json, const char *fingerprint)
+                            const ud_source_config *config, const char *fingerprint)
 {
     memset(em, 0, sizeof(*em));
     ud_arena_init(&em->arena);
     em->sink = sink;
-    em->fingerprint = fingerprint;
+    ud_sha256_ctx ctx;
+    ud_sha256_begin(&ctx);
+    hash_string(&ctx, fingerprint);
+    hash_string(&ctx, config ? config->config_json : NULL);
+    char hex[UD_SHA256_HEX_LEN + 1];
+    ud_sha256_end_hex(&ctx, hex);
+    memcpy(em->fingerprint, hex, 16);
+    em->fingerprint[16] = '\0';
+    const char *checkpoint_json = config ? config->checkpoint_json : NULL;
     if (!checkpoint_json || !checkpoint_json[0])
         return;
     json_t *cp = json_loads(checkpoint_json, 0, NULL);
     json_t *pos = json_object_get(cp, "position");
     const char *fp = json_string_value(json_object_get(cp, "export"));
-    /* Only an unfinished checkpoint of this very export resumes. */
-    if (json_is_integer(pos) && json_integer_value(pos) > 0 && fp && fingerprint &&
-        strcmp(fp, fingerprint) == 0 && !json_is_true(json_object_get(cp, "complete")))
+    /* Only an unfinished checkpoint of this very export and config resumes. */
+    if (json_is_integer(pos) && json_integer_value(pos) > 0 && fp &&
+        strcmp(fp, em->fingerprint) == 0 && !json_is_true(json_object_get(cp, "complete")))
         em->resume = (size_t)json_integer_value(pos);
     json_decref(cp);
 }
@@ -564,7 +587,7 @@ static int checkpoint(ud_export_emitter *em, bool complete)
 {
     char text[160];
     snprintf(text, sizeof(text), "{\"position\":%zu,\"export\":\"%s\",\"complete\":%s}",
-             em->position, em->fingerprint ? em->fingerprint : "", complete ? "true" : "false");
+             em->position, em->fingerprint, complete ? "true" : "false");
     int rc = em->sink->checkpoint ? em->sink->checkpoint(text, em->sink->payload) : 0;
     if (em->sink->progress && em->total)
         em->sink->progress(em->position < em->total ? em->position : em->total, em->total,
@@ -615,21 +638,6 @@ void ud_export_emitter_dispose(ud_export_emitter *em)
 }
 
 /* ---- Documents ---------------------------------------------------------------- */
-
-static void hash_part(ud_sha256_ctx *ctx, const void *data, size_t len)
-{
-    uint8_t prefix[8];
-    for (int i = 0; i < 8; i++)
-        prefix[i] = (uint8_t)((uint64_t)len >> (8 * i));
-    ud_sha256_update(ctx, prefix, sizeof(prefix));
-    if (len)
-        ud_sha256_update(ctx, data, len);
-}
-
-static void hash_string(ud_sha256_ctx *ctx, const char *s)
-{
-    hash_part(ctx, s ? s : "", s ? strlen(s) : 0);
-}
 
 void ud_export_hash(ud_source_document *sd)
 {

@@ -14,10 +14,11 @@
  * The checkpoint every importer writes is
  *     {"position": N, "export": "<fingerprint>", "complete": false}
  * N units (documents, failures and filtered items) of the sequence are done.
- * The fingerprint names the export's entries and sizes: a checkpoint taken
- * on another export (the file was replaced) is ignored and the sync starts
- * over, as it does after a complete one ("complete": true), so a full sync
- * never silently emits nothing.
+ * The fingerprint names the export's entries and sizes and the source's
+ * config: a checkpoint taken on another export (the file was replaced) or
+ * under another config (other channels selected, so other units) is
+ * ignored and the sync starts over, as it does after a complete one
+ * ("complete": true), so a full sync never silently emits nothing.
  */
 #ifndef UD_CONNECTORS_EXPORT_H
 #define UD_CONNECTORS_EXPORT_H
@@ -99,19 +100,20 @@ bool ud_export_config_lists(const json_t *config, const char *key, const char *v
 typedef struct ud_export_emitter {
     ud_arena arena;
     const ud_sync_sink *sink;
-    const char *fingerprint; /* borrowed */
-    size_t position;         /* units begun so far */
-    size_t resume;           /* units the checkpoint says are done */
-    size_t batch;            /* documents and failures since the last checkpoint */
-    size_t total;            /* units expected, for progress; 0 when unknown */
-    size_t documents;        /* emitted in this run */
+    char fingerprint[17]; /* of the export and the config */
+    size_t position;      /* units begun so far */
+    size_t resume;        /* units the checkpoint says are done */
+    size_t batch;         /* documents and failures since the last checkpoint */
+    size_t total;         /* units expected, for progress; 0 when unknown */
+    size_t documents;     /* emitted in this run */
     size_t failures;
 } ud_export_emitter;
 
-/* Starts the sequence; resumes after `checkpoint_json` when it is a
- * checkpoint of this export that is not complete. */
+/* Starts the sequence; resumes after config->checkpoint_json when it is a
+ * checkpoint of this export (`fingerprint`, from ud_export_fingerprint) and
+ * of this config that is not complete. */
 void ud_export_emitter_init(ud_export_emitter *em, const ud_sync_sink *sink,
-                            const char *checkpoint_json, const char *fingerprint);
+                            const ud_source_config *config, const char *fingerprint);
 
 /* Begins the next unit: 1 when the caller must produce it (emit it, fail
  * it, or drop it as filtered), 0 when it lies before the resume point and

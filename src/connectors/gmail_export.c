@@ -1032,7 +1032,7 @@ static int gmail_sync(const ud_source_config *config, ud_arena *arena, const ud_
         return rc;
     }
     ud_export_emitter em;
-    ud_export_emitter_init(&em, sink, config->checkpoint_json, fingerprint);
+    ud_export_emitter_init(&em, sink, config, fingerprint);
     for (size_t i = 0; i < count && rc == 0; i++)
         rc = sync_file(&em, &c, &files[i]);
     if (rc == 0)

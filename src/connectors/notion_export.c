@@ -710,7 +710,7 @@ static int notion_sync(const ud_source_config *config, ud_arena *arena, const ud
         return rc;
     }
     ud_export_emitter em;
-    ud_export_emitter_init(&em, sink, config->checkpoint_json, ud_export_fingerprint(c.ex));
+    ud_export_emitter_init(&em, sink, config, ud_export_fingerprint(c.ex));
     /* Every unit is known up front: pages, rows, unreadable databases. */
     for (size_t i = 0; i < ud_export_count(c.ex); i++)
         em.total += ends_with(ud_export_name(c.ex, i), ".md") && c.row_of[i] < 0;

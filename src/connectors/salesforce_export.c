@@ -927,7 +927,7 @@ static int salesforce_sync(const ud_source_config *config, ud_arena *arena,
         return rc;
     }
     ud_export_emitter em;
-    ud_export_emitter_init(&em, sink, config->checkpoint_json, ud_export_fingerprint(c.ex));
+    ud_export_emitter_init(&em, sink, config, ud_export_fingerprint(c.ex));
     order_item *order = ud_malloc((c.count + 1) * sizeof(*order));
     size_t n = 0;
     for (size_t i = 0; i < c.count; i++)

@@ -1128,7 +1128,7 @@ static int slack_sync(const ud_source_config *config, ud_arena *arena, const ud_
         return rc;
     }
     ud_export_emitter em;
-    ud_export_emitter_init(&em, sink, config->checkpoint_json, ud_export_fingerprint(c.ex));
+    ud_export_emitter_init(&em, sink, config, ud_export_fingerprint(c.ex));
     /* Conversations the config names that the export does not have. */
     size_t i;
     json_t *want;

@@ -497,6 +497,22 @@ void test_importers__slack_private_conversations_only_when_selected(void)
     UD_CHECK_EQ_STR("ada@northwind.example,alan@northwind.example", acl);
     UD_CHECK_EQ_STR("DM: Alan Turing, Ada Lovelace, 2025-03-12", str(dm, "title"));
     UD_CHECK_CONTAINS(str(dm, "text"), "Can you review my PR?");
+
+    /* A checkpoint taken under another config (public channels only) does
+     * not resume this one: its positions name other units. */
+    collected pub;
+    collected_init(&pub);
+    UD_CHECK_OK(run(&pub, &ud_connector_slack_export, config_for("{\"path\":\"%s\"}", dir), NULL));
+    char cp[256];
+    snprintf(cp, sizeof(cp), "{\"position\":2,\"export\":\"%s\",\"complete\":false}",
+             fingerprint_of(&pub));
+    collected other;
+    collected_init(&other);
+    UD_CHECK_OK(run(&other, &ud_connector_slack_export,
+                    config_for("{\"path\":\"%s\",\"include_private\":true}", dir), cp));
+    UD_CHECK_EQ_INT(json_array_size(c.units), json_array_size(other.units));
+    collected_dispose(&other);
+    collected_dispose(&pub);
     collected_dispose(&c);
 
     /* An explicit list: exactly those conversations; a name not in the
