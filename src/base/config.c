@@ -107,6 +107,9 @@ static const ud_config_entry entries[] = {
     {"objects", STR(objects), "", AT(objects),
      "object store for raw documents: file:///abs/dir (empty: DATA/objects)"},
     {"sync_workers", NUM(1, 64), "2", AT(sync_workers), "sync jobs `unify serve` runs at once"},
+    {"source_paths", STR(source_paths), "", AT(source_paths),
+     "directories (colon-separated) under which sources added over the API may read exports "
+     "and folders; empty: none (the CLI, run by the operator, may read anywhere)"},
     {"sync_tick_seconds", NUM(0, 86400), "60", AT(sync_tick_seconds),
      "how often `unify serve` looks for sources due a sync (0: only \"sync now\")"},
 };

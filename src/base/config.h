@@ -67,6 +67,7 @@ typedef struct ud_config {
     char objects[1024]; /* object store URL; "" = file://DATA/objects */
     long sync_workers;
     long sync_tick_seconds;
+    char source_paths[1024]; /* where /v1/sources may read exports and folders */
     unsigned char origin[64]; /* ud_config_origin of each table row, for `unify config` */
 } ud_config;
 

@@ -50,6 +50,13 @@ int ud_cli_open_store(ud_meta **out, const ud_config *config);
 /* The organization named by the config's `org` slug. Prints the error. */
 int ud_cli_org(ud_org *out, ud_meta *meta, ud_arena *arena, const ud_config *config);
 
+/* The settings of a sync job from the configuration: chunking, extraction
+ * limits, the Fernet key; the handles are borrowed. */
+struct ud_sync_env;
+struct ud_blobs;
+void ud_cli_sync_env(struct ud_sync_env *out, const ud_config *config, ud_meta *meta,
+                     struct ud_blobs *blobs, ud_embedder *embedder);
+
 /* "unify: <message>" on stderr, message from ud_error_last(). */
 void ud_cli_fail(const char *what);
 

@@ -10,8 +10,11 @@
 
 #include "base/progress.h"
 #include "cli/cli.h"
+#include "store/blobs.h"
 #include "sync/ingest.h"
+#include "sync/job.h"
 #include "sync/reindex.h"
+#include "sync/sources.h"
 
 static const char usage[] =
     "usage: unify ingest [--data DIR] [--json] PATH...\n\n"
@@ -26,6 +29,8 @@ typedef struct ingest_ui {
     ud_progress progress;
     bool json;
     json_t *failures;
+    json_t *exports; /* [{"path", "connector"}] found by the walk */
+    bool imports_failed;
 } ingest_ui;
 
 static void on_progress(size_t done, size_t total, const char *path, void *payload)
@@ -48,6 +53,64 @@ static void on_failure(const char *path, const char *reason, void *payload)
     if (ui->progress.enabled)
         fprintf(stderr, "\r\033[K");
     fprintf(stderr, "failed: %s: %s\n", path, reason);
+}
+
+static void on_export(const char *path, const char *connector, void *payload)
+{
+    ingest_ui *ui = payload;
+    json_array_append_new(ui->exports,
+                          json_pack("{s:s,s:s}", "path", path, "connector", connector));
+}
+
+/* Imports each export through its connector as a data source of the
+ * organization; the results go to out as {"path", "connector", "source_id",
+ * "status", "summary", ...counts}. Returns non-zero only when the object
+ * store cannot be opened. */
+static int import_exports(json_t *out, ingest_ui *ui, const ud_config *config, ud_meta *meta,
+                          ud_arena *arena, const char *org_id, ud_embedder *embedder)
+{
+    char url[1200];
+    ud_config_objects_url(config, url, sizeof(url));
+    ud_blobs *blobs = NULL;
+    if (ud_blobs_open(&blobs, url) < 0) {
+        ud_cli_fail("object store");
+        return 1;
+    }
+    ud_sync_env env;
+    ud_cli_sync_env(&env, config, meta, blobs, embedder);
+    size_t i;
+    json_t *x;
+    json_array_foreach(ui->exports, i, x)
+    {
+        const char *path = json_string_value(json_object_get(x, "path"));
+        const char *connector = json_string_value(json_object_get(x, "connector"));
+        ud_sync_result result;
+        ud_source_row source;
+        int rc = ud_source_import(&result, &source, &env, arena, org_id, connector, path);
+        json_t *entry = json_pack("{s:s,s:s}", "path", path, "connector", connector);
+        if (rc < 0) {
+            ui->imports_failed = true;
+            json_object_set_new(entry, "status", json_string("failed"));
+            json_object_set_new(entry, "summary", json_string(ud_error_last()));
+        } else {
+            const ud_sync_log *l = &result.log;
+            bool ok = strcmp(l->status, "completed") == 0;
+            ui->imports_failed |= !ok;
+            json_object_set_new(entry, "source_id", json_string(source.id));
+            json_object_set_new(entry, "status", json_string(l->status));
+            json_object_set_new(
+                entry, "summary",
+                json_string(ud_arena_sprintf(
+                    arena, "%s: %lld added, %lld updated, %lld deleted, %lld failed%s%s",
+                    ok ? "imported" : "import failed", (long long)l->added, (long long)l->updated,
+                    (long long)l->deleted, (long long)l->failed, l->error_message ? "; " : "",
+                    l->error_message ? l->error_message : "")));
+            json_object_set_new(entry, "log", ud_sync_log_json(l));
+        }
+        json_array_append_new(out, entry);
+    }
+    ud_blobs_free(blobs);
+    return 0;
 }
 
 int ud_cmd_ingest(int argc, char **argv)
@@ -89,6 +152,7 @@ int ud_cmd_ingest(int argc, char **argv)
     memset(&ui, 0, sizeof(ui));
     ui.json = json;
     ui.failures = json_array();
+    ui.exports = json_array();
     ud_ingest_opts opts;
     ud_ingest_opts_default(&opts, org.id);
     opts.chunker.target_tokens = (size_t)config.chunk_tokens;
@@ -96,10 +160,12 @@ int ud_cmd_ingest(int argc, char **argv)
     opts.limits.max_file_bytes = (size_t)config.max_file_mb << 20;
     opts.on_progress = on_progress;
     opts.on_failure = on_failure;
+    opts.on_export = on_export;
     opts.payload = &ui;
     if (opts.chunker.overlap_tokens >= opts.chunker.target_tokens) {
         fprintf(stderr, "unify: chunk_overlap must be smaller than chunk_tokens\n");
         json_decref(ui.failures);
+        json_decref(ui.exports);
         goto done;
     }
 
@@ -110,11 +176,13 @@ int ud_cmd_ingest(int argc, char **argv)
     if (ud_cli_prepare_vectors(&config, true) != 0 ||
         ud_cli_open_embedder(&embedder, &config) != 0) {
         json_decref(ui.failures);
+        json_decref(ui.exports);
         goto done;
     }
     if (ud_index_open_writer(&index, &rebuilt, config.data_dir, meta, org.id, embedder) < 0) {
         ud_cli_fail("index");
         json_decref(ui.failures);
+        json_decref(ui.exports);
         goto done;
     }
     opts.embedder = embedder;
@@ -129,27 +197,49 @@ int ud_cmd_ingest(int argc, char **argv)
     if (rc < 0) {
         ud_cli_fail("ingest stopped");
         json_decref(ui.failures);
+        json_decref(ui.exports);
         goto done;
     }
+    /* Exports go through their importers, after the files: each is a data
+     * source of the organization, synced with the index writer of its own. */
+    json_t *imports = json_array();
+    if (json_array_size(ui.exports) > 0 &&
+        import_exports(imports, &ui, &config, meta, &arena, org.id, embedder) != 0) {
+        json_decref(imports);
+        json_decref(ui.failures);
+        json_decref(ui.exports);
+        goto done;
+    }
+    json_decref(ui.exports);
     if (json) {
         json_t *o =
             json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:o}", "files", (json_int_t)stats.files,
                       "added", (json_int_t)stats.added, "updated", (json_int_t)stats.updated,
                       "unchanged", (json_int_t)stats.unchanged, "failed", (json_int_t)stats.failed,
                       "chunks", (json_int_t)stats.chunks, "failures", ui.failures);
+        json_object_set_new(o, "exports", imports);
         char *text = json_dumps(o, JSON_INDENT(2));
         puts(text);
         free(text);
         json_decref(o);
     } else {
         json_decref(ui.failures);
+        size_t i;
+        json_t *x;
+        json_array_foreach(imports, i, x)
+        {
+            printf("%s (%s): %s\n", json_string_value(json_object_get(x, "path")),
+                   json_string_value(json_object_get(x, "connector")),
+                   json_string_value(json_object_get(x, "summary")));
+        }
+        json_decref(imports);
         if (stats.added + stats.updated == 0 && stats.failed == 0 && stats.unchanged > 0)
             printf("Nothing to do: all %zu documents are unchanged.\n", stats.unchanged);
         else
             printf("%zu added, %zu updated, %zu unchanged, %zu failed (%zu chunks written)\n",
                    stats.added, stats.updated, stats.unchanged, stats.failed, stats.chunks);
     }
-    status = stats.failed ? 1 : 0;
+    status = stats.failed || ui.imports_failed ? 1 : 0;
 done:
     ud_embedder_free(embedder);
     ud_arena_dispose(&arena);

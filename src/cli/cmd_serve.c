@@ -14,6 +14,7 @@
 #include "index/search.h"
 #include "server/api.h"
 #include "server/http.h"
+#include "sync/scheduler.h"
 
 static const char usage[] =
     "usage: unify serve [--data DIR] [--bind ADDR] [--port P] [--threads N]\n\n"
@@ -77,6 +78,9 @@ int ud_cmd_serve(int argc, char **argv)
     ud_embedder *embedder = NULL;
     ud_http_server *server = NULL;
     ud_counters *counters = NULL;
+    ud_blobs *blobs = NULL;
+    ud_scheduler *scheduler = NULL;
+    ud_sync_env sync_env;
     ud_api_context ctx;
     bool ctx_ready = false;
     if (ud_counters_open(&counters, config.counters) < 0) {
@@ -95,6 +99,24 @@ int ud_cmd_serve(int argc, char **argv)
         goto done;
     }
     ctx_ready = true;
+    /* Syncs run on the scheduler's workers, which share the query cache so
+     * that a finished sync drops its organization's cached answers. */
+    char objects[1200];
+    ud_config_objects_url(&config, objects, sizeof(objects));
+    if (ud_blobs_open(&blobs, objects) < 0) {
+        ud_cli_fail("object store");
+        goto done;
+    }
+    ud_cli_sync_env(&sync_env, &config, meta, blobs, embedder);
+    sync_env.cache = ctx.cache;
+    ud_scheduler_opts scheduler_opts = {.workers = (unsigned)config.sync_workers,
+                                        .tick_seconds = config.sync_tick_seconds};
+    if (ud_scheduler_start(&scheduler, &sync_env, &scheduler_opts) < 0) {
+        ud_cli_fail("sync workers");
+        goto done;
+    }
+    ctx.scheduler = scheduler;
+    ctx.blobs = blobs;
     ud_http_config http;
     ud_http_config_default(&http);
     http.bind = config.bind;
@@ -129,9 +151,11 @@ int ud_cmd_serve(int argc, char **argv)
     status = 0;
 done:
     ud_http_server_stop(server);
+    ud_scheduler_stop(scheduler); /* after the server: no "sync now" can come in */
     if (ctx_ready)
         ud_api_context_dispose(&ctx);
     ud_counters_free(counters);
+    ud_blobs_free(blobs);
     ud_searcher_free(searcher);
     ud_embedder_free(embedder);
     ud_arena_dispose(&arena);

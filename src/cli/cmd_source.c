@@ -209,18 +209,10 @@ static int source_sync(int argc, char **argv, const char *usage)
         ud_cli_open_embedder(&embedder, &s.config) != 0)
         goto done;
     sync_view view = {0};
-    ud_sync_env env = {.meta = s.meta,
-                       .blobs = blobs,
-                       .data_dir = s.config.data_dir,
-                       .embedder = embedder,
-                       .fernet_key = s.config.fernet_key,
-                       .on_progress = show_progress,
-                       .payload = &view};
-    ud_chunker_opts_default(&env.chunker);
-    env.chunker.target_tokens = (size_t)s.config.chunk_tokens;
-    env.chunker.overlap_tokens = (size_t)s.config.chunk_overlap;
-    ud_extract_limits_default(&env.limits);
-    env.limits.max_file_bytes = (size_t)s.config.max_file_mb << 20;
+    ud_sync_env env;
+    ud_cli_sync_env(&env, &s.config, s.meta, blobs, embedder);
+    env.on_progress = show_progress;
+    env.payload = &view;
     ud_sync_result result;
     rc = ud_sync_run(&result, &env, &s.arena, s.org.id, id);
     if (view.started)

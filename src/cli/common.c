@@ -11,6 +11,7 @@
 #include "base/log.h"
 #include "cli/cli.h"
 #include "embed/glove.h"
+#include "sync/job.h"
 
 const char *ud_cli_data_dir(const char *flag)
 {
@@ -164,4 +165,19 @@ int ud_cli_prepare_vectors(const ud_config *config, bool quiet)
         printf("Converted %zu word vectors for semantic search in %.1f s.\n", words,
                (ud_monotonic_ms() - start) / 1000.0);
     return 0;
+}
+
+void ud_cli_sync_env(struct ud_sync_env *out, const ud_config *config, ud_meta *meta,
+                     struct ud_blobs *blobs, ud_embedder *embedder)
+{
+    *out = (ud_sync_env){.meta = meta,
+                         .blobs = blobs,
+                         .data_dir = config->data_dir,
+                         .embedder = embedder,
+                         .fernet_key = config->fernet_key};
+    ud_chunker_opts_default(&out->chunker);
+    out->chunker.target_tokens = (size_t)config->chunk_tokens;
+    out->chunker.overlap_tokens = (size_t)config->chunk_overlap;
+    ud_extract_limits_default(&out->limits);
+    out->limits.max_file_bytes = (size_t)config->max_file_mb << 20;
 }

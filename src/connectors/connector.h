@@ -96,4 +96,11 @@ typedef struct ud_connector {
 const ud_connector *const *ud_connectors(size_t *out_count);
 const ud_connector *ud_connector_find(const char *type);
 
+/* The importer whose export format `path` is, by its shape alone (NULL if
+ * none): a folder with channels.json and users.json (Slack), with
+ * Account.csv, Contact.csv, ... or sObject Tree JSON (Salesforce), an .mbox
+ * file (Gmail), a zip of "Title <32-hex-id>.md" pages (Notion) or of a
+ * Slack export. Cheap: it reads no file contents but zip listings. */
+const ud_connector *ud_connector_recognize(const char *path);
+
 #endif

@@ -107,6 +107,14 @@ static int walk(walk_state *st, const char *path, int is_root)
         }
         return 0;
     }
+    int claimed =
+        S_ISDIR(s.st_mode) || (S_ISREG(s.st_mode) && ud_format_from_path(path) == UD_FORMAT_UNKNOWN)
+            ? (st->visitor->claim
+                   ? st->visitor->claim(path, S_ISDIR(s.st_mode), st->visitor->payload)
+                   : 0)
+            : 0;
+    if (claimed != 0)
+        return claimed < 0 ? claimed : 0;
     if (S_ISDIR(s.st_mode))
         return walk_dir(st, path, &s);
     if (!S_ISREG(s.st_mode)) {

@@ -7,6 +7,7 @@
 #ifndef UD_CONNECTORS_FOLDER_H
 #define UD_CONNECTORS_FOLDER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "base/error.h"
@@ -16,6 +17,11 @@ typedef struct ud_folder_visitor {
     int (*on_file)(const char *path, void *payload);
     /* A path that could not be walked, with the reason. */
     void (*on_error)(const char *path, const char *reason, void *payload);
+    /* Optional: offered every folder (before it is walked) and every file
+     * of a format we do not extract. Returns 1 when it takes the path as a
+     * whole (an export of a source: it is then not walked or reported), 0
+     * to go on as usual, or a negative code that stops the walk. */
+    int (*claim)(const char *path, bool is_dir, void *payload);
     void *payload;
 } ud_folder_visitor;
 

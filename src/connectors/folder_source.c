@@ -38,6 +38,22 @@ static int collect(const char *path, void *payload)
     return 0;
 }
 
+/* An export inside the folder is not read as files (its permissions would
+ * be lost): it is reported, to be added as a source of its own. */
+static int skip_export(const char *path, bool is_dir, void *payload)
+{
+    (void)is_dir;
+    file_list *list = payload;
+    const ud_connector *connector = ud_connector_recognize(path);
+    if (!connector)
+        return 0;
+    char reason[160];
+    snprintf(reason, sizeof(reason), "skipped: a %s export; add it as a source of its own",
+             connector->type);
+    list->sink->failed(path, reason, list->sink->payload);
+    return 1;
+}
+
 static void walk_failed(const char *path, const char *reason, void *payload)
 {
     file_list *list = payload;
@@ -125,7 +141,7 @@ static int folder_sync(const ud_source_config *config, ud_arena *arena, const ud
     if (rc < 0)
         return rc;
     file_list list = {.sink = sink};
-    ud_folder_visitor visitor = {collect, walk_failed, &list};
+    ud_folder_visitor visitor = {collect, walk_failed, skip_export, &list};
     rc = ud_folder_walk(path, &visitor);
     size_t start = resume_position(config->checkpoint_json);
     for (size_t i = start; i < list.count && rc == 0; i++) {

@@ -4,11 +4,16 @@
 #include <string.h>
 
 #include "connectors/connector.h"
+#include "connectors/importers.h"
 
 extern const ud_connector ud_connector_folder;
 
 static const ud_connector *const CONNECTORS[] = {
     &ud_connector_folder,
+    &ud_connector_slack_export,
+    &ud_connector_gmail_export,
+    &ud_connector_notion_export,
+    &ud_connector_salesforce_export,
 };
 
 const ud_connector *const *ud_connectors(size_t *out_count)

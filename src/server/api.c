@@ -43,6 +43,8 @@ int ud_api_context_init(ud_api_context *ctx, ud_meta *meta, ud_searcher *searche
     if (rc < 0)
         return rc;
     ctx->cost_alert_usd = config->cost_alert_usd;
+    snprintf(ctx->fernet_key, sizeof(ctx->fernet_key), "%s", config->fernet_key);
+    snprintf(ctx->source_roots, sizeof(ctx->source_roots), "%s", config->source_paths);
     rc = ud_cache_open(&ctx->cache, config->cache);
     if (rc == 0)
         rc = ud_answer_llm_from_config(&ctx->llm, config, ud_searcher_embedder(searcher));
@@ -336,6 +338,12 @@ static const ud_http_route ROUTES[] = {
     {"PUT", "/v1/settings", ud_api_org_settings_put, UD_ACCESS_ADMIN},
     {"GET", "/v1/audit", ud_api_audit_list, UD_ACCESS_ADMIN},
     {"GET", "/v1/usage", ud_api_usage, UD_ACCESS_ADMIN},
+    {"GET", "/v1/sources", ud_api_sources_list, UD_ACCESS_ADMIN},
+    {"POST", "/v1/sources", ud_api_sources_create, UD_ACCESS_ADMIN},
+    {"GET", "/v1/sources/{id}", ud_api_source_get, UD_ACCESS_ADMIN},
+    {"DELETE", "/v1/sources/{id}", ud_api_source_delete, UD_ACCESS_ADMIN},
+    {"POST", "/v1/sources/{id}/sync", ud_api_source_sync, UD_ACCESS_ADMIN},
+    {"GET", "/v1/sources/{id}/logs", ud_api_source_logs, UD_ACCESS_ADMIN},
 };
 
 const ud_http_route *ud_api_routes(size_t *out_count)

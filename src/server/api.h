@@ -17,6 +17,7 @@
 #include "server/http.h"
 #include "server/limits.h"
 #include "server/password.h"
+#include "store/blobs.h"
 #include "store/cache.h"
 #include "store/counters.h"
 #include "store/meta.h"
@@ -40,6 +41,14 @@ typedef struct ud_api_context {
     double cost_alert_usd;
     size_t context_tokens;
     int max_answer_tokens;
+    /* Data sources: the scheduler that runs their syncs and the object
+     * store of their raw files (borrowed, set by the caller; NULL: "sync
+     * now" is refused), the key their credentials are encrypted with, and
+     * the directories sources may read from (source_paths). */
+    struct ud_scheduler *scheduler;
+    ud_blobs *blobs;
+    char fernet_key[64];
+    char source_roots[1024];
 } ud_api_context;
 
 /* Sets up the context from the configuration (secret_key, limits, argon2

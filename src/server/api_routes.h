@@ -47,6 +47,14 @@ int ud_api_ask(ud_http_response *res, const ud_http_request *req, void *payload)
 /* api_admin.c: the organization's spend. */
 int ud_api_usage(ud_http_response *res, const ud_http_request *req, void *payload);
 
+/* api_sources.c: the organization's data sources and their syncs. */
+int ud_api_sources_list(ud_http_response *res, const ud_http_request *req, void *payload);
+int ud_api_sources_create(ud_http_response *res, const ud_http_request *req, void *payload);
+int ud_api_source_get(ud_http_response *res, const ud_http_request *req, void *payload);
+int ud_api_source_delete(ud_http_response *res, const ud_http_request *req, void *payload);
+int ud_api_source_sync(ud_http_response *res, const ud_http_request *req, void *payload);
+int ud_api_source_logs(ud_http_response *res, const ud_http_request *req, void *payload);
+
 /* api_raw.c: pre-signed links to raw documents. */
 int ud_api_document_link(ud_http_response *res, const ud_http_request *req, void *payload);
 int ud_api_raw(ud_http_response *res, const ud_http_request *req, void *payload);

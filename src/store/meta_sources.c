@@ -201,7 +201,8 @@ int ud_meta_sources_due(ud_source_row **out, size_t *out_count, ud_meta *meta, u
         "SELECT " SOURCE_COLUMNS " FROM data_sources s WHERE s.status IN ('pending', "
         "'connected', 'error') AND EXISTS (SELECT 1 FROM organizations o WHERE o.id = s.org_id "
         "AND o.status = 'active') AND COALESCE(ud_epoch(s.last_sync_at), 0) + "
-        "s.sync_frequency_minutes * 60 <= $1 ORDER BY COALESCE(ud_epoch(s.last_sync_at), 0)",
+        "s.sync_frequency_minutes * 60 <= CAST($1 AS BIGINT) ORDER BY "
+        "COALESCE(ud_epoch(s.last_sync_at), 0)",
         params, 1);
     pthread_mutex_unlock(&meta->lock);
     return rc < 0 ? rc : sources_from(out, out_count, &rows, arena);
@@ -527,9 +528,16 @@ int ud_meta_sync_logs(ud_sync_log **out, size_t *out_count, ud_meta *meta, ud_ar
     char limit_text[24];
     ud_meta_sql_format_int(limit_text, (int64_t)limit);
     const char *params[] = {source_id, org_id, limit_text};
-    ud_sql_rows rows;
+    ud_sql_rows rows, owner;
     pthread_mutex_lock(&meta->lock);
-    int rc = ud_meta_sql_query(&rows, meta, arena,
+    /* Another organization's source does not exist, logs or no logs. */
+    int rc =
+        ud_meta_sql_query(&owner, meta, arena,
+                          "SELECT id FROM data_sources WHERE id = $1 AND org_id = $2", params, 2);
+    if (rc == 0 && owner.count == 0)
+        rc = ud_error_set(UD_ENOTFOUND, "no data source '%s'", source_id);
+    if (rc == 0)
+        rc = ud_meta_sql_query(&rows, meta, arena,
                                "SELECT " LOG_COLUMNS " FROM sync_logs l WHERE l.data_source_id = "
                                "$1 AND EXISTS (SELECT 1 FROM data_sources s WHERE s.id = "
                                "l.data_source_id AND s.org_id = $2) ORDER BY l.started_at DESC, "

@@ -99,7 +99,8 @@ int ud_meta_sync_checkpoint(ud_meta *meta, const ud_sync_log *progress, const ch
 int ud_meta_sync_finish(ud_meta *meta, const ud_sync_log *result, const char *source_id,
                         int64_t now) UD_MUST_CHECK;
 
-/* The source's sync logs, newest first. */
+/* The source's sync logs, newest first; UD_ENOTFOUND when the source is
+ * not the organization's. */
 int ud_meta_sync_logs(ud_sync_log **out, size_t *out_count, ud_meta *meta, ud_arena *arena,
                       const char *org_id, const char *source_id, size_t limit) UD_MUST_CHECK;
 

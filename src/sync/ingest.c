@@ -14,6 +14,7 @@
 #include "base/crypto.h"
 #include "base/fs.h"
 #include "base/mem.h"
+#include "connectors/connector.h"
 #include "connectors/folder.h"
 #include "doc/clean.h"
 #include "doc/language.h"
@@ -107,6 +108,7 @@ typedef struct path_list {
     size_t count, cap;
     ud_ingest_stats *stats;
     const ud_ingest_opts *opts;
+    ud_arena arena; /* messages */
 } path_list;
 
 static int collect(const char *path, void *payload)
@@ -118,6 +120,28 @@ static int collect(const char *path, void *payload)
     }
     list->items[list->count++] = ud_strdup(path);
     return 0;
+}
+
+static int claim_export(const char *path, bool is_dir, void *payload)
+{
+    (void)is_dir;
+    path_list *list = payload;
+    const ud_connector *connector = ud_connector_recognize(path);
+    if (!connector)
+        return 0;
+    if (list->opts->on_export) {
+        list->opts->on_export(path, connector->type, list->opts->payload);
+    } else {
+        list->stats->failed++;
+        if (list->opts->on_failure)
+            list->opts->on_failure(path,
+                                   ud_arena_sprintf(&list->arena,
+                                                    "a %s export: add it with "
+                                                    "`unify source add`",
+                                                    connector->type),
+                                   list->opts->payload);
+    }
+    return 1;
 }
 
 static void walk_error(const char *path, const char *reason, void *payload)
@@ -133,8 +157,9 @@ int ud_ingest_paths(ud_ingest_stats *out, ud_meta *meta, const char *const *path
 {
     ud_ingest_stats stats;
     memset(&stats, 0, sizeof(stats));
-    path_list list = {NULL, 0, 0, &stats, opts};
-    ud_folder_visitor visitor = {collect, walk_error, &list};
+    path_list list = {NULL, 0, 0, &stats, opts, {0}};
+    ud_arena_init(&list.arena);
+    ud_folder_visitor visitor = {collect, walk_error, claim_export, &list};
     int rc = 0;
     for (size_t i = 0; i < count && rc == 0; i++)
         rc = ud_folder_walk(paths[i], &visitor);
@@ -170,6 +195,7 @@ int ud_ingest_paths(ud_ingest_stats *out, ud_meta *meta, const char *const *path
     for (size_t i = 0; i < list.count; i++)
         free(list.items[i]);
     free(list.items);
+    ud_arena_dispose(&list.arena);
     *out = stats;
     return rc;
 }

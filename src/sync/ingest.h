@@ -30,6 +30,12 @@ typedef struct ud_ingest_opts {
     /* Optional callbacks, called on the ingesting thread. */
     void (*on_progress)(size_t done, size_t total, const char *path, void *payload);
     void (*on_failure)(const char *path, const char *reason, void *payload);
+    /* An export of a source found under the paths (a Slack export folder,
+     * an mbox, a Notion zip, Salesforce CSVs: connector.h's
+     * ud_connector_recognize). It is not read as files, which would lose its
+     * permissions: the caller imports it through its connector. NULL: it is
+     * reported as a failure instead. */
+    void (*on_export)(const char *path, const char *connector, void *payload);
     void *payload;
 } ud_ingest_opts;
 

@@ -11,6 +11,7 @@
 #include "sync/job.h"
 
 #include <jansson.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include "base/fernet.h"
 #include "base/log.h"
 #include "connectors/connector.h"
+#include "doc/pii.h"
 #include "sync/pipeline.h"
 #include "sync/reindex.h"
 
@@ -49,7 +51,11 @@ typedef struct job {
     ud_doc_pipeline pipeline;
     json_t *failures; /* [{"item", "reason"}], at most MAX_FAILURES_KEPT */
     double last_heartbeat;
-    int fatal; /* the store or the index failed: the job stops */
+    int fatal;              /* the store or the index failed: the job stops */
+    long batches;           /* committed so far */
+    ud_pii_mode pii;        /* the source's "pii" setting */
+    ud_pii_counts pii_seen; /* what the detectors found, over the job */
+    int64_t excluded;       /* documents kept out for holding sensitive data */
 } job;
 
 static void heartbeat(job *j, bool force)
@@ -73,6 +79,23 @@ static void record_failure(job *j, const char *item, const char *reason)
     UD_LOG(NULL, UD_LOG_INFO, "sync %s: %s failed: %s", j->log.id, item ? item : "?", reason);
 }
 
+/* The sensitive-data step of the pipeline: the source's mode, the counts
+ * summed for the sync log. */
+static int filter_pii(const char **out_text, size_t *out_len, bool *out_exclude, const char *text,
+                      size_t len, ud_arena *arena, void *payload)
+{
+    job *j = payload;
+    ud_pii_result result;
+    int rc = ud_pii_apply(&result, arena, j->pii, text, len);
+    if (rc < 0)
+        return rc;
+    ud_pii_counts_add(&j->pii_seen, &result.counts);
+    *out_text = result.text;
+    *out_len = result.len;
+    *out_exclude = result.exclude;
+    return 0;
+}
+
 static int on_document(const ud_source_document *doc, void *payload)
 {
     job *j = payload;
@@ -86,6 +109,7 @@ static int on_document(const ud_source_document *doc, void *payload)
     if (rc == 0) {
         j->log.added += outcome == UD_DOC_ADDED;
         j->log.updated += outcome == UD_DOC_UPDATED;
+        j->excluded += outcome == UD_DOC_EXCLUDED;
     } else if (store_failed) {
         j->fatal = rc;
     } else {
@@ -146,6 +170,16 @@ static int commit_batch(job *j, const char *position_json)
     return rc;
 }
 
+/* Fault injection for the crash tests: UNIFY_SYNC_KILL_AFTER_BATCHES=n
+ * kills the process (SIGKILL, no cleanup) right after its n-th committed
+ * batch, the way a crash or an OOM kill would. */
+static void maybe_die(job *j)
+{
+    const char *n = getenv("UNIFY_SYNC_KILL_AFTER_BATCHES");
+    if (n && ++j->batches == strtol(n, NULL, 10))
+        kill(getpid(), SIGKILL);
+}
+
 static int on_checkpoint(const char *checkpoint_json, void *payload)
 {
     job *j = payload;
@@ -153,6 +187,8 @@ static int on_checkpoint(const char *checkpoint_json, void *payload)
     if (rc < 0)
         j->fatal = rc;
     heartbeat(j, true);
+    if (rc == 0)
+        maybe_die(j);
     return rc;
 }
 
@@ -250,7 +286,13 @@ static void finish(job *j, int rc)
             ud_arena_sprintf(j->arena, "Synced %lld/%lld documents (%lld failed)",
                              (long long)(j->log.processed - j->log.failed),
                              (long long)j->log.processed, (long long)j->log.failed);
-    json_t *details = json_pack("{s:O}", "failures", j->failures);
+    json_t *details =
+        json_pack("{s:O,s:I}", "failures", j->failures, "excluded", (json_int_t)j->excluded);
+    ud_buf pii;
+    ud_buf_init(&pii, 4096);
+    if (ud_pii_counts_json(&pii, &j->pii_seen) == 0 && pii.ptr)
+        json_object_set_new(details, "pii", json_loads(pii.ptr, 0, NULL));
+    ud_buf_dispose(&pii);
     char *text = json_dumps(details, JSON_COMPACT);
     json_decref(details);
     j->log.details_json = ud_arena_strdup(j->arena, text ? text : "{}");
@@ -276,6 +318,12 @@ int ud_sync_run(ud_sync_result *out, const ud_sync_env *env, ud_arena *arena, co
     if (!connector)
         return ud_error_set(UD_EINVAL, "data source %s names no known connector", source_id);
     job j = {.env = env, .arena = arena, .org_id = org_id, .source = &source};
+    json_t *config = json_loads(source.config_json, 0, NULL);
+    const char *mode = json_string_value(json_object_get(config, "pii"));
+    rc = ud_pii_mode_parse(&j.pii, mode ? mode : "off");
+    json_decref(config);
+    if (rc < 0)
+        return rc;
     const char *checkpoint = NULL;
     /* Imports of an export see the whole source each time: always full. */
     rc = ud_meta_source_claim(&j.log, &checkpoint, env->meta, arena, org_id, source_id,
@@ -309,7 +357,9 @@ int ud_sync_run(ud_sync_result *out, const ud_sync_env *env, ud_arena *arena, co
                                        .index = j.writer,
                                        .embedder = env->embedder,
                                        .chunker = env->chunker,
-                                       .limits = env->limits};
+                                       .limits = env->limits,
+                                       .filter = j.pii == UD_PII_OFF ? NULL : filter_pii,
+                                       .filter_payload = &j};
         rc = run_connector(&j, connector, resume_position);
     }
     finish(&j, rc);

@@ -7,10 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/clock.h"
 #include "base/fernet.h"
+#include "base/fs.h"
 #include "connectors/connector.h"
+#include "sync/job.h"
 
 /* "slack-export" -> "slack_export" */
 static char *normalise(ud_arena *arena, const char *name)
@@ -196,4 +199,84 @@ void *ud_source_json(const ud_source_row *s, const ud_sync_log *latest, int64_t 
     json_object_set_new(out, "progress", progress);
     json_object_set_new(out, "last_sync", latest ? ud_sync_log_json(latest) : json_null());
     return out;
+}
+
+/* The mailbox owner of an mbox: its first Delivered-To address. */
+static const char *mbox_owner(ud_arena *arena, const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char line[1024];
+    const char *owner = NULL;
+    for (int i = 0; !owner && i < 20000 && fgets(line, sizeof(line), f); i++)
+        if (strncasecmp(line, "Delivered-To:", 13) == 0) {
+            char *v = line + 13;
+            while (*v == ' ' || *v == '\t')
+                v++;
+            v[strcspn(v, " \t\r\n<>")] = '\0';
+            if (strchr(v, '@'))
+                owner = ud_arena_strdup(arena, v);
+        }
+    fclose(f);
+    return owner;
+}
+
+/* The organization's source of this connector reading this path. */
+static int find_source(ud_source_row *out, bool *found, ud_meta *meta, ud_arena *arena,
+                       const char *org_id, const char *connector, const char *path)
+{
+    ud_source_row *rows = NULL;
+    size_t count = 0;
+    *found = false;
+    int rc = ud_meta_source_list(&rows, &count, meta, arena, org_id);
+    for (size_t i = 0; rc == 0 && i < count && !*found; i++) {
+        json_t *config = json_loads(rows[i].config_json, 0, NULL);
+        const char *c = json_string_value(json_object_get(config, "connector"));
+        const char *p = json_string_value(json_object_get(config, "path"));
+        if (c && p && strcmp(c, connector) == 0 && strcmp(p, path) == 0) {
+            *out = rows[i];
+            *found = true;
+        }
+        json_decref(config);
+    }
+    return rc;
+}
+
+int ud_source_import(struct ud_sync_result *out, ud_source_row *out_source,
+                     const struct ud_sync_env *env, ud_arena *arena, const char *org_id,
+                     const char *connector, const char *path)
+{
+    char *real = realpath(path, NULL);
+    if (!real)
+        return ud_error_set(UD_ENOTFOUND, "%s does not exist", path);
+    const char *abs = ud_arena_strdup(arena, real);
+    free(real);
+    bool found = false;
+    int rc = find_source(out_source, &found, env->meta, arena, org_id, connector, abs);
+    if (rc == 0 && !found) {
+        const char *config = "{}";
+        if (strcmp(connector, "gmail_export") == 0) {
+            const char *owner = mbox_owner(arena, abs);
+            if (!owner)
+                return ud_error_set(UD_EINVAL,
+                                    "%s has no Delivered-To header to tell whose mailbox it is; "
+                                    "add it with `unify source add --type gmail-export --config "
+                                    "'{\"owner\": \"EMAIL\"}'`",
+                                    abs);
+            config = ud_arena_sprintf(arena, "{\"owner\": \"%s\"}", owner);
+        }
+        const char *base = strrchr(abs, '/');
+        ud_source_spec spec = {
+            .connector = connector,
+            .path = abs,
+            .config_json = config,
+            .name = ud_arena_sprintf(arena, "%s %s", connector, base ? base + 1 : abs)};
+        char message[512];
+        rc = ud_source_add(out_source, message, sizeof(message), env->meta, arena, org_id, &spec,
+                           env->fernet_key);
+    }
+    if (rc < 0)
+        return rc;
+    return ud_sync_run(out, env, arena, org_id, out_source->id);
 }

@@ -33,6 +33,17 @@ int ud_source_add(ud_source_row *out, char *out_message, size_t message_size, ud
                   ud_arena *arena, const char *org_id, const ud_source_spec *spec,
                   const char *fernet_key) UD_MUST_CHECK;
 
+/* Imports an export found by `unify ingest` (connector.h's
+ * ud_connector_recognize): syncs the organization's source of that
+ * connector and path, adding it first when there is none. A Gmail mbox
+ * without an owner in its config is owned by its first Delivered-To
+ * address. */
+struct ud_sync_env;
+struct ud_sync_result;
+int ud_source_import(struct ud_sync_result *out, ud_source_row *out_source,
+                     const struct ud_sync_env *env, ud_arena *arena, const char *org_id,
+                     const char *connector, const char *path) UD_MUST_CHECK;
+
 /* Removes a source with its documents and raw files. */
 int ud_source_remove(ud_meta *meta, ud_blobs *blobs, const char *org_id,
                      const char *source_id) UD_MUST_CHECK;

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/fernet.h"
 #include "base/log.h"
 #include "sync/reindex.h"
 #include "test.h"
@@ -146,6 +147,9 @@ void ud_fixture_start(ud_fixture *s, const char *plan, long per_minute)
     ud_config_init(&config, ud_test_tmpdir());
     UD_CHECK_OK(
         ud_config_set(&config, "secret_key", "a-test-secret-of-more-than-32-chars", UD_FROM_FLAG));
+    char fernet[UD_FERNET_KEY_TEXT_LEN + 1];
+    UD_CHECK_OK(ud_fernet_key_generate(fernet));
+    UD_CHECK_OK(ud_config_set(&config, "fernet_key", fernet, UD_FROM_FLAG));
     char limit[24];
     snprintf(limit, sizeof(limit), "%ld", per_minute);
     UD_CHECK_OK(ud_config_set(&config, "rate_limit_per_minute", limit, UD_FROM_FLAG));

@@ -721,6 +721,13 @@ typedef struct demo {
 
 /* Ingests demo/ into a fresh data directory (store, index; no vectors, so
  * retrieval is BM25 and the answers do not depend on a vector file). */
+static void skip_export(const char *path, const char *connector, void *payload)
+{
+    (void)path;
+    (void)connector;
+    (void)payload;
+}
+
 static void demo_open(demo *d)
 {
     ud_arena_init(&d->arena);
@@ -738,6 +745,7 @@ static void demo_open(demo *d)
     ud_ingest_opts opts;
     ud_ingest_opts_default(&opts, d->org_id);
     opts.index = index;
+    opts.on_export = skip_export; /* the questions are about the demo's files */
     ud_ingest_stats stats;
     const char *paths[] = {"demo"};
     UD_CHECK_OK(ud_ingest_paths(&stats, d->meta, paths, 1, &opts));

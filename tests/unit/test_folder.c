@@ -40,7 +40,7 @@ void test_folder__walks_supported_files_in_order(void)
     ud_test_write_file(dir, "image.png", "x", 1);
     ud_test_write_file(dir, ".hidden.md", "x", 1);
     seen s = {"", ""};
-    ud_folder_visitor v = {on_file, on_error, &s};
+    ud_folder_visitor v = {on_file, on_error, NULL, &s};
     UD_CHECK_OK(ud_folder_walk(dir, &v));
     UD_CHECK_EQ_STR("a.txt;b.md;c.PDF;", s.files);
     UD_CHECK_EQ_STR("", s.errors);
@@ -59,7 +59,7 @@ void test_folder__symlink_loops_and_broken_links_are_reported(void)
     snprintf(link, sizeof(link), "%s/docs/gone.md", dir);
     UD_CHECK(symlink("/nonexistent/file.md", link) == 0);
     seen s = {"", ""};
-    ud_folder_visitor v = {on_file, on_error, &s};
+    ud_folder_visitor v = {on_file, on_error, NULL, &s};
     UD_CHECK_OK(ud_folder_walk(dir, &v));
     UD_CHECK_EQ_STR("a.md;", s.files);
     UD_CHECK_CONTAINS(s.errors, "loop=symbolic link loop");
@@ -71,7 +71,7 @@ void test_folder__unsupported_root_file_is_reported(void)
 {
     const char *path = ud_test_write_file(ud_test_tmpdir(), "x.png", "x", 1);
     seen s = {"", ""};
-    ud_folder_visitor v = {on_file, on_error, &s};
+    ud_folder_visitor v = {on_file, on_error, NULL, &s};
     UD_CHECK_OK(ud_folder_walk(path, &v));
     UD_CHECK_EQ_STR("", s.files);
     UD_CHECK_CONTAINS(s.errors, "unsupported file type");

@@ -31,6 +31,7 @@
 #include "base/clock.h"
 #include "base/crypto.h"
 #include "base/encoding.h"
+#include "base/fernet.h"
 #include "base/fs.h"
 #include "base/jwt.h"
 #include "base/log.h"
@@ -41,11 +42,14 @@
 #include "index/search.h"
 #include "server/api.h"
 #include "server/http.h"
+#include "store/blobs.h"
 #include "store/meta_accounts.h"
 #include "store/meta_audit.h"
 #include "store/meta_credentials.h"
 #include "store/meta_history.h"
+#include "store/meta_sources.h"
 #include "sync/reindex.h"
+#include "sync/scheduler.h"
 #include "test.h"
 
 #define PASSWORD "correct horse battery staple"
@@ -147,6 +151,9 @@ typedef struct fixture {
     ud_searcher *searcher;
     ud_counters *counters;
     ud_api_context ctx;
+    ud_blobs *blobs; /* raw files of the sources the sweeps sync */
+    ud_sync_env sync_env;
+    ud_scheduler *scheduler;
     ud_http_server *server;
     uint16_t port;
     ud_test_http_client client;
@@ -583,6 +590,9 @@ static fixture *fixture_start(const fixture_opts *opts)
     ud_config settings;
     ud_config_init(&settings, f->dir);
     UD_CHECK_OK(ud_config_set(&settings, "secret_key", SECRET_KEY, UD_FROM_FLAG));
+    char fernet[UD_FERNET_KEY_TEXT_LEN + 1];
+    UD_CHECK_OK(ud_fernet_key_generate(fernet));
+    UD_CHECK_OK(ud_config_set(&settings, "fernet_key", fernet, UD_FROM_FLAG));
     /* The sweeps make many requests per route and many failed logins from
      * one address: limits and throttling are not what they test. */
     UD_CHECK_OK(ud_config_set(&settings, "rate_limit_per_minute", "1000000", UD_FROM_FLAG));
@@ -614,6 +624,23 @@ static fixture *fixture_start(const fixture_opts *opts)
     UD_CHECK_OK(
         ud_api_context_init(&f->ctx, f->meta, f->searcher, f->counters, &settings, "security"));
     f->ctx.password_params = cheap;
+    /* Sources read under the fixture's directory only; their syncs run. */
+    snprintf(f->ctx.source_roots, sizeof(f->ctx.source_roots), "%s", f->dir);
+    ud_test_write_file(f->dir, "imports/readme.md", "# Imports\n\nNothing secret.\n", 27);
+    char objects[700];
+    snprintf(objects, sizeof(objects), "file://%s/objects", f->dir);
+    UD_CHECK_OK(ud_blobs_open(&f->blobs, objects));
+    f->sync_env = (ud_sync_env){.meta = f->meta,
+                                .blobs = f->blobs,
+                                .cache = f->ctx.cache,
+                                .data_dir = f->dir,
+                                .fernet_key = f->ctx.fernet_key};
+    ud_chunker_opts_default(&f->sync_env.chunker);
+    ud_extract_limits_default(&f->sync_env.limits);
+    ud_scheduler_opts sched = {.workers = 1};
+    UD_CHECK_OK(ud_scheduler_start(&f->scheduler, &f->sync_env, &sched));
+    f->ctx.scheduler = f->scheduler;
+    f->ctx.blobs = f->blobs;
     UD_CHECK_OK(
         ud_password_hash(f->ctx.dummy_hash, sizeof(f->ctx.dummy_hash), "not a password", &cheap));
     add_marker(f, PASSWORD, SEEN_BY_NOBODY, NULL);
@@ -648,7 +675,9 @@ static void fixture_stop(fixture *f)
     ud_test_http_reply_dispose(&f->r);
     ud_test_http_client_dispose(&f->client);
     ud_http_server_stop(f->server);
+    ud_scheduler_stop(f->scheduler);
     ud_api_context_dispose(&f->ctx);
+    ud_blobs_free(f->blobs);
     ud_counters_free(f->counters);
     ud_searcher_free(f->searcher);
     ud_meta_close(f->meta);
@@ -701,6 +730,20 @@ static const char *new_history(fixture *f, int o, const char *owner)
     return entry.id;
 }
 
+/* A data source of org o: a folder (the fixture's own directory). */
+static const char *new_source(fixture *f, int o)
+{
+    ud_source_row row;
+    char name[64], config[800];
+    snprintf(name, sizeof(name), "source probe %u", ++f->serial);
+    snprintf(config, sizeof(config), "{\"connector\": \"folder\", \"path\": \"%s/imports\"}",
+             f->dir);
+    UD_CHECK_OK(ud_meta_source_create(&row, f->meta, &f->arena, f->orgs[o].org.id, "google_drive",
+                                      name, "", config, 30, NULL));
+    add_marker(f, row.id, o, NULL);
+    return row.id;
+}
+
 /* A refresh token of the user, made in the store (no argon2 per token). */
 static const char *new_refresh(fixture *f, int o, int u, bool expired)
 {
@@ -716,7 +759,7 @@ static const char *new_refresh(fixture *f, int o, int u, bool expired)
 
 /* ---- the route table ------------------------------------------------------ */
 
-typedef enum param_kind { P_NONE, P_ORG, P_DOC, P_HISTORY, P_USER, P_KEY } param_kind;
+typedef enum param_kind { P_NONE, P_ORG, P_DOC, P_HISTORY, P_USER, P_KEY, P_SOURCE } param_kind;
 
 /* A valid request for one route. Bodies and queries may hold placeholders
  * (expand()): $EMAIL and $PASSWORD (the probe user's login), $REFRESH (a fresh
@@ -841,6 +884,20 @@ static const route_case ROUTE_CASES[] = {
      {NULL},
      0},
     {"GET /v1/audit", {P_NONE}, "limit=20", NULL, 200, {NULL}, {NULL}, 0},
+    {"GET /v1/sources", {P_NONE}, NULL, NULL, 200, {NULL}, {NULL}, 0},
+    {"POST /v1/sources",
+     {P_NONE},
+     NULL,
+     "{\"type\": \"folder\", \"name\": \"Imports $N\", \"path\": \"$DIR/imports\", "
+     "\"credentials\": {\"token\": \"t\"}}",
+     201,
+     {NULL},
+     {NULL},
+     0},
+    {"GET /v1/sources/{id}", {P_SOURCE}, NULL, NULL, 200, {NULL}, {NULL}, 0},
+    {"DELETE /v1/sources/{id}", {P_SOURCE}, NULL, NULL, 200, {NULL}, {NULL}, 0},
+    {"POST /v1/sources/{id}/sync", {P_SOURCE}, NULL, NULL, 202, {NULL}, {NULL}, 0},
+    {"GET /v1/sources/{id}/logs", {P_SOURCE}, "limit=5", NULL, 200, {NULL}, {NULL}, 0},
     {"POST /v1/ask",
      {P_NONE},
      NULL,
@@ -936,6 +993,8 @@ static char *expand(fixture *f, const char *text, const fill *fl, const char *si
             v = access_of(f, of, fl->user);
         else if (name_is(name, n, "WORD"))
             v = ORG_SPECS[fl->org].public_word;
+        else if (name_is(name, n, "DIR"))
+            v = f->dir;
         else if (name_is(name, n, "N"))
             snprintf(value, sizeof(value), "%u", ++f->serial);
         else if (name_is(name, n, "EXPIRES"))
@@ -985,6 +1044,7 @@ static const char *param_value(fixture *f, param_kind kind, int o, const fill *f
     case P_HISTORY: return new_history(f, o, fl->owner_id);
     case P_USER: return new_user(f, o);
     case P_KEY: return new_key(f, o, "{\"search\": true}");
+    case P_SOURCE: return new_source(f, o);
     case P_NONE: break;
     }
     ud_test_fail(__FILE__, __LINE__, "a {param} without a kind in ROUTE_CASES");
@@ -1099,6 +1159,10 @@ static void check_untouched(fixture *f, const built *b)
                 same |= strcmp(entries[i].id, id) == 0 && !entries[i].is_saved;
             if (!same)
                 problem(f, "history entry %s was changed by %s", id, f->last);
+        } else if (b->kinds[k] == P_SOURCE) {
+            ud_source_row source;
+            if (ud_meta_source_get(&source, f->meta, &arena, org_id, id) < 0)
+                problem(f, "data source %s is gone after %s", id, f->last);
         } else if (b->kinds[k] == P_DOC) {
             ud_doc_row doc;
             if (ud_meta_document_get(&doc, f->meta, &arena, org_id, id) < 0)
@@ -2121,9 +2185,11 @@ static void check_store_intact(fixture *f)
             if (strcmp(users[i].org_id, of->org.id) != 0 || !strchr(users[i].email, '@') ||
                 strchr(users[i].email, '\''))
                 problem(f, "an odd user in %s: %s", ORG_SPECS[o].slug, users[i].email);
+        /* The fixture's two documents, plus the imports folder's one file
+         * when a "sync now" of the sweeps ran. */
         int64_t docs = 0;
         UD_CHECK_OK(ud_meta_document_count(f->meta, of->org.id, &docs));
-        UD_CHECK_EQ_INT(2, docs);
+        UD_CHECK(docs == 2 || docs == 3);
         ud_doc_row doc;
         UD_CHECK_OK(ud_meta_document_get(&doc, f->meta, &arena, of->org.id, of->private_doc_id));
         UD_CHECK_CONTAINS(doc.acl_json, of->users[MEMBER].email);
