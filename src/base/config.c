@@ -107,6 +107,17 @@ static const ud_config_entry entries[] = {
     {"objects", STR(objects), "", AT(objects),
      "object store for raw documents: file:///abs/dir (empty: DATA/objects)"},
     {"sync_workers", NUM(1, 64), "2", AT(sync_workers), "sync jobs `unify serve` runs at once"},
+    {"embedding_provider", STR(embedding_provider), "static", AT(embedding_provider),
+     "what embeds chunks and questions: static (the GloVe word vectors) or openai (any "
+     "OpenAI-compatible /v1/embeddings); changing it means `unify reindex`"},
+    {"embedding_model", STR(embedding_model), "text-embedding-3-large", AT(embedding_model),
+     "the openai provider's model"},
+    {"embedding_base_url", STR(embedding_base_url), "https://api.openai.com/v1",
+     AT(embedding_base_url), "the openai provider's API"},
+    {"embedding_api_key", SECRET(embedding_api_key), "", AT(embedding_api_key),
+     "the openai provider's key (UNIFY_EMBEDDING_API_KEY)"},
+    {"embedding_dimensions", NUM(1, 8192), "1536", AT(embedding_dimensions),
+     "vector size asked of the openai provider"},
     {"source_paths", STR(source_paths), "", AT(source_paths),
      "directories (colon-separated) under which sources added over the API may read exports "
      "and folders; empty: none (the CLI, run by the operator, may read anywhere)"},

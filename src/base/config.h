@@ -68,6 +68,12 @@ typedef struct ud_config {
     long sync_workers;
     long sync_tick_seconds;
     char source_paths[1024]; /* where /v1/sources may read exports and folders */
+    /* Embeddings: the static word vectors, or an OpenAI-compatible API. */
+    char embedding_provider[32];
+    char embedding_model[128];
+    char embedding_base_url[512];
+    char embedding_api_key[256];
+    long embedding_dimensions;
     unsigned char origin[64]; /* ud_config_origin of each table row, for `unify config` */
 } ud_config;
 

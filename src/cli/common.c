@@ -11,6 +11,7 @@
 #include "base/log.h"
 #include "cli/cli.h"
 #include "embed/glove.h"
+#include "embed/openai_embed.h"
 #include "sync/job.h"
 
 const char *ud_cli_data_dir(const char *flag)
@@ -97,6 +98,24 @@ void ud_cli_vectors_path(char *out, size_t size, const ud_config *config)
 int ud_cli_open_embedder(ud_embedder **out, const ud_config *config)
 {
     *out = NULL;
+    if (strcmp(config->embedding_provider, "openai") == 0) {
+        ud_openai_embed_config c = {.base_url = config->embedding_base_url,
+                                    .api_key = config->embedding_api_key[0]
+                                                   ? config->embedding_api_key
+                                                   : NULL,
+                                    .model = config->embedding_model,
+                                    .dimensions = (uint32_t)config->embedding_dimensions};
+        if (ud_embedder_open_openai(out, &c) < 0) {
+            ud_cli_fail("embeddings");
+            return 1;
+        }
+        return 0;
+    }
+    if (strcmp(config->embedding_provider, "static") != 0) {
+        fprintf(stderr, "unify: embedding_provider must be static or openai, not '%s'\n",
+                config->embedding_provider);
+        return 1;
+    }
     char path[1200];
     ud_cli_vectors_path(path, sizeof(path), config);
     if (!ud_path_exists(path))
