@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/arena.h"
+
 #include "embed/embedder.h"
 
 void ud_embedding_name(char *out, size_t size, const ud_embedder *embedder)
@@ -32,4 +34,16 @@ const float *ud_chunk_vector(float *out, ud_embedder *embedder, const char *titl
     int rc = ud_embedder_embed(embedder, both, title_len + 1 + text_len, out, &has);
     free(both);
     return rc == 0 && has ? out : NULL;
+}
+
+int ud_chunk_vectors(float *vectors, bool *has, ud_embedder *embedder, const char *title,
+                     const char *const *texts, size_t count, struct ud_arena *arena)
+{
+    const char **both = ud_arena_alloc(arena, (count ? count : 1) * sizeof(char *));
+    size_t *lens = ud_arena_alloc(arena, (count ? count : 1) * sizeof(size_t));
+    for (size_t i = 0; i < count; i++) {
+        both[i] = ud_arena_sprintf(arena, "%s\n%s", title ? title : "", texts[i] ? texts[i] : "");
+        lens[i] = strlen(both[i]);
+    }
+    return ud_embedder_embed_batch(embedder, both, lens, count, vectors, has);
 }

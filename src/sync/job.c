@@ -22,6 +22,7 @@
 #include "base/log.h"
 #include "connectors/connector.h"
 #include "doc/pii.h"
+#include "embed/openai_embed.h"
 #include "sync/pipeline.h"
 #include "sync/reindex.h"
 
@@ -56,6 +57,7 @@ typedef struct job {
     ud_pii_mode pii;        /* the source's "pii" setting */
     ud_pii_counts pii_seen; /* what the detectors found, over the job */
     int64_t excluded;       /* documents kept out for holding sensitive data */
+    int64_t tokens_before;  /* the embedding provider's token count at the start */
 } job;
 
 static void heartbeat(job *j, bool force)
@@ -286,8 +288,11 @@ static void finish(job *j, int rc)
             ud_arena_sprintf(j->arena, "Synced %lld/%lld documents (%lld failed)",
                              (long long)(j->log.processed - j->log.failed),
                              (long long)j->log.processed, (long long)j->log.failed);
-    json_t *details =
-        json_pack("{s:O,s:I}", "failures", j->failures, "excluded", (json_int_t)j->excluded);
+    /* Tokens an embedding API counted for this job (0 for word vectors):
+     * what its embeddings cost, with the price table. */
+    int64_t tokens = ud_embedder_openai_tokens(j->env->embedder) - j->tokens_before;
+    json_t *details = json_pack("{s:O,s:I,s:I}", "failures", j->failures, "excluded",
+                                (json_int_t)j->excluded, "embedding_tokens", (json_int_t)tokens);
     ud_buf pii;
     ud_buf_init(&pii, 4096);
     if (ud_pii_counts_json(&pii, &j->pii_seen) == 0 && pii.ptr)
@@ -347,6 +352,7 @@ int ud_sync_run(ud_sync_result *out, const ud_sync_env *env, ud_arena *arena, co
         json_decref(saved);
     }
     j.failures = json_array();
+    j.tokens_before = ud_embedder_openai_tokens(env->embedder);
     rc = ud_index_open_writer(&j.writer, NULL, env->data_dir, env->meta, org_id, env->embedder);
     if (rc == 0) {
         j.pipeline = (ud_doc_pipeline){.meta = env->meta,

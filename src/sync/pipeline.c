@@ -174,6 +174,20 @@ static int process(ud_doc_outcome *out, size_t *out_chunks, bool *store_failed,
     rc = ud_chunker_split(&chunks, &chunk_count, arena, kept, kept_len, &p->chunker);
     if (rc < 0)
         return rc;
+    /* Embedded in one batch per document, before anything is stored: a
+     * provider that fails fails the document, which stays as it was. */
+    float *vectors = NULL;
+    bool *has = NULL;
+    if (p->index && p->embedder && chunk_count > 0) {
+        vectors = ud_arena_alloc(arena, chunk_count * p->embedder->info.dims * sizeof(float));
+        has = ud_arena_alloc(arena, chunk_count * sizeof(bool));
+        const char **texts = ud_arena_alloc(arena, chunk_count * sizeof(char *));
+        for (size_t i = 0; i < chunk_count; i++)
+            texts[i] = chunks[i].text;
+        rc = ud_chunk_vectors(vectors, has, p->embedder, doc.title, texts, chunk_count, arena);
+        if (rc < 0)
+            return rc;
+    }
     bool created = false;
     char doc_id[37];
     rc = ud_meta_document_put_synced(doc_id, &created, p->meta, p->org_id, p->source_id, p->sync_id,
@@ -187,11 +201,13 @@ static int process(ud_doc_outcome *out, size_t *out_chunks, bool *store_failed,
         /* The index is derived from the store: if it fails, the run stops
          * and the next one rebuilds it (see reindex.h). */
         rc = ud_collection_writer_delete(p->index, doc_id);
-        float *vector =
-            p->embedder ? ud_arena_alloc(arena, p->embedder->info.dims * sizeof(float)) : NULL;
+        if (rc < 0) {
+            *store_failed = true;
+            return rc;
+        }
         for (size_t i = 0; i < chunk_count && rc == 0; i++) {
             ud_index_doc entry = ud_index_doc_from(doc_id, &doc, &chunks[i]);
-            entry.vector = ud_chunk_vector(vector, p->embedder, doc.title, chunks[i].text);
+            entry.vector = vectors && has[i] ? vectors + i * p->embedder->info.dims : NULL;
             rc = ud_collection_writer_add(p->index, &entry);
         }
         if (rc < 0) {
