@@ -14,6 +14,11 @@
 #include "base/fs.h"
 #include "test.h"
 
+/* The paths handed out by ud_test_write_file, kept reachable: they live as
+ * long as the test process (and LeakSanitizer does not count them). */
+static char **written_paths;
+static size_t written_count;
+
 const char *ud_test_write_file(const char *dir, const char *name, const void *data, size_t len)
 {
     char *path = NULL;
@@ -27,7 +32,12 @@ const char *ud_test_write_file(const char *dir, const char *name, const void *da
     FILE *f = fopen(path, "wb");
     if (!f || fwrite(data, 1, len, f) != len || fclose(f) != 0)
         ud_test_fail(__FILE__, __LINE__, "cannot write %s", path);
-    return path; /* the test process is short-lived; the OS reclaims it */
+    char **grown = realloc(written_paths, (written_count + 1) * sizeof(char *));
+    if (!grown)
+        ud_test_fail(__FILE__, __LINE__, "out of memory");
+    written_paths = grown;
+    written_paths[written_count++] = path;
+    return path;
 }
 
 const char *ud_test_unify_bin(void)
@@ -79,7 +89,11 @@ static const char *fresh_pg_url(const char *base)
     if (PQstatus(conn) != CONNECTION_OK)
         ud_test_fail(__FILE__, __LINE__, "cannot reach PostgreSQL at %s: %s", admin,
                      PQerrorMessage(conn));
+    /* A pid comes round again over many runs against one server: a
+     * database of an earlier process with this pid is dropped first. */
     char sql[128];
+    snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s", dbname);
+    PQclear(PQexec(conn, sql));
     snprintf(sql, sizeof(sql), "CREATE DATABASE %s", dbname);
     PGresult *res = PQexec(conn, sql);
     if (PQresultStatus(res) != PGRES_COMMAND_OK)
