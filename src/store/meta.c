@@ -83,6 +83,21 @@ void ud_meta_sql_rollback(ud_meta *meta)
     ud_error_set(UD_EIO, "%s", saved); /* message only; callers keep their code */
 }
 
+int ud_meta_sql_change_one(ud_meta *meta, const char *sql, const char *const *params, size_t count,
+                           const char *what, const char *id)
+{
+    ud_arena arena;
+    ud_arena_init(&arena);
+    ud_sql_rows rows;
+    pthread_mutex_lock(&meta->lock);
+    int rc = ud_meta_sql_query(&rows, meta, &arena, sql, params, count);
+    pthread_mutex_unlock(&meta->lock);
+    if (rc == 0 && rows.count == 0)
+        rc = ud_error_set(UD_ENOTFOUND, "no %s '%s'", what, id ? id : "");
+    ud_arena_dispose(&arena);
+    return rc;
+}
+
 int64_t ud_meta_sql_int(const char *cell, int64_t if_null)
 {
     return cell ? strtoll(cell, NULL, 10) : if_null;

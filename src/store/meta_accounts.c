@@ -64,22 +64,6 @@ static const char *limit_param(char out[24], int64_t limit)
     return out;
 }
 
-/* Runs an UPDATE/DELETE ... RETURNING id; UD_ENOTFOUND when no row matched. */
-static int change_one(ud_meta *meta, const char *sql, const char *const *params, size_t count,
-                      const char *what, const char *id)
-{
-    ud_arena arena;
-    ud_arena_init(&arena);
-    ud_sql_rows rows;
-    pthread_mutex_lock(&meta->lock);
-    int rc = ud_meta_sql_query(&rows, meta, &arena, sql, params, count);
-    pthread_mutex_unlock(&meta->lock);
-    if (rc == 0 && rows.count == 0)
-        rc = ud_error_set(UD_ENOTFOUND, "no %s '%s'", what, id);
-    ud_arena_dispose(&arena);
-    return rc;
-}
-
 static bool is_json_kind(const char *text, int kind)
 {
     json_t *value = text ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
@@ -230,10 +214,11 @@ int ud_meta_org_set_plan(ud_meta *meta, const char *id, const char *plan)
     ud_meta_sql_format_int(now, ud_now());
     const char *params[] = {id, plan, limit_param(users, max_users),
                             limit_param(sources, max_sources), now};
-    return change_one(meta,
-                      "UPDATE organizations SET plan = $2, max_users = $3, max_data_sources = $4, "
-                      "updated_at = to_timestamp($5) WHERE id = $1 RETURNING id",
-                      params, 5, "organization", id);
+    return ud_meta_sql_change_one(
+        meta,
+        "UPDATE organizations SET plan = $2, max_users = $3, max_data_sources = $4, "
+        "updated_at = to_timestamp($5) WHERE id = $1 RETURNING id",
+        params, 5, "organization", id);
 }
 
 int ud_meta_org_set_status(ud_meta *meta, const char *id, const char *status)
@@ -246,7 +231,7 @@ int ud_meta_org_set_status(ud_meta *meta, const char *id, const char *status)
     char now[24];
     ud_meta_sql_format_int(now, ud_now());
     const char *params[] = {id, status, now};
-    return change_one(
+    return ud_meta_sql_change_one(
         meta,
         "UPDATE organizations SET status = $2, updated_at = to_timestamp($3) WHERE id = $1 "
         "RETURNING id",
@@ -260,8 +245,9 @@ int ud_meta_org_set_settings(ud_meta *meta, const char *id, const char *settings
     if (!ud_meta_is_uuid(id))
         return ud_error_set(UD_ENOTFOUND, "no organization '%s'", id ? id : "");
     const char *params[] = {id, settings_json};
-    return change_one(meta, "UPDATE organizations SET settings = $2 WHERE id = $1 RETURNING id",
-                      params, 2, "organization", id);
+    return ud_meta_sql_change_one(
+        meta, "UPDATE organizations SET settings = $2 WHERE id = $1 RETURNING id", params, 2,
+        "organization", id);
 }
 
 int ud_meta_org_delete(ud_meta *meta, const char *id)
@@ -269,8 +255,8 @@ int ud_meta_org_delete(ud_meta *meta, const char *id)
     if (!ud_meta_is_uuid(id))
         return ud_error_set(UD_ENOTFOUND, "no organization with id '%s'", id ? id : "");
     const char *params[] = {id};
-    return change_one(meta, "DELETE FROM organizations WHERE id = $1 RETURNING id", params, 1,
-                      "organization", id);
+    return ud_meta_sql_change_one(meta, "DELETE FROM organizations WHERE id = $1 RETURNING id",
+                                  params, 1, "organization", id);
 }
 
 /* ---- users -------------------------------------------------------------- */
@@ -466,7 +452,7 @@ static int set_user_column(ud_meta *meta, const char *org_id, const char *id, co
     char now[24];
     ud_meta_sql_format_int(now, ud_now());
     const char *params[] = {id, org_id, value, now};
-    return change_one(meta, sql, params, 4, "user", id);
+    return ud_meta_sql_change_one(meta, sql, params, 4, "user", id);
 }
 
 int ud_meta_user_set_role(ud_meta *meta, const char *org_id, const char *id, const char *role)
@@ -522,7 +508,7 @@ int ud_meta_user_touch_login(ud_meta *meta, const char *id, int64_t when)
     char at[24];
     ud_meta_sql_format_int(at, when);
     const char *params[] = {id, at};
-    return change_one(
+    return ud_meta_sql_change_one(
         meta, "UPDATE users SET last_login_at = to_timestamp($2) WHERE id = $1 RETURNING id",
         params, 2, "user", id);
 }

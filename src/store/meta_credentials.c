@@ -127,22 +127,6 @@ int ud_meta_apikey_list(ud_apikey_row **out, size_t *out_count, ud_meta *meta, u
     return 0;
 }
 
-/* One UPDATE ... RETURNING id under the lock; UD_ENOTFOUND if no row. */
-static int update_returning(ud_meta *meta, const char *sql, const char *const *params, size_t n,
-                            const char *message)
-{
-    ud_arena arena;
-    ud_arena_init(&arena);
-    ud_sql_rows rows;
-    pthread_mutex_lock(&meta->lock);
-    int rc = ud_meta_sql_query(&rows, meta, &arena, sql, params, n);
-    pthread_mutex_unlock(&meta->lock);
-    if (rc == 0 && rows.count == 0)
-        rc = ud_error_set(UD_ENOTFOUND, "%s", message);
-    ud_arena_dispose(&arena);
-    return rc;
-}
-
 int ud_meta_apikey_revoke(ud_meta *meta, const char *org_id, const char *id, int64_t when)
 {
     if (!ud_meta_is_uuid(org_id) || !ud_meta_is_uuid(id))
@@ -150,12 +134,11 @@ int ud_meta_apikey_revoke(ud_meta *meta, const char *org_id, const char *id, int
     char at[24];
     ud_meta_sql_format_int(at, when);
     const char *params[] = {id, org_id, at};
-    char message[80];
-    snprintf(message, sizeof(message), "no active API key '%s'", id);
-    return update_returning(meta,
-                            "UPDATE api_keys SET revoked_at = to_timestamp($3) WHERE id = $1 AND "
-                            "org_id = $2 AND revoked_at IS NULL RETURNING id",
-                            params, 3, message);
+    return ud_meta_sql_change_one(
+        meta,
+        "UPDATE api_keys SET revoked_at = to_timestamp($3) WHERE id = $1 AND "
+        "org_id = $2 AND revoked_at IS NULL RETURNING id",
+        params, 3, "active API key", id);
 }
 
 int ud_meta_apikey_touch(ud_meta *meta, const char *id, int64_t when)
@@ -165,9 +148,9 @@ int ud_meta_apikey_touch(ud_meta *meta, const char *id, int64_t when)
     char at[24];
     ud_meta_sql_format_int(at, when);
     const char *params[] = {id, at};
-    return update_returning(
+    return ud_meta_sql_change_one(
         meta, "UPDATE api_keys SET last_used_at = to_timestamp($2) WHERE id = $1 RETURNING id",
-        params, 2, "no such API key");
+        params, 2, "API key", id);
 }
 
 /* ---- refresh tokens ------------------------------------------------------- */

@@ -185,31 +185,17 @@ int ud_meta_history_list(ud_history_entry **out, size_t *out_count, ud_meta *met
     return 0;
 }
 
-static int change_own(ud_meta *meta, const char *sql, const char *const *params, size_t count,
-                      const char *id)
-{
-    ud_arena arena;
-    ud_arena_init(&arena);
-    ud_sql_rows rows;
-    pthread_mutex_lock(&meta->lock);
-    int rc = ud_meta_sql_query(&rows, meta, &arena, sql, params, count);
-    pthread_mutex_unlock(&meta->lock);
-    if (rc == 0 && rows.count == 0)
-        rc = ud_error_set(UD_ENOTFOUND, "no history entry '%s'", id);
-    ud_arena_dispose(&arena);
-    return rc;
-}
-
 int ud_meta_history_set_saved(ud_meta *meta, const char *org_id, const char *user_id,
                               const char *id, bool saved)
 {
     if (!ud_meta_is_uuid(org_id) || !ud_meta_is_uuid(user_id) || !ud_meta_is_uuid(id))
         return ud_error_set(UD_ENOTFOUND, "no history entry '%s'", id ? id : "");
     const char *params[] = {id, org_id, user_id, saved ? "TRUE" : "FALSE"};
-    return change_own(meta,
-                      "UPDATE search_history SET is_saved = ($4 = 'TRUE') WHERE id = $1 AND "
-                      "org_id = $2 AND user_id = $3 RETURNING id",
-                      params, 4, id);
+    return ud_meta_sql_change_one(
+        meta,
+        "UPDATE search_history SET is_saved = ($4 = 'TRUE') WHERE id = $1 AND "
+        "org_id = $2 AND user_id = $3 RETURNING id",
+        params, 4, "history entry", id);
 }
 
 int ud_meta_history_delete(ud_meta *meta, const char *org_id, const char *user_id, const char *id)
@@ -217,10 +203,11 @@ int ud_meta_history_delete(ud_meta *meta, const char *org_id, const char *user_i
     if (!ud_meta_is_uuid(org_id) || !ud_meta_is_uuid(user_id) || !ud_meta_is_uuid(id))
         return ud_error_set(UD_ENOTFOUND, "no history entry '%s'", id ? id : "");
     const char *params[] = {id, org_id, user_id};
-    return change_own(meta,
-                      "DELETE FROM search_history WHERE id = $1 AND org_id = $2 AND user_id = $3 "
-                      "RETURNING id",
-                      params, 3, id);
+    return ud_meta_sql_change_one(
+        meta,
+        "DELETE FROM search_history WHERE id = $1 AND org_id = $2 AND user_id = $3 "
+        "RETURNING id",
+        params, 3, "history entry", id);
 }
 
 static int compare_doubles(const void *a, const void *b)

@@ -39,6 +39,10 @@ void ud_meta_sql_rollback(ud_meta *meta);
  * and takes its lock; 0 for an id that is not a UUID. */
 int ud_meta_sql_count(ud_meta *meta, const char *sql, const char *org_id,
                       int64_t *out) UD_MUST_CHECK;
+/* Runs an UPDATE or DELETE ... RETURNING under the lock; UD_ENOTFOUND
+ * ("no <what> '<id>'") when it changed no row. */
+int ud_meta_sql_change_one(ud_meta *meta, const char *sql, const char *const *params, size_t count,
+                           const char *what, const char *id) UD_MUST_CHECK;
 /* A cell as an integer; if_null for SQL NULL. */
 int64_t ud_meta_sql_int(const char *cell, int64_t if_null);
 /* Decimal text of a value, for a parameter (24 bytes). */

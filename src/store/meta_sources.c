@@ -208,29 +208,14 @@ int ud_meta_sources_due(ud_source_row **out, size_t *out_count, ud_meta *meta, u
     return rc < 0 ? rc : sources_from(out, out_count, &rows, arena);
 }
 
-/* An UPDATE/DELETE ... RETURNING id; UD_ENOTFOUND if no row. */
-static int change_one(ud_meta *meta, const char *sql, const char *const *params, size_t n,
-                      const char *id)
-{
-    ud_arena arena;
-    ud_arena_init(&arena);
-    ud_sql_rows rows;
-    pthread_mutex_lock(&meta->lock);
-    int rc = ud_meta_sql_query(&rows, meta, &arena, sql, params, n);
-    pthread_mutex_unlock(&meta->lock);
-    if (rc == 0 && rows.count == 0)
-        rc = ud_error_set(UD_ENOTFOUND, "no data source '%s'", id);
-    ud_arena_dispose(&arena);
-    return rc;
-}
-
 int ud_meta_source_delete(ud_meta *meta, const char *org_id, const char *id)
 {
     if (!ud_meta_is_uuid(org_id) || !ud_meta_is_uuid(id))
         return ud_error_set(UD_ENOTFOUND, "no data source '%s'", id ? id : "");
     const char *params[] = {id, org_id};
-    int rc = change_one(meta, "DELETE FROM data_sources WHERE id = $1 AND org_id = $2 RETURNING id",
-                        params, 2, id);
+    int rc = ud_meta_sql_change_one(
+        meta, "DELETE FROM data_sources WHERE id = $1 AND org_id = $2 RETURNING id", params, 2,
+        "data source", id);
     if (rc == 0) {
         /* Its documents went with it: the index must follow the store. */
         pthread_mutex_lock(&meta->lock);
@@ -258,11 +243,12 @@ int ud_meta_source_set_status(ud_meta *meta, const char *org_id, const char *id,
     char now[24];
     ud_meta_sql_format_int(now, ud_now());
     const char *params[] = {id, org_id, status, error_message, now};
-    return change_one(meta,
-                      "UPDATE data_sources SET status = $3, error_message = $4, updated_at = "
-                      "to_timestamp($5) WHERE id = $1 AND org_id = $2 AND status <> 'syncing' "
-                      "RETURNING id",
-                      params, 5, id);
+    return ud_meta_sql_change_one(
+        meta,
+        "UPDATE data_sources SET status = $3, error_message = $4, updated_at = "
+        "to_timestamp($5) WHERE id = $1 AND org_id = $2 AND status <> 'syncing' "
+        "RETURNING id",
+        params, 5, "data source", id);
 }
 
 /* ---- jobs ------------------------------------------------------------------ */
