@@ -29,8 +29,6 @@
 #include "base/sse.h"
 
 #define API_VERSION "2023-06-01"
-#define DEFAULT_TIMEOUT_SECONDS 120
-#define DEFAULT_RETRIES 2
 #define DEFAULT_MAX_TOKENS 1024
 #define MAX_ANSWER_BYTES ((size_t)4 << 20)
 #define MAX_EVENT_BYTES ((size_t)1 << 20)
@@ -232,29 +230,13 @@ static const ud_llm_ops ANTHROPIC_OPS = {.generate = generate, .free = anthropic
 
 int ud_llm_anthropic_new(ud_llm **out, const ud_llm_config *config)
 {
-    if (!config || !config->base_url || !config->base_url[0] || !config->model || !config->model[0])
-        return ud_error_set(UD_EINVAL, "the anthropic provider needs a base URL and a model");
-    if (strlen(config->model) >= sizeof(((ud_llm *)0)->model))
-        return ud_error_set(UD_EINVAL, "anthropic: model name too long");
-    long timeout = config->timeout_seconds > 0 ? config->timeout_seconds : DEFAULT_TIMEOUT_SECONDS;
-    ud_http_client_config hc = {
-        .name = "anthropic",
-        .timeout_ms = timeout * 1000,
-        .idle_timeout_ms = timeout * 1000,
-        .max_retries = config->max_retries > 0    ? (int)config->max_retries
-                       : config->max_retries == 0 ? DEFAULT_RETRIES
-                                                  : UD_HTTP_NO_RETRIES,
-        .retry_base_ms = config->retry_base_ms,
-    };
-    ud_http_client *http = NULL;
-    int rc = ud_http_client_new(&http, &hc);
-    if (rc < 0)
-        return rc;
     anthropic *a = ud_calloc(1, sizeof(*a));
     a->base.ops = &ANTHROPIC_OPS;
-    set_string(a->base.kind, sizeof(a->base.kind), "anthropic");
-    set_string(a->base.model, sizeof(a->base.model), config->model);
-    a->http = http;
+    int rc = ud_llm_provider_setup(&a->base, &a->http, "anthropic", config);
+    if (rc < 0) {
+        free(a);
+        return rc;
+    }
     /* The SDKs' base URL has no /v1; accept one that does. */
     size_t n = strlen(config->base_url);
     while (n > 0 && config->base_url[n - 1] == '/')

@@ -3,8 +3,11 @@
  */
 #include "answer/llm.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "base/http_client.h"
 
 void ud_llm_result_dispose(ud_llm_result *result)
 {
@@ -30,4 +33,32 @@ int ud_llm_new(ud_llm **out, const ud_llm_config *config)
     if (strcmp(kind, "anthropic") == 0)
         return ud_llm_anthropic_new(out, config);
     return ud_llm_openai_new(out, config);
+}
+
+#define DEFAULT_TIMEOUT_SECONDS 120
+#define DEFAULT_RETRIES 2
+
+int ud_llm_provider_setup(ud_llm *llm, struct ud_http_client **out_http, const char *kind,
+                          const ud_llm_config *config)
+{
+    if (!config || !config->base_url || !config->base_url[0] || !config->model || !config->model[0])
+        return ud_error_set(UD_EINVAL, "the %s provider needs a base URL and a model", kind);
+    if (strlen(config->model) >= sizeof(llm->model))
+        return ud_error_set(UD_EINVAL, "%s: model name too long", kind);
+    long timeout = config->timeout_seconds > 0 ? config->timeout_seconds : DEFAULT_TIMEOUT_SECONDS;
+    ud_http_client_config hc = {
+        .name = kind,
+        .timeout_ms = timeout * 1000,
+        .idle_timeout_ms = timeout * 1000,
+        .max_retries = config->max_retries > 0    ? (int)config->max_retries
+                       : config->max_retries == 0 ? DEFAULT_RETRIES
+                                                  : UD_HTTP_NO_RETRIES,
+        .retry_base_ms = config->retry_base_ms,
+    };
+    int rc = ud_http_client_new(out_http, &hc);
+    if (rc < 0)
+        return rc;
+    snprintf(llm->kind, sizeof(llm->kind), "%s", kind);
+    snprintf(llm->model, sizeof(llm->model), "%s", config->model);
+    return 0;
 }

@@ -114,6 +114,14 @@ typedef struct ud_llm_config {
  * a missing base URL/model. */
 int ud_llm_new(ud_llm **out, const ud_llm_config *config) UD_MUST_CHECK;
 
+/* For the providers' constructors: checks the config's base URL and model
+ * (UD_EINVAL naming `kind`), sets llm->kind and llm->model, and makes the
+ * HTTP client of the config's timeout (also the longest silence) and
+ * retries. */
+struct ud_http_client;
+int ud_llm_provider_setup(ud_llm *llm, struct ud_http_client **out_http, const char *kind,
+                          const ud_llm_config *config) UD_MUST_CHECK;
+
 /* The constructors behind ud_llm_new, one per file. */
 int ud_llm_anthropic_new(ud_llm **out, const ud_llm_config *config) UD_MUST_CHECK; /* anthropic.c */
 int ud_llm_openai_new(ud_llm **out, const ud_llm_config *config) UD_MUST_CHECK; /* openai_chat.c */

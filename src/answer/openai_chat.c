@@ -23,8 +23,6 @@
 #include "base/mem.h"
 #include "base/sse.h"
 
-#define DEFAULT_TIMEOUT_SECONDS 120
-#define DEFAULT_RETRIES 2
 #define DEFAULT_MAX_TOKENS 1024
 #define MAX_ANSWER_BYTES ((size_t)4 << 20)
 #define MAX_EVENT_BYTES ((size_t)1 << 20)
@@ -211,29 +209,13 @@ static const ud_llm_ops OPENAI_OPS = {.generate = generate, .free = openai_free}
 
 int ud_llm_openai_new(ud_llm **out, const ud_llm_config *config)
 {
-    if (!config || !config->base_url || !config->base_url[0] || !config->model || !config->model[0])
-        return ud_error_set(UD_EINVAL, "the openai provider needs a base URL and a model");
-    if (strlen(config->model) >= sizeof(((ud_llm *)0)->model))
-        return ud_error_set(UD_EINVAL, "openai: model name too long");
-    long timeout = config->timeout_seconds > 0 ? config->timeout_seconds : DEFAULT_TIMEOUT_SECONDS;
-    ud_http_client_config hc = {
-        .name = "openai",
-        .timeout_ms = timeout * 1000,
-        .idle_timeout_ms = timeout * 1000,
-        .max_retries = config->max_retries > 0    ? (int)config->max_retries
-                       : config->max_retries == 0 ? DEFAULT_RETRIES
-                                                  : UD_HTTP_NO_RETRIES,
-        .retry_base_ms = config->retry_base_ms,
-    };
-    ud_http_client *http = NULL;
-    int rc = ud_http_client_new(&http, &hc);
-    if (rc < 0)
-        return rc;
     openai_chat *o = ud_calloc(1, sizeof(*o));
     o->base.ops = &OPENAI_OPS;
-    set_string(o->base.kind, sizeof(o->base.kind), "openai");
-    set_string(o->base.model, sizeof(o->base.model), config->model);
-    o->http = http;
+    int rc = ud_llm_provider_setup(&o->base, &o->http, "openai", config);
+    if (rc < 0) {
+        free(o);
+        return rc;
+    }
     size_t n = strlen(config->base_url);
     while (n > 0 && config->base_url[n - 1] == '/')
         n--;
