@@ -129,8 +129,17 @@ int ud_cli_dispatch(const char *command, const char *summary, const ud_cli_subco
         return 0;
     }
     for (size_t i = 0; i < count; i++)
-        if (strcmp(argv[1], table[i].name) == 0)
-            return table[i].run(argc - 1, argv + 1, table[i].usage);
+        if (strcmp(argv[1], table[i].name) == 0) {
+            char *usage = NULL;
+            if (asprintf(&usage,
+                         "usage: unify %s %s\nAlso --data DIR, --org SLUG (default: the `org` "
+                         "setting), --json.\n",
+                         command, table[i].usage) < 0)
+                return 1;
+            int rc = table[i].run(argc - 1, argv + 1, usage);
+            free(usage);
+            return rc;
+        }
     fprintf(stderr, "unify %s: unknown subcommand '%s'\n\n", command, argv[1]);
     usage_of(stderr, command, summary, table, count);
     return 2;
