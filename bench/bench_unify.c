@@ -1,22 +1,36 @@
 /*
- * unify's side of the benchmark (see run.sh):
+ * unify's side of the benchmark (see scripts/bench.sh):
  *   bench_unify index DATA WORK   index corpus.tsv into WORK/unify
  *   bench_unify query DATA WORK   top-10 latency of queries.tsv, OR and AND
- *   bench_unify ann DATA          HNSW build, recall@10 and queries/s per ef
+ *   bench_unify ann DATA [R]      HNSW build, recall@10 and queries/s per ef,
+ *                                 walking float32 and int8 (R: candidates
+ *                                 rescored, default the library's)
  *   bench_unify crossover DATA    filtered HNSW walk against an exact scan of
  *                                 the allowed vectors, per allowed share
+ *   bench_unify index-vectors DATA WORK GLOVE [int8|float32]
+ *                                 index corpus.tsv with each chunk's SIF
+ *                                 vector (the product's static embedding)
+ *                                 into WORK/unify-vectors-STORAGE
+ *   bench_unify query-vectors DATA WORK GLOVE [int8|float32]
+ *                                 the BM25 queries, then each query as a
+ *                                 vector and as a hybrid search, over that
+ *                                 collection: latencies and the process's
+ *                                 resident memory
  */
 #include <dirent.h>
 #include <stdint.h>
 #include <sys/stat.h>
 
 #include "bench.h"
+#include "embed/embedder.h"
 #include "index/bm25_topk.h"
 #include "index/collection.h"
 #include "index/dot.h"
 #include "index/hnsw.h"
+#include "index/hybrid.h"
 #include "index/quant.h"
 #include "index/query.h"
+#include "index/vector_search.h"
 
 static const char *EVERYONE[] = {"org:*"};
 
@@ -37,15 +51,29 @@ static long dir_bytes(const char *dir)
     return total;
 }
 
-static int index_corpus(const char *data, const char *work)
+/* storage: NULL for the BM25 suite's collection (no vectors), else
+ * "int8" or "float32" with vectors from the embedder. */
+static int index_corpus(const char *data, const char *work, ud_embedder *embedder,
+                        const char *storage)
 {
-    char path[4200], dir[4200];
+    char path[4200], dir[4200], embedding[128] = "";
     snprintf(path, sizeof(path), "%s/corpus.tsv", data);
-    snprintf(dir, sizeof(dir), "%s/unify", work);
+    if (storage)
+        snprintf(dir, sizeof(dir), "%s/unify-vectors-%s", work, storage);
+    else
+        snprintf(dir, sizeof(dir), "%s/unify", work);
     FILE *f = fopen(path, "r");
     /* One segment (the buffer holds the whole corpus at these scales), as
      * the other engines end with one optimised index. */
-    ud_collection_writer_opts opts = {.max_segments = 1000, .flush_memory_bytes = (size_t)8 << 30};
+    ud_collection_writer_opts opts = {.max_segments = 1000, .flush_memory_bytes = (size_t)16 << 30};
+    if (embedder) {
+        ud_embedding_name(embedding, sizeof(embedding), embedder);
+        opts.embedding = embedding;
+        opts.vector_dims = embedder->info.dims;
+        opts.vector_storage =
+            strcmp(storage, "float32") == 0 ? UD_VECTORS_FLOAT32 : UD_VECTORS_INT8;
+    }
+    float *vector = embedder ? malloc(embedder->info.dims * sizeof(float)) : NULL;
     ud_collection_writer *w = NULL;
     if (!f || ud_collection_writer_open(&w, dir, &opts) < 0)
         return 1;
@@ -65,16 +93,114 @@ static int index_corpus(const char *data, const char *work)
                             .source_type = "bench",
                             .acl = EVERYONE,
                             .acl_count = 1};
+        doc.vector = ud_chunk_vector(vector, embedder, "", doc.text);
         if (ud_collection_writer_add(w, &doc) < 0)
             return 1;
     }
     if (ud_collection_writer_commit(w, 1) < 0)
         return 1;
     ud_collection_writer_close(w);
-    bench_result("bm25", "unify", "index_build", (bench_now_ms() - start) / 1000, "s");
-    bench_result("bm25", "unify", "index_size", (double)dir_bytes(dir) / 1048576.0, "MiB");
+    const char *suite = storage ? "vectors" : "bm25";
+    const char *engine = storage && strcmp(storage, "int8") == 0 ? "unify-int8" : "unify";
+    bench_result(suite, engine, "index_build", (bench_now_ms() - start) / 1000, "s");
+    bench_result(suite, engine, "index_size", (double)dir_bytes(dir) / 1048576.0, "MiB");
+    free(vector);
     free(line);
     fclose(f);
+    return 0;
+}
+
+/* The p50 and p99 of n samples as two results. */
+static void latency(const char *suite, const char *engine, const char *name, double *samples,
+                    size_t n)
+{
+    char metric[64];
+    snprintf(metric, sizeof(metric), "p50_%s", name);
+    bench_result(suite, engine, metric, bench_percentile(samples, n, 50), "ms");
+    snprintf(metric, sizeof(metric), "p99_%s", name);
+    bench_result(suite, engine, metric, bench_percentile(samples, n, 99), "ms");
+}
+
+/* A query process over the collection with vectors: the BM25 queries (OR
+ * and AND, as in the bm25 suite), then every query's words as a vector
+ * search and as a hybrid one (the product's default ranking, rerank
+ * included), top 10. Reports their latencies and the process's peak
+ * resident memory: the pages of the mapped segment it touched, plus its
+ * heap. */
+static int query_vectors(const char *data, const char *work, ud_embedder *embedder,
+                         const char *storage)
+{
+    char path[4200], dir[4200];
+    snprintf(path, sizeof(path), "%s/queries.tsv", data);
+    snprintf(dir, sizeof(dir), "%s/unify-vectors-%s", work, storage);
+    const char *engine = strcmp(storage, "int8") == 0 ? "unify-int8" : "unify";
+    ud_snapshot *snap = NULL;
+    ud_analyzer *analyzer = NULL;
+    if (ud_snapshot_open(&snap, dir) < 0 || ud_analyzer_new(&analyzer) < 0)
+        return 1;
+    size_t view_count = 0;
+    const ud_segment_view *views = ud_snapshot_views(snap, &view_count);
+    uint32_t dims = embedder->info.dims;
+    float *vector = malloc(dims * sizeof(float));
+    ud_rank_opts ro;
+    ud_rank_opts_default(&ro);
+    ro.now = 1700000000;
+    double *samples = malloc(4 * 600 * sizeof(double));
+    size_t counts[4] = {0};
+    /* 0: BM25 OR, 1: BM25 AND, 2: vector, 3: hybrid */
+    for (int kind = 0; kind < 4; kind++) {
+        FILE *f = fopen(path, "r");
+        char words[512];
+        int terms;
+        while ((terms = bench_read_query(f, words, sizeof(words))) > 0) {
+            if (kind == 1 && terms == 1)
+                continue;
+            char text[1024] = "";
+            if (kind == 1) {
+                size_t at = 0;
+                char *save = NULL;
+                for (char *w = strtok_r(words, " ", &save); w; w = strtok_r(NULL, " ", &save))
+                    at += (size_t)snprintf(text + at, sizeof(text) - at, "+%s ", w);
+            } else {
+                snprintf(text, sizeof(text), "%s", words);
+            }
+            ud_arena arena;
+            ud_arena_init(&arena);
+            double start = bench_now_ms();
+            ud_query q;
+            if (ud_query_parse(&q, analyzer, &arena, text) < 0)
+                return 1;
+            q.principals = EVERYONE;
+            q.principal_count = 1;
+            const float *qv = kind >= 2 ? ud_chunk_vector(vector, embedder, "", text) : NULL;
+            int rc = 0;
+            size_t count = 0;
+            if (kind < 2) {
+                ud_index_hit *hits = NULL;
+                rc = ud_bm25_topk(&hits, &count, views, view_count, &q, &ro.bm25, 10, &arena, NULL);
+            } else if (kind == 2) {
+                ud_index_hit *hits = NULL;
+                rc = ud_vector_topk(&hits, &count, views, view_count, &q, qv, dims, 10, &arena);
+            } else {
+                ud_ranked *ranked = NULL;
+                rc = ud_rank(&ranked, &count, views, view_count, &q, text, qv, dims, &ro, 10,
+                             analyzer, &arena);
+            }
+            if (rc < 0)
+                return 1;
+            samples[kind * 600 + counts[kind]++] = bench_now_ms() - start;
+            ud_arena_dispose(&arena);
+        }
+        fclose(f);
+    }
+    static const char *names[] = {"bm25_or", "bm25_and", "vector", "hybrid"};
+    for (int kind = 0; kind < 4; kind++)
+        latency("vectors", engine, names[kind], samples + kind * 600, counts[kind]);
+    bench_result("vectors", engine, "query_rss", (double)bench_max_rss_kb() / 1024.0, "MiB");
+    free(samples);
+    free(vector);
+    ud_analyzer_free(analyzer);
+    ud_snapshot_release(snap);
     return 0;
 }
 
@@ -322,11 +448,25 @@ int main(int argc, char **argv)
     if (argc >= 3 && strcmp(argv[1], "crossover") == 0)
         return crossover(argv[2]);
     if (argc >= 4 && strcmp(argv[1], "index") == 0)
-        return index_corpus(argv[2], argv[3]);
+        return index_corpus(argv[2], argv[3], NULL, NULL);
+    if (argc >= 5 &&
+        (strcmp(argv[1], "index-vectors") == 0 || strcmp(argv[1], "query-vectors") == 0)) {
+        const char *storage = argc >= 6 ? argv[5] : "int8";
+        if (strcmp(storage, "int8") != 0 && strcmp(storage, "float32") != 0)
+            return 2;
+        ud_embedder *embedder = NULL;
+        if (ud_embedder_open_static(&embedder, argv[4]) < 0)
+            return 1;
+        int rc = argv[1][0] == 'i' ? index_corpus(argv[2], argv[3], embedder, storage)
+                                   : query_vectors(argv[2], argv[3], embedder, storage);
+        ud_embedder_free(embedder);
+        return rc;
+    }
     if (argc >= 4 && strcmp(argv[1], "query") == 0)
         return run_queries(argv[2], argv[3]);
     if (argc >= 3 && strcmp(argv[1], "ann") == 0)
         return ann(argv[2], argc >= 4 ? (uint32_t)strtoul(argv[3], NULL, 10) : 0);
-    fprintf(stderr, "usage: bench_unify index|query DATA WORK | ann DATA\n");
+    fprintf(stderr, "usage: bench_unify index|query DATA WORK | ann DATA [RESCORE] | crossover DATA"
+                    " | index-vectors|query-vectors DATA WORK GLOVE [int8|float32]\n");
     return 2;
 }

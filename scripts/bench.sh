@@ -5,6 +5,10 @@
 #   SCALE=full (default): 1M chunks; the whole GloVe vocabulary with 10,000
 #                         held-out ANN queries
 #   SCALE=small: 100K chunks; 100K vectors, 1,000 ANN queries
+# BENCH_SUITES picks suites (default all: "bm25 ann filter vectors"), e.g.
+# BENCH_SUITES=vectors for the query process over chunks with vectors
+# alone; BENCH_STORAGE the vector storage(s) of that suite (default int8,
+# "int8 float32" for both).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${BUILD:-build}
@@ -32,16 +36,31 @@ if [ ! -f "$data/truth.u32" ]; then
 fi
 
 results=$(mktemp)
+suites=" ${BENCH_SUITES:-bm25 ann filter vectors} "
 run() { echo "bench: $*" >&2; "$@" >>"$results"; }
-run "$bin/bench_unify" index "$data" "$work"
-run "$bin/bench_unify" query "$data" "$work"
-run "$bin/bench_fts5" index "$data" "$work"
-run "$bin/bench_fts5" query "$data" "$work"
-run "$bin/bench_xapian" index "$data" "$work"
-run "$bin/bench_xapian" query "$data" "$work"
-run "$bin/bench_unify" ann "$data"
-run "$bin/bench_hnswlib" "$data"
-run "$bin/bench_unify" crossover "$data"
+if [[ $suites == *" bm25 "* ]]; then
+    run "$bin/bench_unify" index "$data" "$work"
+    run "$bin/bench_unify" query "$data" "$work"
+    run "$bin/bench_fts5" index "$data" "$work"
+    run "$bin/bench_fts5" query "$data" "$work"
+    run "$bin/bench_xapian" index "$data" "$work"
+    run "$bin/bench_xapian" query "$data" "$work"
+fi
+if [[ $suites == *" ann "* ]]; then
+    run "$bin/bench_unify" ann "$data"
+    run "$bin/bench_hnswlib" "$data"
+fi
+if [[ $suites == *" filter "* ]]; then
+    run "$bin/bench_unify" crossover "$data"
+fi
+# The same chunks, each with its SIF vector: build, then a query process
+# running BM25, vector and hybrid searches (latency, resident memory).
+if [[ $suites == *" vectors "* ]]; then
+    for storage in ${BENCH_STORAGE:-int8}; do
+        run "$bin/bench_unify" index-vectors "$data" "$work" "$glove" "$storage"
+        run "$bin/bench_unify" query-vectors "$data" "$work" "$glove" "$storage"
+    done
+fi
 
 python3 - "$results" "$scale" <<'PY'
 import json, sys
