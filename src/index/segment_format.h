@@ -17,7 +17,7 @@
  *                 doc deltas, its (tf_text, tf_title) pairs and the offset
  *                 of its positions from the start of the section. All
  *                 varints. Ranking reads only the second part, so the
- *                 positions (about half the bytes) stay out of the pages
+ *                 positions (over 40% of the bytes) stay out of the pages
  *                 it touches until a phrase needs them.
  *   keys          doc_count x struct ud_seg_key sorted by hash of doc_id,
  *                 to find a document's chunks when it is deleted
