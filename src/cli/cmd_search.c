@@ -194,8 +194,8 @@ int ud_cmd_search(int argc, char **argv)
                 printf(" | vector %.3f", f->similarity);
                 if (f->vector_rank)
                     printf(" (#%u)", f->vector_rank);
-                printf(" | fused %.4f | recency x%.3f | phrase x%.1f\n", f->fused, f->recency,
-                       f->phrase);
+                printf(" | fused %.4f | recency x%.3f | phrase x%.1f | source x%.2f\n", f->fused,
+                       f->recency, f->phrase, f->source);
             }
             printf("\n");
         }
