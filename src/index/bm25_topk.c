@@ -167,12 +167,20 @@ typedef struct segment_search {
     bool corrupt;
 } segment_search;
 
-static void sort_by_doc(segment_search *ss)
+/* Insertion sort of the scoring cursors (few, and nearly sorted from one
+ * step of WAND to the next) by current doc, or by length for the
+ * conjunction. */
+static inline uint32_t sort_key(const cursor *c, bool by_doc)
+{
+    return by_doc ? c->postings.doc : c->postings.block_count;
+}
+
+static inline void sort_order(segment_search *ss, bool by_doc)
 {
     for (size_t i = 1; i < ss->order_count; i++) {
         cursor *c = ss->order[i];
         size_t j = i;
-        while (j > 0 && ss->order[j - 1]->postings.doc > c->postings.doc) {
+        while (j > 0 && sort_key(ss->order[j - 1], by_doc) > sort_key(c, by_doc)) {
             ss->order[j] = ss->order[j - 1];
             j--;
         }
@@ -180,11 +188,35 @@ static void sort_by_doc(segment_search *ss)
     }
 }
 
+/* An upper bound of doc's score from what the postings already hold: the
+ * term frequencies of the cursors sitting on it, with the shortest field
+ * lengths of their blocks (a score only falls as a document grows). It
+ * spares the document table, a cache miss per candidate on a large
+ * segment, for most of the candidates that the block maxima let through. */
+static double candidate_bound(segment_search *ss, uint32_t doc)
+{
+    double bound = 0;
+    for (size_t i = 0; i < ss->cursor_count; i++) {
+        cursor *c = &ss->cursors[i];
+        if (!c->scoring || c->postings.doc != doc)
+            continue;
+        const ud_seg_block *blk = &c->postings.blocks[c->postings.block];
+        double tf =
+            ud_postings_tf_text(&c->postings) + ss->s->w * ud_postings_tf_title(&c->postings);
+        double dl = blk->min_len_text + ss->s->w * blk->min_len_title;
+        bound += c->term->weight * term_score(ss->s, c->idf, tf, dl);
+    }
+    return bound * BOUND_SLACK;
+}
+
 /* Full evaluation of one candidate that all scoring cursors up to the
  * pivot sit on. */
 static void evaluate(segment_search *ss, uint32_t doc)
 {
     const ud_query *q = ss->q;
+    double theta = threshold(ss->heap);
+    if (theta >= 0 && candidate_bound(ss, doc) <= theta)
+        return;
     if (!ud_filter_accepts(ss->view, q, ss->allowed, doc)) {
         ss->stats->filtered++;
         return;
@@ -217,55 +249,79 @@ static void evaluate(segment_search *ss, uint32_t doc)
     heap_push(ss->heap, (ud_index_hit){ss->view_index, doc, score});
 }
 
-/* Every scoring term is required: leapfrog over the postings (each cursor
- * jumps to the largest current doc) instead of visiting the union, with the
- * same block-max skip as WAND. */
+/* Every scoring term is required: leapfrog over the postings instead of
+ * visiting the union. The rarest term proposes each candidate; it is first
+ * checked against the maxima of the blocks that would hold it, without
+ * decoding them, and skipped with the shortest of those blocks when they
+ * cannot beat the heap; only then are the other cursors moved to it, and
+ * the first that overshoots names the next candidate. */
 static void run_conjunction(segment_search *ss)
 {
+    /* Rarest first: a common term's cursor is moved (and a block of it
+     * decoded) only for the rare term's documents. */
+    sort_order(ss, false);
+    ud_postings *rarest = &ss->order[0]->postings;
+    uint32_t target = 0;
     for (;;) {
-        uint32_t target = 0;
-        for (size_t i = 0; i < ss->order_count; i++) {
-            if (ss->order[i]->postings.doc == UD_DOC_END)
-                return;
-            if (ss->order[i]->postings.doc > target)
-                target = ss->order[i]->postings.doc;
+        ud_postings_advance(rarest, target);
+        if (rarest->corrupt) {
+            ss->corrupt = true;
+            return;
+        }
+        if (rarest->doc == UD_DOC_END)
+            return;
+        target = rarest->doc;
+        double theta = threshold(ss->heap);
+        if (theta >= 0) {
+            double block_sum = 0;
+            uint64_t next = UINT64_MAX;
+            for (size_t i = 0; i < ss->order_count; i++) {
+                const ud_seg_block *blk = ud_postings_block_for(&ss->order[i]->postings, target);
+                if (!blk)
+                    return;
+                block_sum +=
+                    ss->order[i]->term->weight * block_bound(ss->s, ss->order[i]->idf, blk);
+                if ((uint64_t)blk->last_doc + 1 < next)
+                    next = (uint64_t)blk->last_doc + 1;
+            }
+            if (block_sum <= theta) {
+                if (next >= UD_DOC_END)
+                    return;
+                target = (uint32_t)next;
+                continue;
+            }
         }
         bool aligned = true;
-        for (size_t i = 0; i < ss->order_count && aligned; i++) {
-            ud_postings_advance(&ss->order[i]->postings, target);
+        for (size_t i = 1; i < ss->order_count && aligned; i++) {
+            ud_postings *p = &ss->order[i]->postings;
+            ud_postings_advance(p, target);
+            if (p->corrupt) {
+                ss->corrupt = true;
+                return;
+            }
+            if (p->doc == UD_DOC_END)
+                return;
+            if (p->doc != target) {
+                target = p->doc;
+                aligned = false;
+            }
+        }
+        if (!aligned)
+            continue;
+        evaluate(ss, target);
+        for (size_t i = 0; i < ss->order_count; i++)
             if (ss->order[i]->postings.corrupt) {
                 ss->corrupt = true;
                 return;
             }
-            aligned = ss->order[i]->postings.doc == target;
-        }
-        if (!aligned)
-            continue;
-        double theta = threshold(ss->heap);
-        double block_sum = 0;
-        uint64_t next = UINT64_MAX;
-        for (size_t i = 0; i < ss->order_count; i++) {
-            const ud_seg_block *blk = ud_postings_block_for(&ss->order[i]->postings, target);
-            block_sum += ss->order[i]->term->weight * block_bound(ss->s, ss->order[i]->idf, blk);
-            if ((uint64_t)blk->last_doc + 1 < next)
-                next = (uint64_t)blk->last_doc + 1;
-        }
-        if (block_sum <= theta) {
-            uint32_t skip = next >= UD_DOC_END ? UD_DOC_END : (uint32_t)next;
-            for (size_t i = 0; i < ss->order_count; i++)
-                ud_postings_advance(&ss->order[i]->postings, skip);
-            continue;
-        }
-        evaluate(ss, target);
-        for (size_t i = 0; i < ss->order_count; i++)
-            ud_postings_next(&ss->order[i]->postings);
+        target++;
     }
 }
 
 static void run_wand(segment_search *ss)
 {
     for (;;) {
-        sort_by_doc(ss);
+        sort_order(ss, true);
         double theta = threshold(ss->heap);
         /* Pivot: the first cursor at which the bounds so far beat theta. */
         double acc = 0;
@@ -429,12 +485,6 @@ int ud_bm25_topk(ud_index_hit **out, size_t *out_count, const ud_segment_view *v
             c->scoring =
                 q->terms[i].kind == UD_TERM_OPTIONAL || q->terms[i].kind == UD_TERM_REQUIRED;
             c->bound = 0;
-            if (t && c->scoring)
-                for (uint32_t b = 0; b < t->block_count; b++) {
-                    double bb = c->term->weight * block_bound(&s, c->idf, &c->postings.blocks[b]);
-                    if (bb > c->bound)
-                        c->bound = bb;
-                }
             if (c->scoring) {
                 order[ss.order_count++] = c;
                 has_scoring |= t != NULL;
@@ -451,10 +501,21 @@ int ud_bm25_topk(ud_index_hit **out, size_t *out_count, const ud_segment_view *v
         bool conjunctive = ss.order_count > 0;
         for (size_t i = 0; i < ss.order_count; i++)
             conjunctive &= ss.order[i]->term->kind == UD_TERM_REQUIRED;
-        if (conjunctive)
+        if (conjunctive) {
             run_conjunction(&ss);
-        else
+        } else {
+            /* WAND's pivot needs each term's bound over all its blocks
+             * (the conjunction only looks at the blocks it visits). */
+            for (size_t i = 0; i < ss.order_count; i++) {
+                cursor *c = ss.order[i];
+                for (uint32_t b = 0; b < c->postings.block_count; b++) {
+                    double bb = c->term->weight * block_bound(&s, c->idf, &c->postings.blocks[b]);
+                    if (bb > c->bound)
+                        c->bound = bb;
+                }
+            }
             run_wand(&ss);
+        }
         corrupt |= ss.corrupt;
     }
     if (corrupt)

@@ -433,7 +433,8 @@ static void fail(ud_postings *p)
     p->block = p->block_count;
 }
 
-/* Decodes block p->block into the arrays. */
+/* Decodes block p->block's documents into p->docs; the pairs wait for
+ * decode_pairs. */
 static void decode_block(ud_postings *p)
 {
     const ud_seg_block *blk = &p->blocks[p->block];
@@ -460,30 +461,84 @@ static void decode_block(ud_postings *p)
         }
         p->docs[i] = prev;
     }
-    for (uint32_t i = 0; i < blk->count; i++) {
+    p->pairs = q;
+    p->pairs_decoded = 0;
+    p->positions = NULL;
+    p->count = blk->count;
+    p->index = 0;
+    p->decoded = true;
+}
+
+/* Decodes the current block's pairs up to and including posting `upto`. */
+static bool decode_pairs(ud_postings *p, uint32_t upto)
+{
+    if (p->corrupt || !p->decoded || upto >= p->count)
+        return false;
+    const uint8_t *end = p->segment->postings_end;
+    while (p->pairs_decoded <= upto) {
         uint64_t text, title;
-        if (!ud_varint_decode(&q, end, &text) || !ud_varint_decode(&q, end, &title) ||
+        if (!ud_varint_decode(&p->pairs, end, &text) || !ud_varint_decode(&p->pairs, end, &title) ||
             text > 65535 || title > 65535) {
             fail(p);
-            return;
+            return false;
         }
-        p->tf_text[i] = (uint16_t)text;
-        p->tf_title[i] = (uint16_t)title;
+        p->tf_text[p->pairs_decoded] = (uint16_t)text;
+        p->tf_title[p->pairs_decoded] = (uint16_t)title;
+        p->pairs_decoded++;
     }
+    return true;
+}
+
+/* Finds where the current block's positions start: after its pairs, or
+ * (version 4) at the offset that follows them. */
+static bool find_positions(ud_postings *p)
+{
+    if (p->positions)
+        return true;
+    if (!decode_pairs(p, p->count - 1))
+        return false;
+    const ud_segment *s = p->segment;
+    const uint8_t *q = p->pairs;
     if (s->header->version >= 4) {
-        /* The block's positions are elsewhere in the section. */
         uint64_t at;
-        if (!ud_varint_decode(&q, end, &at) || at >= (uint64_t)(end - s->postings)) {
+        if (!ud_varint_decode(&q, s->postings_end, &at) ||
+            at >= (uint64_t)(s->postings_end - s->postings)) {
             fail(p);
-            return;
+            return false;
         }
         q = s->postings + at;
     }
     p->positions = q;
     p->positions_index = 0;
-    p->count = blk->count;
-    p->index = 0;
-    p->decoded = true;
+    return true;
+}
+
+/* The first block from p->block on whose last doc is >= target, or
+ * block_count. Gallops (1, 2, 4... blocks ahead) and then bisects, so that
+ * a long list crossed in a few big jumps costs a few probes per jump
+ * rather than a look at every block in between. */
+static uint32_t find_block(const ud_postings *p, uint32_t target)
+{
+    uint32_t lo = p->block;
+    if (lo >= p->block_count || p->blocks[lo].last_doc >= target)
+        return lo;
+    /* blocks[lo].last_doc < target: the answer lies after lo. */
+    uint32_t step = 1, hi = lo + 1;
+    while (hi < p->block_count && p->blocks[hi].last_doc < target) {
+        lo = hi;
+        step *= 2;
+        hi = step < p->block_count - lo ? lo + step : p->block_count;
+    }
+    /* blocks[lo] ends before target; hi is block_count or ends at or after
+     * it. Bisect (lo, hi]. */
+    while (hi - lo > 1) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (p->blocks[mid].last_doc < target)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return hi;
 }
 
 void ud_postings_advance(ud_postings *p, uint32_t target)
@@ -492,10 +547,7 @@ void ud_postings_advance(ud_postings *p, uint32_t target)
         return;
     if (p->decoded && p->doc != UD_DOC_END && p->doc >= target)
         return;
-    /* Skip whole blocks that end before the target. */
-    uint32_t b = p->block;
-    while (b < p->block_count && p->blocks[b].last_doc < target)
-        b++;
+    uint32_t b = find_block(p, target);
     if (b >= p->block_count) {
         p->block = p->block_count;
         p->doc = UD_DOC_END;
@@ -526,25 +578,27 @@ void ud_postings_next(ud_postings *p)
 
 const ud_seg_block *ud_postings_block_for(ud_postings *p, uint32_t target)
 {
-    uint32_t b = p->block;
-    while (b < p->block_count && p->blocks[b].last_doc < target)
-        b++;
+    uint32_t b = find_block(p, target);
     return b < p->block_count ? &p->blocks[b] : NULL;
 }
 
-uint32_t ud_postings_tf_text(const ud_postings *p)
+uint32_t ud_postings_tf_text(ud_postings *p)
 {
+    if (p->doc == UD_DOC_END || !decode_pairs(p, p->index))
+        return 0;
     return p->tf_text[p->index];
 }
 
-uint32_t ud_postings_tf_title(const ud_postings *p)
+uint32_t ud_postings_tf_title(ud_postings *p)
 {
+    if (p->doc == UD_DOC_END || !decode_pairs(p, p->index))
+        return 0;
     return p->tf_title[p->index];
 }
 
 int ud_postings_positions(ud_postings *p, uint32_t *out, size_t max)
 {
-    if (p->doc == UD_DOC_END || p->corrupt)
+    if (p->doc == UD_DOC_END || p->corrupt || !find_positions(p))
         return -1;
     const uint8_t *end = p->segment->postings_end;
     /* Skip the positions of the postings before the current one. */

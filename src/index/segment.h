@@ -93,7 +93,12 @@ typedef struct ud_postings {
     uint16_t tf_title[UD_SEG_BLOCK_SIZE];
     uint32_t count;           /* postings decoded in the current block */
     uint32_t index;           /* position in it */
-    const uint8_t *positions; /* where the block's positions start */
+    /* The (tf_text, tf_title) pairs are decoded only as far as a scored
+     * posting needs them: a conjunction tests most blocks for one
+     * candidate and moves on. */
+    const uint8_t *pairs;     /* the next pair not yet decoded */
+    uint32_t pairs_decoded;   /* pairs decoded in the current block */
+    const uint8_t *positions; /* where the block's positions start; NULL until found */
     uint32_t positions_index; /* posting whose positions `positions` points at */
     bool decoded;
     bool corrupt;
@@ -108,8 +113,10 @@ void ud_postings_advance(ud_postings *p, uint32_t target);
 /* The block that would hold target, without decoding it (block-max WAND's
  * shallow advance). NULL when target is past the last posting. */
 const ud_seg_block *ud_postings_block_for(ud_postings *p, uint32_t target);
-uint32_t ud_postings_tf_text(const ud_postings *p);
-uint32_t ud_postings_tf_title(const ud_postings *p);
+/* The current posting's term frequencies (0 if the data is damaged, which
+ * also ends the cursor). */
+uint32_t ud_postings_tf_text(ud_postings *p);
+uint32_t ud_postings_tf_title(ud_postings *p);
 /* The current posting's positions (sorted) into out; returns how many
  * there are (may exceed max), or -1 if the data is damaged. */
 int ud_postings_positions(ud_postings *p, uint32_t *out, size_t max);

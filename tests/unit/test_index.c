@@ -1060,3 +1060,91 @@ void test_index__conjunctive_queries_equal_filtered_disjunctive_ones(void)
     ud_snapshot_release(snap);
     free_corpus(&c);
 }
+
+/* Long postings lists, so that a conjunction gallops over hundreds of
+ * blocks, skips blocks by their maxima and candidates by their postings'
+ * bound: its top 10 must still be the best ten of the documents holding
+ * every term, in the exact order and with the exact scores. */
+void test_index__conjunctions_over_long_postings_lists_skip_nothing_they_should_keep(void)
+{
+    enum { DOCS = 30000 };
+    rng_state = 4242;
+    ud_collection_writer *w = NULL;
+    ud_collection_writer_opts opts = {.max_segments = 100};
+    UD_CHECK_OK(ud_collection_writer_open(&w, collection_dir(), &opts));
+    for (unsigned i = 0; i < DOCS; i++) {
+        /* alpha everywhere, beta in a third, gamma in one of 50, delta in
+         * one of 7; term frequencies and lengths vary so that scores and
+         * block maxima differ. */
+        char text[1024];
+        size_t len = 0;
+        for (unsigned r = 0; r <= i % 3; r++)
+            len += (size_t)snprintf(text + len, sizeof(text) - len, "alpha ");
+        if (i % 3 == 0)
+            for (unsigned r = 0; r <= (i / 3) % 4; r++)
+                len += (size_t)snprintf(text + len, sizeof(text) - len, "beta ");
+        if (i % 50 == 0)
+            len += (size_t)snprintf(text + len, sizeof(text) - len, "gamma ");
+        if (i % 7 == 0)
+            for (unsigned r = 0; r <= (i / 7) % 3; r++)
+                len += (size_t)snprintf(text + len, sizeof(text) - len, "delta ");
+        char *filler = random_text(1 + (unsigned)(rnd() % 60), 200);
+        snprintf(text + len, sizeof(text) - len, "%s", filler);
+        free(filler);
+        char id[32];
+        snprintf(id, sizeof(id), "doc-%u", i);
+        ud_index_doc doc = {.doc_id = id,
+                            .title = i % 11 == 0 ? "gamma report" : "",
+                            .text = text,
+                            .source_type = "file",
+                            .acl = EVERYONE,
+                            .acl_count = 1};
+        UD_CHECK_OK(ud_collection_writer_add(w, &doc));
+    }
+    UD_CHECK_OK(ud_collection_writer_commit(w, 1));
+    ud_collection_writer_close(w);
+
+    ud_snapshot *snap = NULL;
+    UD_CHECK_OK(ud_snapshot_open(&snap, collection_dir()));
+    ud_analyzer *analyzer = NULL;
+    UD_CHECK_OK(ud_analyzer_new(&analyzer));
+    size_t view_count = 0;
+    const ud_segment_view *views = ud_snapshot_views(snap, &view_count);
+    static const char *queries[][2] = {
+        {"alpha beta", "+alpha +beta"},
+        {"alpha gamma", "+alpha +gamma"},
+        {"beta delta", "+beta +delta"},
+        {"alpha beta gamma delta", "+alpha +beta +gamma +delta"},
+        {"gamma delta", "+gamma +delta"},
+        {"alpha delta", "+delta +alpha"},
+    };
+    for (size_t qn = 0; qn < sizeof(queries) / sizeof(queries[0]); qn++) {
+        ud_arena arena;
+        ud_arena_init(&arena);
+        ud_index_hit *all = NULL, *hits = NULL;
+        size_t all_count =
+            search(&all, snap, analyzer, &arena, queries[qn][0], EVERYONE, 1, DOCS, NULL);
+        ud_topk_stats stats = {0};
+        size_t count = search(&hits, snap, analyzer, &arena, queries[qn][1], EVERYONE, 1, 10, &stats);
+        ud_query and_query;
+        UD_CHECK_OK(ud_query_parse(&and_query, analyzer, &arena, queries[qn][1]));
+        size_t expected = 0, matching = 0;
+        for (size_t i = 0; i < all_count; i++) {
+            if (!ud_query_matches(&views[all[i].view], &and_query, all[i].doc, &arena))
+                continue;
+            matching++;
+            if (expected < 10 && expected < count) {
+                UD_CHECK_EQ_INT(all[i].doc, hits[expected].doc);
+                UD_CHECK_NEAR(all[i].score, hits[expected].score, 1e-9);
+            }
+            expected += expected < 10;
+        }
+        UD_CHECK(matching >= 10); /* every query has more matches than it returns */
+        UD_CHECK_EQ_INT(expected, count);
+        /* The skipping did skip: far fewer full scores than matches. */
+        UD_CHECK(stats.scored < matching);
+        ud_arena_dispose(&arena);
+    }
+    ud_analyzer_free(analyzer);
+    ud_snapshot_release(snap);
+}
