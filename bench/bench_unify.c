@@ -6,11 +6,13 @@
  *                                 walking float32 and int8 (R: candidates
  *                                 rescored, default the library's)
  *   bench_unify crossover DATA    filtered HNSW walk against an exact scan of
- *                                 the allowed vectors, per allowed share
- *   bench_unify index-vectors DATA WORK GLOVE [int8|float32]
+ *                                 the allowed vectors, per allowed share,
+ *                                 on float32 and on int8 records
+ *   bench_unify index-vectors DATA WORK GLOVE [int8|float32 [MAX_CHUNKS]]
  *                                 index corpus.tsv with each chunk's SIF
  *                                 vector (the product's static embedding)
- *                                 into WORK/unify-vectors-STORAGE
+ *                                 into WORK/unify-vectors-STORAGE (the first
+ *                                 MAX_CHUNKS of them when given)
  *   bench_unify query-vectors DATA WORK GLOVE [int8|float32]
  *                                 the BM25 queries, then each query as a
  *                                 vector and as a hybrid search, over that
@@ -30,6 +32,7 @@
 #include "index/hybrid.h"
 #include "index/quant.h"
 #include "index/query.h"
+#include "index/vector_scan.h"
 #include "index/vector_search.h"
 
 static const char *EVERYONE[] = {"org:*"};
@@ -54,7 +57,7 @@ static long dir_bytes(const char *dir)
 /* storage: NULL for the BM25 suite's collection (no vectors), else
  * "int8" or "float32" with vectors from the embedder. */
 static int index_corpus(const char *data, const char *work, ud_embedder *embedder,
-                        const char *storage)
+                        const char *storage, long limit)
 {
     char path[4200], dir[4200], embedding[128] = "";
     snprintf(path, sizeof(path), "%s/corpus.tsv", data);
@@ -81,7 +84,7 @@ static int index_corpus(const char *data, const char *work, ud_embedder *embedde
     double start = bench_now_ms();
     char *line = NULL;
     size_t cap = 0;
-    while (getline(&line, &cap, f) > 0) {
+    for (long added = 0; (limit <= 0 || added < limit) && getline(&line, &cap, f) > 0; added++) {
         line[strcspn(line, "\n")] = '\0';
         char *tab = strchr(line, '\t');
         if (!tab)
@@ -356,8 +359,9 @@ static int ann(const char *data, uint32_t rescore)
     return 0;
 }
 
-/* For each share of allowed vectors: the latency of the filtered walk
- * (ef 64) and of the exact scan, and the walk's recall against the scan. */
+/* For each share of allowed vectors and each storage: the latency of the
+ * filtered walk (ef 64) and of the exact scan, and the walk's recall
+ * against the exact (float32) top 10. */
 static int crossover(const char *data)
 {
     char path[4200];
@@ -381,65 +385,71 @@ static int crossover(const char *data)
     if (ud_hnsw_build(&graph, base, has, (uint32_t)n, dims, &params) < 0 ||
         ud_hnsw_open(&g, graph.ptr, graph.len, (uint32_t)n) < 0)
         return 1;
+    size_t record = UD_I8_RECORD(dims);
+    uint8_t *records = malloc(n * record);
+    for (size_t i = 0; i < n; i++)
+        ud_i8_encode(records + i * record, &base[i * dims], dims);
     uint8_t *visited = calloc(n / 8 + 1, 1);
     uint8_t *allowed = calloc(n / 8 + 1, 1);
-    ud_hnsw_vectors vectors = {.f32 = base, .dims = dims};
     double shares[] = {0.5, 1, 2, 5, 10, 20, 50, 100};
-    uint64_t rng = 99;
-    for (size_t s = 0; s < sizeof(shares) / sizeof(shares[0]); s++) {
-        memset(allowed, 0, n / 8 + 1);
-        for (size_t i = 0; i < n; i++) {
-            rng ^= rng >> 12, rng ^= rng << 25, rng ^= rng >> 27;
-            if ((double)((rng * 2685821657736338717ULL) >> 11) / 9007199254740992.0 * 100 <
-                shares[s])
-                allowed[i >> 3] |= (uint8_t)(1u << (i & 7));
-        }
-        double walk_ms = 0, scan_ms = 0;
-        size_t found = 0, total = 0;
-        for (size_t q = 0; q < nq; q++) {
-            const float *qv = &queries[q * dims];
-            ud_hnsw_hit hits[10];
-            double start = bench_now_ms();
-            size_t got = ud_hnsw_search(hits, 10, &g, qv, &vectors, allowed, params.ef, 0, visited);
-            walk_ms += bench_now_ms() - start;
-            start = bench_now_ms();
-            float best[10];
-            uint32_t ids[10];
-            for (int i = 0; i < 10; i++)
-                best[i] = -2, ids[i] = UINT32_MAX;
+    for (int storage = 0; storage < 2; storage++) {
+        ud_hnsw_vectors vectors = {.f32 = base, .i8 = storage ? records : NULL, .dims = dims};
+        const char *engine = storage ? "unify-int8" : "unify";
+        uint64_t rng = 99; /* the same allowed sets for both storages */
+        for (size_t s = 0; s < sizeof(shares) / sizeof(shares[0]); s++) {
+            memset(allowed, 0, n / 8 + 1);
             for (size_t i = 0; i < n; i++) {
-                if (!((allowed[i >> 3] >> (i & 7)) & 1))
-                    continue;
-                float sim = ud_dot(&base[i * dims], qv, dims);
-                if (sim <= best[9])
-                    continue;
-                int k = 9;
-                while (k > 0 && best[k - 1] < sim) {
-                    best[k] = best[k - 1];
-                    ids[k] = ids[k - 1];
-                    k--;
-                }
-                best[k] = sim;
-                ids[k] = (uint32_t)i;
+                rng ^= rng >> 12, rng ^= rng << 25, rng ^= rng >> 27;
+                if ((double)((rng * 2685821657736338717ULL) >> 11) / 9007199254740992.0 * 100 <
+                    shares[s])
+                    allowed[i >> 3] |= (uint8_t)(1u << (i & 7));
             }
-            scan_ms += bench_now_ms() - start;
-            for (size_t i = 0; i < got; i++)
+            double walk_ms = 0, scan_ms = 0;
+            size_t found = 0, total = 0;
+            for (size_t q = 0; q < nq; q++) {
+                const float *qv = &queries[q * dims];
+                ud_hnsw_hit hits[10];
+                double start = bench_now_ms();
+                size_t got =
+                    ud_hnsw_search(hits, 10, &g, qv, &vectors, allowed, params.ef, 0, visited);
+                walk_ms += bench_now_ms() - start;
+                /* The product's scan (vector_scan.h) on the same storage,
+                 * and the exact float32 top 10 for the recall. */
+                ud_hnsw_hit scanned[10], exact[10];
+                ud_arena arena;
+                ud_arena_init(&arena);
+                start = bench_now_ms();
+                (void)ud_vector_scan(scanned, 10, &vectors, (uint32_t)n, allowed, qv, &arena);
+                scan_ms += bench_now_ms() - start;
+                ud_hnsw_vectors f32 = {.f32 = base, .dims = dims};
+                size_t want = ud_vector_scan(exact, 10, &f32, (uint32_t)n, allowed, qv, &arena);
+                ud_arena_dispose(&arena);
+                uint32_t truth[10];
+                for (size_t k = 0; k < 10; k++)
+                    truth[k] = k < want ? exact[k].node : UINT32_MAX;
+                for (size_t i = 0; i < got; i++)
+                    for (int k = 0; k < 10; k++)
+                        if (hits[i].node == truth[k]) {
+                            found++;
+                            break;
+                        }
                 for (int k = 0; k < 10; k++)
-                    if (hits[i].node == ids[k]) {
-                        found++;
-                        break;
-                    }
-            for (int k = 0; k < 10; k++)
-                total += ids[k] != UINT32_MAX;
+                    total += truth[k] != UINT32_MAX;
+            }
+            char metric[64];
+            snprintf(metric, sizeof(metric), "walk_ms_allowed%g%%", shares[s]);
+            bench_result("filter", engine, metric, walk_ms / (double)nq, "ms");
+            snprintf(metric, sizeof(metric), "scan_ms_allowed%g%%", shares[s]);
+            bench_result("filter", engine, metric, scan_ms / (double)nq, "ms");
+            snprintf(metric, sizeof(metric), "walk_recall10_allowed%g%%", shares[s]);
+            bench_result("filter", engine, metric, total ? (double)found / (double)total : 0,
+                         "ratio");
         }
-        char metric[64];
-        snprintf(metric, sizeof(metric), "walk_ms_allowed%g%%", shares[s]);
-        bench_result("filter", "unify", metric, walk_ms / (double)nq, "ms");
-        snprintf(metric, sizeof(metric), "scan_ms_allowed%g%%", shares[s]);
-        bench_result("filter", "unify", metric, scan_ms / (double)nq, "ms");
-        snprintf(metric, sizeof(metric), "walk_recall10_allowed%g%%", shares[s]);
-        bench_result("filter", "unify", metric, total ? (double)found / (double)total : 0, "ratio");
     }
+    free(records);
+    free(visited);
+    free(allowed);
+    free(has);
     return 0;
 }
 
@@ -448,7 +458,7 @@ int main(int argc, char **argv)
     if (argc >= 3 && strcmp(argv[1], "crossover") == 0)
         return crossover(argv[2]);
     if (argc >= 4 && strcmp(argv[1], "index") == 0)
-        return index_corpus(argv[2], argv[3], NULL, NULL);
+        return index_corpus(argv[2], argv[3], NULL, NULL, 0);
     if (argc >= 5 &&
         (strcmp(argv[1], "index-vectors") == 0 || strcmp(argv[1], "query-vectors") == 0)) {
         const char *storage = argc >= 6 ? argv[5] : "int8";
@@ -457,7 +467,8 @@ int main(int argc, char **argv)
         ud_embedder *embedder = NULL;
         if (ud_embedder_open_static(&embedder, argv[4]) < 0)
             return 1;
-        int rc = argv[1][0] == 'i' ? index_corpus(argv[2], argv[3], embedder, storage)
+        long limit = argc >= 7 ? strtol(argv[6], NULL, 10) : 0;
+        int rc = argv[1][0] == 'i' ? index_corpus(argv[2], argv[3], embedder, storage, limit)
                                    : query_vectors(argv[2], argv[3], embedder, storage);
         ud_embedder_free(embedder);
         return rc;
@@ -467,6 +478,7 @@ int main(int argc, char **argv)
     if (argc >= 3 && strcmp(argv[1], "ann") == 0)
         return ann(argv[2], argc >= 4 ? (uint32_t)strtoul(argv[3], NULL, 10) : 0);
     fprintf(stderr, "usage: bench_unify index|query DATA WORK | ann DATA [RESCORE] | crossover DATA"
-                    " | index-vectors|query-vectors DATA WORK GLOVE [int8|float32]\n");
+                    " | index-vectors DATA WORK GLOVE [int8|float32 [MAX_CHUNKS]]"
+                    " | query-vectors DATA WORK GLOVE [int8|float32]\n");
     return 2;
 }

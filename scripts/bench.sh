@@ -4,7 +4,9 @@
 # "value", "unit"}, then prints them as one table.
 #   SCALE=full (default): 1M chunks; the whole GloVe vocabulary with 10,000
 #                         held-out ANN queries
-#   SCALE=small: 100K chunks; 100K vectors, 1,000 ANN queries
+#   SCALE=small: 100K chunks; 20,000 vectors, 1,000 ANN queries; the
+#                vectors suite on the first 20,000 chunks (the HNSW builds
+#                at efConstruction 200 are what a quick run cannot afford)
 # BENCH_SUITES picks suites (default all: "bm25 ann filter vectors"), e.g.
 # BENCH_SUITES=vectors for the query process over chunks with vectors
 # alone; BENCH_STORAGE the vector storage(s) of that suite (default int8,
@@ -14,8 +16,8 @@ cd "$(dirname "$0")/.."
 build=${BUILD:-build}
 scale=${SCALE:-full}
 case "$scale" in
-small) chunks=100000 ann_queries=1000 ann_base=100000 ;;
-full | "") scale=full chunks=1000000 ann_queries=10000 ann_base=1000000 ;;
+small) chunks=100000 ann_queries=1000 ann_base=20000 vector_chunks=20000 ;;
+full | "") scale=full chunks=1000000 ann_queries=10000 ann_base=1000000 vector_chunks=0 ;;
 *) echo "SCALE must be small or full" >&2; exit 2 ;;
 esac
 bin=$build/bench
@@ -57,7 +59,7 @@ fi
 # running BM25, vector and hybrid searches (latency, resident memory).
 if [[ $suites == *" vectors "* ]]; then
     for storage in ${BENCH_STORAGE:-int8}; do
-        run "$bin/bench_unify" index-vectors "$data" "$work" "$glove" "$storage"
+        run "$bin/bench_unify" index-vectors "$data" "$work" "$glove" "$storage" "$vector_chunks"
         run "$bin/bench_unify" query-vectors "$data" "$work" "$glove" "$storage"
     done
 fi

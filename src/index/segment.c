@@ -220,6 +220,11 @@ const float *ud_segment_vector(const ud_segment *s, uint32_t doc)
     return s->vectors + (size_t)doc * s->header->vector_dims;
 }
 
+const uint8_t *ud_segment_vector_bits(const ud_segment *s)
+{
+    return s->vector_bits;
+}
+
 int ud_segment_read_vector(const ud_segment *s, uint32_t doc, float *out)
 {
     const float *v = ud_segment_vector(s, doc);

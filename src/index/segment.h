@@ -31,6 +31,9 @@ const ud_seg_header *ud_segment_header(const ud_segment *segment);
 /* Length of the segment's vectors (0: none), and a chunk's vector or NULL. */
 uint32_t ud_segment_vector_dims(const ud_segment *segment);
 const float *ud_segment_vector(const ud_segment *segment, uint32_t doc);
+/* The bitmap of the chunks that have a vector (doc_count bits), or NULL
+ * when the segment has no vectors. */
+const uint8_t *ud_segment_vector_bits(const ud_segment *segment);
 /* All vectors (doc_count x dims, zeros where none) and the HNSW graph over
  * them, or NULL when the segment is too small to have one. */
 const float *ud_segment_vectors(const ud_segment *segment);

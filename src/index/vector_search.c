@@ -10,7 +10,7 @@
 #include "index/dot.h"
 #include "index/filter.h"
 #include "index/hnsw.h"
-#include "index/quant.h"
+#include "index/vector_scan.h"
 
 static bool better(const ud_index_hit *a, const ud_index_hit *b)
 {
@@ -87,43 +87,10 @@ static size_t count_bits(uint8_t *bits, uint32_t n)
     return count;
 }
 
-static void read_vector(uint32_t node, float *out, const void *payload)
+static void vectors_read(uint32_t node, float *out, const void *payload)
 {
-    /* Every node the walk returns has a vector. */
+    /* Every node the walk or the scan returns has a vector. */
     (void)ud_segment_read_vector(payload, node, out);
-}
-
-/* An int8 segment's scan: int8 similarities pick the best
- * UD_HNSW_RESCORE_FACTOR x top_k allowed chunks, which are rescored with
- * their float32 vectors (read, not mapped: see ud_segment_read_vector). */
-static void scan_int8(ud_index_hit *heap, size_t *count, size_t top_k, const ud_segment_view *view,
-                      uint32_t v, const ud_query *q, const uint8_t *allowed, const float *vector,
-                      uint32_t dims, ud_arena *arena)
-{
-    const ud_segment *seg = view->segment;
-    uint32_t n = ud_segment_header(seg)->doc_count;
-    const uint8_t *records = ud_segment_vectors_i8(seg);
-    size_t record = UD_I8_RECORD(dims);
-    ud_i8_query qi;
-    ud_i8_query_init(&qi, ud_arena_alloc(arena, UD_I8_PADDED(dims) * sizeof(int16_t)), vector,
-                     dims);
-    size_t want = top_k * UD_HNSW_RESCORE_FACTOR, found = 0;
-    ud_index_hit *candidates = ud_arena_alloc(arena, want * sizeof(ud_index_hit));
-    for (uint32_t d = 0; d < n; d++) {
-        if ((d & 7) == 0 && allowed[d >> 3] == 0) {
-            d += 7; /* a byte of refused chunks */
-            continue;
-        }
-        if (!ud_filter_accepts(view, q, allowed, d) || !ud_segment_vector(seg, d))
-            continue;
-        push(candidates, &found, want,
-             (ud_index_hit){v, d, ud_i8_dot(&qi, records + (size_t)d * record)});
-    }
-    float *exact = ud_arena_alloc(arena, dims * sizeof(float));
-    for (size_t i = 0; i < found; i++) {
-        (void)ud_segment_read_vector(seg, candidates[i].doc, exact);
-        push(heap, count, top_k, (ud_index_hit){v, candidates[i].doc, ud_dot(exact, vector, dims)});
-    }
 }
 
 int ud_vector_topk(ud_index_hit **out, size_t *out_count, const ud_segment_view *views,
@@ -142,53 +109,37 @@ int ud_vector_topk(ud_index_hit **out, size_t *out_count, const ud_segment_view 
             continue;
         uint32_t n = ud_segment_header(seg)->doc_count;
         uint8_t *allowed = ud_filter_allowed(&views[v], q, arena);
-        /* The walk needs one bitmap: fold the date range into it. Without
-         * one, counting the bits is enough (a loop over every chunk was
-         * most of a query's time on a million chunks). */
-        size_t allowed_count = 0;
-        if (q->after || q->before) {
-            for (uint32_t d = 0; d < n; d++) {
+        /* The walk and the scan need one bitmap: fold the date range and
+         * the chunks without a vector into it. Counting its bits is then
+         * enough (a loop over every chunk was most of a query's time on a
+         * million chunks). */
+        if (q->after || q->before)
+            for (uint32_t d = 0; d < n; d++)
                 if (!ud_filter_accepts(&views[v], q, allowed, d))
                     allowed[d >> 3] &= (uint8_t) ~(1u << (d & 7));
-                else
-                    allowed_count++;
-            }
-        } else {
-            allowed_count = count_bits(allowed, n);
-        }
+        const uint8_t *has = ud_segment_vector_bits(seg);
+        for (size_t i = 0; has && i < ((size_t)n + 7) / 8; i++)
+            allowed[i] &= has[i];
+        size_t allowed_count = count_bits(allowed, n);
+        if (allowed_count == 0)
+            continue;
         const ud_hnsw *graph = ud_segment_graph(seg);
+        ud_hnsw_vectors vectors = {ud_segment_vectors(seg), ud_segment_vectors_i8(seg), dims,
+                                   vectors_read, seg};
+        ud_hnsw_hit *found = ud_arena_alloc(arena, top_k * sizeof(ud_hnsw_hit));
+        size_t got;
         if (graph && allowed_count * 100 >= (size_t)n * UD_VECTOR_SCAN_PERCENT) {
             ud_hnsw_params hp;
             ud_hnsw_params_default(&hp);
-            ud_hnsw_hit *found = ud_arena_alloc(arena, top_k * sizeof(ud_hnsw_hit));
             uint8_t *visited = ud_arena_alloc(arena, (size_t)n / 8 + 1);
-            ud_hnsw_vectors vectors = {ud_segment_vectors(seg), ud_segment_vectors_i8(seg), dims,
-                                       read_vector, seg};
-            size_t got = ud_hnsw_search(found, top_k, graph, vector, &vectors, allowed,
-                                        hp.ef > top_k ? hp.ef : (uint32_t)top_k, 0, visited);
-            for (size_t i = 0; i < got; i++)
-                push(heap, &count, top_k,
-                     (ud_index_hit){(uint32_t)v, found[i].node, found[i].similarity});
-            continue;
+            got = ud_hnsw_search(found, top_k, graph, vector, &vectors, allowed,
+                                 hp.ef > top_k ? hp.ef : (uint32_t)top_k, 0, visited);
+        } else {
+            /* Small or tightly filtered: a scan of the allowed chunks. */
+            got = ud_vector_scan(found, top_k, &vectors, n, allowed, vector, arena);
         }
-        /* Small or tightly filtered: a scan of the allowed chunks, exact on
-         * float32 segments. */
-        if (ud_segment_vectors_i8(seg)) {
-            scan_int8(heap, &count, top_k, &views[v], (uint32_t)v, q, allowed, vector, dims, arena);
-            continue;
-        }
-        for (uint32_t d = 0; d < n; d++) {
-            if ((d & 7) == 0 && allowed[d >> 3] == 0) {
-                d += 7; /* a byte of refused chunks */
-                continue;
-            }
-            if (!ud_filter_accepts(&views[v], q, allowed, d))
-                continue;
-            const float *x = ud_segment_vector(seg, d);
-            if (!x)
-                continue;
-            push(heap, &count, top_k, (ud_index_hit){(uint32_t)v, d, ud_dot(x, vector, dims)});
-        }
+        for (size_t i = 0; i < got; i++)
+            push(heap, &count, top_k, (ud_index_hit){(uint32_t)v, found[i].node, found[i].similarity});
     }
     qsort(heap, count, sizeof(ud_index_hit), compare);
     *out = heap;
