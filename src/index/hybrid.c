@@ -132,29 +132,30 @@ static void score_candidates(ud_ranked *list, size_t count, const ud_segment_vie
     *hi = n ? with[0]->similarity : 0;
 }
 
-/* Whether the chunk's terms contain the query's terms at the same relative
- * positions. */
-static bool contains_phrase(const ud_term *text, size_t text_count, const ud_term *phrase,
-                            size_t phrase_count)
+/* The query's words as one phrase, to be checked against the positions in
+ * the index (ud_query_matches) rather than by analysing each candidate's
+ * stored text again, which was most of a hybrid search's time. False when
+ * the words cannot make a phrase query (fewer than two, or more than a
+ * phrase may hold: a verbatim match of that length is not worth a walk). */
+static bool phrase_query(ud_query *pq, const ud_term *words, size_t count)
 {
-    for (size_t i = 0; i + phrase_count <= text_count; i++) {
-        if (strcmp(text[i].text, phrase[0].text) != 0)
-            continue;
-        size_t j = 1, k = i + 1;
-        for (; j < phrase_count && k < text_count; k++) {
-            size_t want = text[i].position + (phrase[j].position - phrase[0].position);
-            if (text[k].position > want)
-                break;
-            if (text[k].position == want) {
-                if (strcmp(text[k].text, phrase[j].text) != 0)
-                    break;
-                j++;
-            }
-        }
-        if (j == phrase_count)
-            return true;
+    memset(pq, 0, sizeof(*pq));
+    if (count < 2 || count > UD_QUERY_MAX_PHRASE_TERMS)
+        return false;
+    ud_query_phrase *ph = &pq->phrases[0];
+    for (size_t j = 0; j < count; j++) {
+        size_t t = 0;
+        while (t < pq->term_count && strcmp(pq->terms[t].text, words[j].text) != 0)
+            t++;
+        if (t == pq->term_count)
+            pq->terms[pq->term_count++] =
+                (ud_query_term){words[j].text, words[j].len, UD_TERM_CHECK_ONLY, 1};
+        ph->terms[j] = t;
+        ph->offsets[j] = (uint32_t)(words[j].position - words[0].position);
     }
-    return false;
+    ph->count = count;
+    pq->phrase_count = 1;
+    return true;
 }
 
 static int compare_ranked(const void *a, const void *b)
@@ -257,19 +258,11 @@ int ud_rank(ud_ranked **out, size_t *out_count, const ud_segment_view *views, si
         rc = ud_analyze(&phrase, &phrase_count, analyzer, arena, phrase_text, strlen(phrase_text));
     if (rc < 0)
         return rc;
-    if (phrase_count >= 2) {
+    ud_query *pq = ud_arena_alloc(arena, sizeof(ud_query));
+    if (phrase_query(pq, phrase, phrase_count)) {
         size_t check = top_k * PHRASE_CHECK_FACTOR < count ? top_k * PHRASE_CHECK_FACTOR : count;
         for (size_t i = 0; i < check; i++) {
-            ud_stored_doc stored;
-            rc = ud_segment_stored(&stored, views[list[i].view].segment, arena, list[i].doc);
-            if (rc < 0)
-                return rc;
-            ud_term *terms = NULL;
-            size_t term_count = 0;
-            rc = ud_analyze(&terms, &term_count, analyzer, arena, stored.text, strlen(stored.text));
-            if (rc < 0)
-                return rc;
-            if (contains_phrase(terms, term_count, phrase, phrase_count)) {
+            if (ud_query_matches(&views[list[i].view], pq, list[i].doc, arena)) {
                 list[i].phrase = PHRASE_BOOST;
                 list[i].score *= PHRASE_BOOST;
             }

@@ -197,6 +197,12 @@ void test_vectors__vector_search_obeys_permissions_and_hybrid_fuses(void)
         UD_CHECK_NEAR(ranked[i].fused * ranked[i].recency * ranked[i].phrase, ranked[i].score,
                       1e-12);
     }
+    /* The same words in another order are no phrase. */
+    UD_CHECK_OK(ud_rank(&ranked, &count, views, view_count, &q, "barked dog", query, 3, &ro, 10,
+                        analyzer, &arena));
+    UD_CHECK(count > 0);
+    for (size_t i = 0; i < count; i++)
+        UD_CHECK_NEAR(1.0, ranked[i].phrase, 1e-12);
     /* BM25 mode ignores the vector; vector mode ignores the words. */
     ro.mode = UD_MODE_VECTOR;
     ro.rerank = false;
