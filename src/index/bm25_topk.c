@@ -119,9 +119,11 @@ static int compare_u32(const void *a, const void *b)
 }
 
 /* Whether the phrase occurs in doc: every term at its offset from the
- * first. Cursors of the phrase's terms are advanced to doc. */
+ * first. Cursors of the phrase's terms are advanced to doc. The first
+ * term's positions are the candidate starts; each other term's positions
+ * are read once and keep the starts they continue. */
 static bool phrase_matches(const ud_query_phrase *ph, cursor *cursors, uint32_t doc,
-                           uint32_t *first, uint32_t *other)
+                           uint32_t *starts, uint32_t *other)
 {
     for (size_t j = 0; j < ph->count; j++) {
         ud_postings *p = &cursors[ph->terms[j]].postings;
@@ -129,24 +131,24 @@ static bool phrase_matches(const ud_query_phrase *ph, cursor *cursors, uint32_t 
         if (p->doc != doc)
             return false;
     }
-    int n_first = ud_postings_positions(&cursors[ph->terms[0]].postings, first, MAX_POSITIONS);
+    int n_first = ud_postings_positions(&cursors[ph->terms[0]].postings, starts, MAX_POSITIONS);
     if (n_first <= 0)
         return false;
-    size_t n0 = (size_t)n_first < MAX_POSITIONS ? (size_t)n_first : MAX_POSITIONS;
-    for (size_t i = 0; i < n0; i++) {
-        bool all = true;
-        for (size_t j = 1; j < ph->count && all; j++) {
-            int n = ud_postings_positions(&cursors[ph->terms[j]].postings, other, MAX_POSITIONS);
-            if (n <= 0)
-                return false;
-            size_t m = (size_t)n < MAX_POSITIONS ? (size_t)n : MAX_POSITIONS;
-            uint32_t want = first[i] + ph->offsets[j];
-            all = bsearch(&want, other, m, sizeof(uint32_t), compare_u32) != NULL;
+    size_t live = (size_t)n_first < MAX_POSITIONS ? (size_t)n_first : MAX_POSITIONS;
+    for (size_t j = 1; j < ph->count && live > 0; j++) {
+        int n = ud_postings_positions(&cursors[ph->terms[j]].postings, other, MAX_POSITIONS);
+        if (n <= 0)
+            return false;
+        size_t m = (size_t)n < MAX_POSITIONS ? (size_t)n : MAX_POSITIONS;
+        size_t kept = 0;
+        for (size_t i = 0; i < live; i++) {
+            uint32_t want = starts[i] + ph->offsets[j];
+            if (bsearch(&want, other, m, sizeof(uint32_t), compare_u32))
+                starts[kept++] = starts[i];
         }
-        if (all)
-            return true;
+        live = kept;
     }
-    return false;
+    return live > 0;
 }
 
 /* ---- one segment ---------------------------------------------------------- */

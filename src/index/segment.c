@@ -468,7 +468,7 @@ static void decode_block(ud_postings *p)
     }
     p->pairs = q;
     p->pairs_decoded = 0;
-    p->positions = NULL;
+    p->positions_found = false;
     p->count = blk->count;
     p->index = 0;
     p->decoded = true;
@@ -494,27 +494,54 @@ static bool decode_pairs(ud_postings *p, uint32_t upto)
     return true;
 }
 
-/* Finds where the current block's positions start: after its pairs, or
- * (version 4) at the offset that follows them. */
+/* Points the window at where the current block's positions start: after
+ * its pairs, or (version 4) at the offset that follows them. */
 static bool find_positions(ud_postings *p)
 {
-    if (p->positions)
+    if (p->positions_found)
         return true;
     if (!decode_pairs(p, p->count - 1))
         return false;
     const ud_segment *s = p->segment;
     const uint8_t *q = p->pairs;
-    if (s->header->version >= 4) {
-        uint64_t at;
-        if (!ud_varint_decode(&q, s->postings_end, &at) ||
-            at >= (uint64_t)(s->postings_end - s->postings)) {
-            fail(p);
-            return false;
-        }
-        q = s->postings + at;
+    uint64_t at = (uint64_t)(q - s->postings);
+    if (s->header->version >= 4 &&
+        (!ud_varint_decode(&q, s->postings_end, &at) ||
+         at >= (uint64_t)(s->postings_end - s->postings))) {
+        fail(p);
+        return false;
     }
-    p->positions = q;
+    p->window_next = at;
+    p->window_at = p->window_len = 0;
     p->positions_index = 0;
+    p->positions_found = true;
+    return true;
+}
+
+/* The next varint of the positions, refilling the window when fewer bytes
+ * than a varint can take are left in it. */
+static bool positions_varint(ud_postings *p, uint64_t *out)
+{
+    const ud_segment *s = p->segment;
+    if (p->window_len - p->window_at < 10) {
+        uint32_t kept = p->window_len - p->window_at;
+        memmove(p->window, p->window + p->window_at, kept);
+        uint64_t section = (uint64_t)(s->postings_end - s->postings);
+        size_t want = sizeof(p->window) - kept;
+        if (want > section - p->window_next)
+            want = (size_t)(section - p->window_next);
+        const uint8_t *from = s->postings + p->window_next;
+        ssize_t got = pread(s->fd, p->window + kept, want, (off_t)(from - s->base));
+        if (got != (ssize_t)want) /* the mapping has the same bytes */
+            memcpy(p->window + kept, from, want);
+        p->window_next += want;
+        p->window_at = 0;
+        p->window_len = kept + (uint32_t)want;
+    }
+    const uint8_t *q = p->window + p->window_at;
+    if (!ud_varint_decode(&q, p->window + p->window_len, out))
+        return false;
+    p->window_at = (uint32_t)(q - p->window);
     return true;
 }
 
@@ -603,31 +630,34 @@ uint32_t ud_postings_tf_title(ud_postings *p)
 
 int ud_postings_positions(ud_postings *p, uint32_t *out, size_t max)
 {
-    if (p->doc == UD_DOC_END || p->corrupt || !find_positions(p))
+    if (p->doc == UD_DOC_END || p->corrupt)
         return -1;
-    const uint8_t *end = p->segment->postings_end;
+    if (p->positions_found && p->positions_index > p->index)
+        p->positions_found = false; /* read already: start the block again */
+    if (!find_positions(p))
+        return -1;
     /* Skip the positions of the postings before the current one. */
     while (p->positions_index < p->index) {
         uint64_t n, delta;
-        if (!ud_varint_decode(&p->positions, end, &n))
+        if (!positions_varint(p, &n))
             return -1;
         for (uint64_t k = 0; k < n; k++)
-            if (!ud_varint_decode(&p->positions, end, &delta))
+            if (!positions_varint(p, &delta))
                 return -1;
         p->positions_index++;
     }
-    const uint8_t *q = p->positions;
     uint64_t n;
-    if (!ud_varint_decode(&q, end, &n) || n > UINT32_MAX)
+    if (!positions_varint(p, &n) || n > UINT32_MAX)
         return -1;
     uint64_t pos = 0;
     for (uint64_t k = 0; k < n; k++) {
         uint64_t delta;
-        if (!ud_varint_decode(&q, end, &delta))
+        if (!positions_varint(p, &delta))
             return -1;
         pos += delta;
         if (k < max)
             out[k] = (uint32_t)pos;
     }
+    p->positions_index++;
     return (int)(n > INT32_MAX ? INT32_MAX : n);
 }

@@ -101,8 +101,16 @@ typedef struct ud_postings {
      * candidate and moves on. */
     const uint8_t *pairs;     /* the next pair not yet decoded */
     uint32_t pairs_decoded;   /* pairs decoded in the current block */
-    const uint8_t *positions; /* where the block's positions start; NULL until found */
-    uint32_t positions_index; /* posting whose positions `positions` points at */
+    /* Positions are read with pread(2) through a small window, not through
+     * the mapping, for the reason given at ud_segment_read_vector: a phrase
+     * check reads a few scattered postings, and faults on the mapping would
+     * make the whole positions section resident over some thousand
+     * queries. */
+    bool positions_found;     /* the block's positions have been located */
+    uint32_t positions_index; /* posting whose positions the window reads next */
+    uint64_t window_next;     /* offset in the postings section of window[window_len] */
+    uint32_t window_at, window_len;
+    uint8_t window[512];
     bool decoded;
     bool corrupt;
     uint32_t doc;
