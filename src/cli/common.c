@@ -99,12 +99,11 @@ int ud_cli_open_embedder(ud_embedder **out, const ud_config *config)
 {
     *out = NULL;
     if (strcmp(config->embedding_provider, "openai") == 0) {
-        ud_openai_embed_config c = {.base_url = config->embedding_base_url,
-                                    .api_key = config->embedding_api_key[0]
-                                                   ? config->embedding_api_key
-                                                   : NULL,
-                                    .model = config->embedding_model,
-                                    .dimensions = (uint32_t)config->embedding_dimensions};
+        ud_openai_embed_config c = {
+            .base_url = config->embedding_base_url,
+            .api_key = config->embedding_api_key[0] ? config->embedding_api_key : NULL,
+            .model = config->embedding_model,
+            .dimensions = (uint32_t)config->embedding_dimensions};
         if (ud_embedder_open_openai(out, &c) < 0) {
             ud_cli_fail("embeddings");
             return 1;

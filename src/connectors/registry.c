@@ -9,11 +9,8 @@
 extern const ud_connector ud_connector_folder;
 
 static const ud_connector *const CONNECTORS[] = {
-    &ud_connector_folder,
-    &ud_connector_slack_export,
-    &ud_connector_gmail_export,
-    &ud_connector_notion_export,
-    &ud_connector_salesforce_export,
+    &ud_connector_folder,        &ud_connector_slack_export,      &ud_connector_gmail_export,
+    &ud_connector_notion_export, &ud_connector_salesforce_export,
 };
 
 const ud_connector *const *ud_connectors(size_t *out_count)

@@ -505,9 +505,8 @@ static bool find_positions(ud_postings *p)
     const ud_segment *s = p->segment;
     const uint8_t *q = p->pairs;
     uint64_t at = (uint64_t)(q - s->postings);
-    if (s->header->version >= 4 &&
-        (!ud_varint_decode(&q, s->postings_end, &at) ||
-         at >= (uint64_t)(s->postings_end - s->postings))) {
+    if (s->header->version >= 4 && (!ud_varint_decode(&q, s->postings_end, &at) ||
+                                    at >= (uint64_t)(s->postings_end - s->postings))) {
         fail(p);
         return false;
     }

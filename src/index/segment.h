@@ -94,13 +94,13 @@ typedef struct ud_postings {
     uint32_t docs[UD_SEG_BLOCK_SIZE];
     uint16_t tf_text[UD_SEG_BLOCK_SIZE];
     uint16_t tf_title[UD_SEG_BLOCK_SIZE];
-    uint32_t count;           /* postings decoded in the current block */
-    uint32_t index;           /* position in it */
+    uint32_t count; /* postings decoded in the current block */
+    uint32_t index; /* position in it */
     /* The (tf_text, tf_title) pairs are decoded only as far as a scored
      * posting needs them: a conjunction tests most blocks for one
      * candidate and moves on. */
-    const uint8_t *pairs;     /* the next pair not yet decoded */
-    uint32_t pairs_decoded;   /* pairs decoded in the current block */
+    const uint8_t *pairs;   /* the next pair not yet decoded */
+    uint32_t pairs_decoded; /* pairs decoded in the current block */
     /* Positions are read with pread(2) through a small window, not through
      * the mapping, for the reason given at ud_segment_read_vector: a phrase
      * check reads a few scattered postings, and faults on the mapping would

@@ -139,7 +139,8 @@ int ud_vector_topk(ud_index_hit **out, size_t *out_count, const ud_segment_view 
             got = ud_vector_scan(found, top_k, &vectors, n, allowed, vector, arena);
         }
         for (size_t i = 0; i < got; i++)
-            push(heap, &count, top_k, (ud_index_hit){(uint32_t)v, found[i].node, found[i].similarity});
+            push(heap, &count, top_k,
+                 (ud_index_hit){(uint32_t)v, found[i].node, found[i].similarity});
     }
     qsort(heap, count, sizeof(ud_index_hit), compare);
     *out = heap;

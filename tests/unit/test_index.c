@@ -1111,12 +1111,9 @@ void test_index__conjunctions_over_long_postings_lists_skip_nothing_they_should_
     size_t view_count = 0;
     const ud_segment_view *views = ud_snapshot_views(snap, &view_count);
     static const char *queries[][2] = {
-        {"alpha beta", "+alpha +beta"},
-        {"alpha gamma", "+alpha +gamma"},
-        {"beta delta", "+beta +delta"},
-        {"alpha beta gamma delta", "+alpha +beta +gamma +delta"},
-        {"gamma delta", "+gamma +delta"},
-        {"alpha delta", "+delta +alpha"},
+        {"alpha beta", "+alpha +beta"},   {"alpha gamma", "+alpha +gamma"},
+        {"beta delta", "+beta +delta"},   {"alpha beta gamma delta", "+alpha +beta +gamma +delta"},
+        {"gamma delta", "+gamma +delta"}, {"alpha delta", "+delta +alpha"},
     };
     for (size_t qn = 0; qn < sizeof(queries) / sizeof(queries[0]); qn++) {
         ud_arena arena;
@@ -1125,7 +1122,8 @@ void test_index__conjunctions_over_long_postings_lists_skip_nothing_they_should_
         size_t all_count =
             search(&all, snap, analyzer, &arena, queries[qn][0], EVERYONE, 1, DOCS, NULL);
         ud_topk_stats stats = {0};
-        size_t count = search(&hits, snap, analyzer, &arena, queries[qn][1], EVERYONE, 1, 10, &stats);
+        size_t count =
+            search(&hits, snap, analyzer, &arena, queries[qn][1], EVERYONE, 1, 10, &stats);
         ud_query and_query;
         UD_CHECK_OK(ud_query_parse(&and_query, analyzer, &arena, queries[qn][1]));
         size_t expected = 0, matching = 0;
