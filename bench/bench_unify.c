@@ -2,9 +2,15 @@
  * unify's side of the benchmark (see scripts/bench.sh):
  *   bench_unify index DATA WORK   index corpus.tsv into WORK/unify
  *   bench_unify query DATA WORK   top-10 latency of queries.tsv, OR and AND
- *   bench_unify ann DATA [R]      HNSW build, recall@10 and queries/s per ef,
+ *   bench_unify ann DATA [R [GRAPH]]
+ *                                 HNSW build, recall@10 and queries/s per ef,
  *                                 walking float32 and int8 (R: candidates
- *                                 rescored, default the library's)
+ *                                 rescored, 0 or absent: the library's).
+ *                                 With GRAPH, a file: the graph is read from
+ *                                 it when it exists (no build, no
+ *                                 index_build result), else built and saved
+ *                                 there, so that iterating on the search
+ *                                 costs only the queries
  *   bench_unify crossover DATA    filtered HNSW walk against an exact scan of
  *                                 the allowed vectors, per allowed share,
  *                                 on float32 and on int8 records
@@ -289,8 +295,37 @@ static float *read_vectors(const char *path, uint32_t *dims, size_t *count)
     return v;
 }
 
-/* rescore: int8 candidates rescored with float32 (0: the default). */
-static int ann(const char *data, uint32_t rescore)
+/* The graph saved at path, appended to out: 1 if read, 0 if there is no
+ * such file, -1 on a read error. */
+static int read_graph(ud_buf *out, const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    char chunk[1 << 16];
+    size_t got;
+    int rc = 1;
+    while (rc == 1 && (got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        if (ud_buf_append(out, chunk, got) < 0)
+            rc = -1;
+    if (ferror(f))
+        rc = -1;
+    fclose(f);
+    return rc;
+}
+
+static int write_graph(const ud_buf *graph, const char *path)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return -1;
+    size_t put = fwrite(graph->ptr, 1, graph->len, f);
+    return fclose(f) == 0 && put == graph->len ? 0 : -1;
+}
+
+/* rescore: int8 candidates rescored with float32 (0: the default).
+ * graph_path: NULL, or where the graph is saved between runs. */
+static int ann(const char *data, uint32_t rescore, const char *graph_path)
 {
     char path[4200];
     uint32_t dims = 0, qdims = 0;
@@ -312,9 +347,16 @@ static int ann(const char *data, uint32_t rescore)
     ud_buf graph;
     ud_buf_init(&graph, (size_t)1 << 40);
     double start = bench_now_ms();
-    if (ud_hnsw_build(&graph, base, has, (uint32_t)n, dims, &params) < 0)
+    int saved = graph_path ? read_graph(&graph, graph_path) : 0;
+    if (saved < 0)
         return 1;
-    bench_result("ann", "unify", "index_build", (bench_now_ms() - start) / 1000, "s");
+    if (!saved) {
+        if (ud_hnsw_build(&graph, base, has, (uint32_t)n, dims, &params) < 0)
+            return 1;
+        bench_result("ann", "unify", "index_build", (bench_now_ms() - start) / 1000, "s");
+        if (graph_path && write_graph(&graph, graph_path) < 0)
+            return 1;
+    }
     bench_result("ann", "unify", "index_size",
                  (double)(graph.len + n * dims * sizeof(float)) / 1048576.0, "MiB");
     ud_hnsw g;
@@ -476,8 +518,10 @@ int main(int argc, char **argv)
     if (argc >= 4 && strcmp(argv[1], "query") == 0)
         return run_queries(argv[2], argv[3]);
     if (argc >= 3 && strcmp(argv[1], "ann") == 0)
-        return ann(argv[2], argc >= 4 ? (uint32_t)strtoul(argv[3], NULL, 10) : 0);
-    fprintf(stderr, "usage: bench_unify index|query DATA WORK | ann DATA [RESCORE] | crossover DATA"
+        return ann(argv[2], argc >= 4 ? (uint32_t)strtoul(argv[3], NULL, 10) : 0,
+                   argc >= 5 ? argv[4] : NULL);
+    fprintf(stderr, "usage: bench_unify index|query DATA WORK | ann DATA [RESCORE [GRAPH]]"
+                    " | crossover DATA"
                     " | index-vectors DATA WORK GLOVE [int8|float32 [MAX_CHUNKS]]"
                     " | query-vectors DATA WORK GLOVE [int8|float32]\n");
     return 2;

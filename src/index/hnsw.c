@@ -37,51 +37,69 @@ typedef struct entry {
     uint32_t node;
 } entry;
 
+/* Two kinds of heap share one struct: the candidates to expand, best on
+ * top, and the results so far, worst on top so that it is the one a better
+ * node replaces. The kind (max_on_top) is a constant at every call, so
+ * each inlined operation compares one way without testing the kind. */
 typedef struct heap {
     entry *items;
     size_t count, cap;
-    bool max_on_top; /* true: best first (candidates); false: worst first (results) */
 } heap;
 
-static bool above(const heap *h, const entry *a, const entry *b)
+static inline bool above(bool max_on_top, float a, float b)
 {
-    return h->max_on_top ? a->sim > b->sim : a->sim < b->sim;
+    return max_on_top ? a > b : a < b;
 }
 
-static void heap_push(heap *h, entry e)
+static void heap_reserve(heap *h, size_t cap)
 {
-    if (h->count == h->cap) {
-        h->cap = h->cap ? h->cap * 2 : 64;
+    if (h->cap < cap) {
+        h->cap = cap;
         h->items = ud_realloc(h->items, h->cap * sizeof(entry));
     }
-    size_t i = h->count++;
-    h->items[i] = e;
-    while (i > 0 && above(h, &h->items[i], &h->items[(i - 1) / 2])) {
-        entry t = h->items[i];
-        h->items[i] = h->items[(i - 1) / 2];
-        h->items[(i - 1) / 2] = t;
-        i = (i - 1) / 2;
-    }
 }
 
-static entry heap_pop(heap *h)
+static inline void heap_push(heap *h, entry e, bool max_on_top)
 {
-    entry top = h->items[0];
-    h->items[0] = h->items[--h->count];
-    size_t i = 0;
+    if (h->count == h->cap)
+        heap_reserve(h, h->cap ? h->cap * 2 : 64);
+    size_t i = h->count++;
+    while (i > 0) {
+        size_t parent = (i - 1) / 2;
+        if (!above(max_on_top, e.sim, h->items[parent].sim))
+            break;
+        h->items[i] = h->items[parent];
+        i = parent;
+    }
+    h->items[i] = e;
+}
+
+/* Puts e in place of the top and restores the order: a pop and a push in
+ * one pass down. */
+static inline void heap_replace_top(heap *h, entry e, bool max_on_top)
+{
+    size_t i = 0, n = h->count;
     for (;;) {
         size_t l = 2 * i + 1, r = l + 1, m = i;
-        if (l < h->count && above(h, &h->items[l], &h->items[m]))
-            m = l;
-        if (r < h->count && above(h, &h->items[r], &h->items[m]))
+        float best = e.sim;
+        if (l < n && above(max_on_top, h->items[l].sim, best))
+            m = l, best = h->items[l].sim;
+        if (r < n && above(max_on_top, h->items[r].sim, best))
             m = r;
         if (m == i)
             break;
-        entry t = h->items[i];
         h->items[i] = h->items[m];
-        h->items[m] = t;
         i = m;
     }
+    h->items[i] = e;
+}
+
+static inline entry heap_pop(heap *h, bool max_on_top)
+{
+    entry top = h->items[0];
+    entry last = h->items[--h->count];
+    if (h->count > 0)
+        heap_replace_top(h, last, max_on_top);
     return top;
 }
 
@@ -95,13 +113,12 @@ static int by_similarity_desc(const void *a, const void *b)
 
 /* ---- graph access shared by build and search ------------------------------ */
 
-/* Neighbours of node at level: a count and the ids. */
-typedef const uint32_t *(*neighbours_fn)(const void *graph, uint32_t node, uint32_t level,
-                                         uint32_t *out_count);
+typedef struct builder builder;
 
 typedef struct walk {
-    const void *graph;
-    neighbours_fn neighbours;
+    /* One of the two graphs: the one being built, or a stored one. */
+    const builder *building;
+    const ud_hnsw *stored;
     const float *vectors;
     uint32_t dims;
     const float *query;
@@ -113,20 +130,57 @@ typedef struct walk {
     uint8_t *visited;       /* node_count bits, zeroed between layers */
     /* Reused across layers and calls: the candidates heap and the nodes
      * marked visited (cleared one by one: cheaper than clearing the whole
-     * bitmap on a large graph). */
+     * bitmap on a large graph; a bitmap rather than hnswlib's u16 tags
+     * because it stays in the L2 cache: 128 KiB for a million nodes). */
     heap candidates;
     uint32_t *touched;
     size_t touched_count, touched_cap;
 } walk;
 
-static bool test_and_set(walk *w, uint32_t node)
+static inline const uint32_t *builder_neighbours(const builder *b, uint32_t node, uint32_t level,
+                                                 uint32_t *out_count);
+
+/* Neighbours of node at level: a count and the ids. ud_hnsw_open checked
+ * that every neighbour at a level has a list at that level, and the walk
+ * starts from the entry node, which has one at every level, so the stored
+ * lists are reached without checking the node's level. */
+static inline const uint32_t *neighbours(const walk *w, uint32_t node, uint32_t level,
+                                         uint32_t *out_count)
+{
+    if (w->building)
+        return builder_neighbours(w->building, node, level, out_count);
+    const ud_hnsw *g = w->stored;
+    uint64_t at = g->offsets[node];
+    for (uint32_t l = 0; l < level; l++)
+        at += 1 + g->links[at];
+    *out_count = g->links[at];
+    return &g->links[at + 1];
+}
+
+/* Asks for where a stored node's lists start, so that finding its list
+ * when it is expanded costs one miss, not two. */
+static inline void prefetch_offset(const walk *w, uint32_t node)
+{
+    if (w->stored)
+        __builtin_prefetch(&w->stored->offsets[node]);
+}
+
+/* Asks for a stored node's list at level 0 (the upper levels are few). */
+static inline void prefetch_list(const walk *w, uint32_t node, uint32_t level)
+{
+    if (w->stored && level == 0)
+        __builtin_prefetch(&w->stored->links[w->stored->offsets[node]]);
+}
+
+/* Marks node visited; true if it already was. */
+static inline bool test_and_set(walk *w, uint32_t node)
 {
     uint8_t mask = (uint8_t)(1u << (node & 7));
     if (w->visited[node >> 3] & mask)
         return true;
     w->visited[node >> 3] |= mask;
     if (w->touched_count == w->touched_cap) {
-        w->touched_cap = w->touched_cap ? w->touched_cap * 2 : 1024;
+        w->touched_cap = w->touched_cap ? w->touched_cap * 2 : 4096;
         w->touched = ud_realloc(w->touched, w->touched_cap * sizeof(uint32_t));
     }
     w->touched[w->touched_count++] = node;
@@ -140,23 +194,40 @@ static void clear_visited(walk *w)
     w->touched_count = 0;
 }
 
-/* The query's similarity to a node, by whichever vectors the walk uses. */
-static inline float node_similarity(const walk *w, uint32_t node)
+/* The query's similarity to a node, by whichever vectors the walk uses.
+ * avx2 is a constant wherever this is inlined (see search_layer). */
+static inline __attribute__((always_inline)) float node_similarity(const walk *w, uint32_t node,
+                                                                   bool avx2)
 {
-    if (w->query_i8)
-        return ud_i8_dot(w->query_i8, w->records + (size_t)node * w->record_bytes);
+    if (w->query_i8) {
+        const uint8_t *record = w->records + (size_t)node * w->record_bytes;
+#ifdef UD_I8_AVX2
+        if (avx2)
+            return ud_i8_dot_avx2(w->query_i8, record);
+#endif
+        return ud_i8_dot(w->query_i8, record);
+    }
+    (void)avx2;
     return similarity(w->query, &w->vectors[(size_t)node * w->dims], w->dims);
 }
 
+/* Asks for every cache line of a node's vector. An int8 record of 100
+ * dimensions is 116 bytes at a 116-byte stride, so most records straddle
+ * three lines, not two. */
 static inline void prefetch_node(const walk *w, uint32_t node)
 {
+    const uint8_t *p;
+    size_t bytes;
     if (w->query_i8) {
-        const uint8_t *r = w->records + (size_t)node * w->record_bytes;
-        __builtin_prefetch(r);
-        __builtin_prefetch(r + 64);
+        p = w->records + (size_t)node * w->record_bytes;
+        bytes = w->record_bytes;
     } else {
-        __builtin_prefetch(&w->vectors[(size_t)node * w->dims]);
+        p = (const uint8_t *)&w->vectors[(size_t)node * w->dims];
+        bytes = (size_t)w->dims * sizeof(float);
     }
+    for (size_t at = 0; at < bytes; at += 64)
+        __builtin_prefetch(p + at);
+    __builtin_prefetch(p + bytes - 1);
 }
 
 static void walk_dispose(walk *w)
@@ -165,68 +236,127 @@ static void walk_dispose(walk *w)
     free(w->touched);
 }
 
+static inline bool is_allowed(const walk *w, uint32_t node)
+{
+    return !w->allowed || ((w->allowed[node >> 3] >> (node & 7)) & 1);
+}
+
+/* Neighbours looked at in one batch: the vectors of the unvisited ones
+ * are all asked for (every cache line) before the first is compared, so
+ * that their misses overlap instead of following each other; on a graph
+ * larger than the caches the walk is bound by memory latency. Stored lists
+ * hold at most 2M ids (32 by default), so one batch is the usual case. */
+#define BATCH 64
+
 /* The best `ef` nodes reachable from the entry points at one level, sorted
  * best first into results (a heap's items, caller frees). Similarities are
- * to w->query. */
-static void search_layer(heap *results, walk *w, const entry *entries, size_t entry_count,
-                         uint32_t ef, uint32_t level)
+ * to w->query. Compiled twice (below): avx2 says which. */
+static inline __attribute__((always_inline)) void search_layer_with(heap *results, walk *w,
+                                                                    const entry *entries,
+                                                                    size_t entry_count, uint32_t ef,
+                                                                    uint32_t level, bool avx2)
 {
     clear_visited(w);
     heap *candidates = &w->candidates;
     candidates->count = 0;
-    candidates->max_on_top = true;
     results->count = 0;
-    results->max_on_top = false;
+    heap_reserve(results, (size_t)ef + 1);
     for (size_t i = 0; i < entry_count; i++) {
         test_and_set(w, entries[i].node);
-        heap_push(candidates, entries[i]);
-        if (!w->allowed || ((w->allowed[entries[i].node >> 3] >> (entries[i].node & 7)) & 1))
-            heap_push(results, entries[i]);
+        heap_push(candidates, entries[i], true);
+        if (is_allowed(w, entries[i].node)) {
+            if (results->count < ef)
+                heap_push(results, entries[i], false);
+            else if (entries[i].sim > results->items[0].sim)
+                heap_replace_top(results, entries[i], false);
+        }
     }
     while (candidates->count > 0) {
-        entry c = heap_pop(candidates);
+        entry c = heap_pop(candidates, true);
         if (results->count >= ef && c.sim < results->items[0].sim)
             break;
+        /* The next candidate is likely the one on top now: ask for its
+         * list while this one's neighbours are compared. */
+        if (candidates->count > 0)
+            prefetch_list(w, candidates->items[0].node, level);
         uint32_t count = 0;
-        const uint32_t *nb = w->neighbours(w->graph, c.node, level, &count);
-        for (uint32_t i = 0; i < count; i++) {
-            uint32_t n = nb[i];
-            if (i + 1 < count)
-                prefetch_node(w, nb[i + 1]);
-            if (test_and_set(w, n))
-                continue;
-            entry e = {node_similarity(w, n), n};
-            if (results->count < ef || e.sim > results->items[0].sim) {
-                heap_push(candidates, e);
-                if (!w->allowed || ((w->allowed[n >> 3] >> (n & 7)) & 1)) {
-                    heap_push(results, e);
-                    if (results->count > ef)
-                        heap_pop(results);
-                }
+        const uint32_t *nb = neighbours(w, c.node, level, &count);
+        for (uint32_t from = 0; from < count; from += BATCH) {
+            uint32_t fresh[BATCH], fresh_count = 0;
+            uint32_t to = count - from < BATCH ? count : from + BATCH;
+            for (uint32_t i = from; i < to; i++) {
+                uint32_t n = nb[i];
+                if (test_and_set(w, n))
+                    continue;
+                prefetch_node(w, n);
+                prefetch_offset(w, n);
+                fresh[fresh_count++] = n;
+            }
+            for (uint32_t i = 0; i < fresh_count; i++) {
+                entry e = {node_similarity(w, fresh[i], avx2), fresh[i]};
+                if (results->count >= ef && e.sim <= results->items[0].sim)
+                    continue;
+                heap_push(candidates, e, true);
+                prefetch_list(w, e.node, level);
+                if (!is_allowed(w, e.node))
+                    continue;
+                if (results->count < ef)
+                    heap_push(results, e, false);
+                else
+                    heap_replace_top(results, e, false);
             }
         }
     }
     qsort(results->items, results->count, sizeof(entry), by_similarity_desc);
 }
 
+static void search_layer_sse2(heap *results, walk *w, const entry *entries, size_t entry_count,
+                              uint32_t ef, uint32_t level)
+{
+    search_layer_with(results, w, entries, entry_count, ef, level, false);
+}
+
+#ifdef UD_I8_AVX2
+/* The int8 walk with ud_i8_dot_avx2 inlined: the comparisons are most of
+ * its instructions (docs/performance.md). Float32 walks gain nothing. */
+__attribute__((target("avx2"))) static void search_layer_avx2(heap *results, walk *w,
+                                                              const entry *entries,
+                                                              size_t entry_count, uint32_t ef,
+                                                              uint32_t level)
+{
+    search_layer_with(results, w, entries, entry_count, ef, level, true);
+}
+#endif
+
+static void search_layer(heap *results, walk *w, const entry *entries, size_t entry_count,
+                         uint32_t ef, uint32_t level)
+{
+#ifdef UD_I8_AVX2
+    if (w->query_i8 && ud_i8_have_avx2()) {
+        search_layer_avx2(results, w, entries, entry_count, ef, level);
+        return;
+    }
+#endif
+    search_layer_sse2(results, w, entries, entry_count, ef, level);
+}
+
 /* ---- building -------------------------------------------------------------- */
 
-typedef struct builder {
+struct builder {
     uint32_t count, dims, m;
     const float *vectors;
     int8_t *level;    /* -1: no vector */
     uint32_t **lists; /* per node: (level + 1) lists of [count, ids...] */
-} builder;
+};
 
 static uint32_t capacity(const builder *b, uint32_t level)
 {
     return level == 0 ? 2 * b->m : b->m;
 }
 
-static const uint32_t *builder_neighbours(const void *graph, uint32_t node, uint32_t level,
-                                          uint32_t *out_count)
+static inline const uint32_t *builder_neighbours(const builder *b, uint32_t node, uint32_t level,
+                                                 uint32_t *out_count)
 {
-    const builder *b = graph;
     const uint32_t *list = b->lists[node] + (size_t)level * (2 * b->m + 2);
     *out_count = list[0];
     return list + 1;
@@ -293,12 +423,8 @@ int ud_hnsw_build(ud_buf *out, const float *vectors, const uint8_t *has, uint32_
     uint64_t rng = 0x9E3779B97F4A7C15ULL ^ count;
     int32_t entry_node = -1, max_level = -1;
     uint8_t *visited = ud_calloc((count + 7) / 8 + 1, 1);
-    walk w = {.graph = &b,
-              .neighbours = builder_neighbours,
-              .vectors = vectors,
-              .dims = dims,
-              .visited = visited};
-    heap results = {NULL, 0, 0, false};
+    walk w = {.building = &b, .vectors = vectors, .dims = dims, .visited = visited};
+    heap results = {NULL, 0, 0};
     for (uint32_t i = 0; i < count; i++) {
         b.level[i] = -1;
         if (!has[i])
@@ -398,7 +524,11 @@ int ud_hnsw_open(ud_hnsw *g, const void *data, size_t len, uint32_t node_count)
     if (g->header[0] != node_count || g->header[1] > MAX_LEVEL ||
         (g->header[2] != UINT32_MAX && g->header[2] >= node_count))
         return ud_error_set(UD_ECORRUPT, "vector graph: bad header");
-    /* Every list must lie inside `links` and name existing nodes. */
+    if (g->header[2] != UINT32_MAX && g->levels[g->header[2]] != g->header[1])
+        return ud_error_set(UD_ECORRUPT, "vector graph: the entry is not on the top level");
+    /* Every list must lie inside `links` and name existing nodes that have
+     * a list at that level, so that the search follows ids without
+     * checking them (a neighbour at level l is a node of level >= l). */
     for (uint32_t i = 0; i < node_count; i++) {
         if (g->levels[i] == 0xFF)
             continue;
@@ -408,28 +538,15 @@ int ud_hnsw_open(ud_hnsw *g, const void *data, size_t len, uint32_t node_count)
         for (uint32_t l = 0; l <= g->levels[i]; l++) {
             if (at >= g->link_count || g->links[at] > g->link_count - at - 1)
                 return ud_error_set(UD_ECORRUPT, "vector graph: list out of range");
-            for (uint32_t k = 0; k < g->links[at]; k++)
-                if (g->links[at + 1 + k] >= node_count)
+            for (uint32_t k = 0; k < g->links[at]; k++) {
+                uint32_t to = g->links[at + 1 + k];
+                if (to >= node_count || g->levels[to] == 0xFF || g->levels[to] < l)
                     return ud_error_set(UD_ECORRUPT, "vector graph: bad neighbour");
+            }
             at += 1 + g->links[at];
         }
     }
     return 0;
-}
-
-static const uint32_t *stored_neighbours(const void *graph, uint32_t node, uint32_t level,
-                                         uint32_t *out_count)
-{
-    const ud_hnsw *g = graph;
-    if (g->levels[node] == 0xFF || level > g->levels[node]) {
-        *out_count = 0;
-        return NULL;
-    }
-    uint64_t at = g->offsets[node];
-    for (uint32_t l = 0; l < level; l++)
-        at += 1 + g->links[at];
-    *out_count = g->links[at];
-    return &g->links[at + 1];
 }
 
 size_t ud_hnsw_search(ud_hnsw_hit *out, size_t k, const ud_hnsw *g, const float *query,
@@ -441,8 +558,7 @@ size_t ud_hnsw_search(ud_hnsw_hit *out, size_t k, const ud_hnsw *g, const float 
     if (ef < k)
         ef = (uint32_t)k;
     uint32_t dims = vectors->dims;
-    walk w = {.graph = g,
-              .neighbours = stored_neighbours,
+    walk w = {.stored = g,
               .vectors = vectors->f32,
               .dims = dims,
               .query = query,
@@ -457,8 +573,8 @@ size_t ud_hnsw_search(ud_hnsw_hit *out, size_t k, const ud_hnsw *g, const float 
         w.record_bytes = UD_I8_RECORD(dims);
     }
     uint32_t entry_node = g->header[2];
-    entry ep = {node_similarity(&w, entry_node), entry_node};
-    heap results = {NULL, 0, 0, false};
+    entry ep = {node_similarity(&w, entry_node, false), entry_node};
+    heap results = {NULL, 0, 0};
     for (int l = (int)g->header[1]; l > 0; l--) {
         search_layer(&results, &w, &ep, 1, 1, (uint32_t)l);
         if (results.count)

@@ -29,6 +29,13 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+/* ud_i8_dot_avx2 exists (call it only where ud_i8_have_avx2() is true),
+ * unless the build asks for the portable code alone (-DUD_I8_NO_AVX2, to
+ * measure it). */
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(UD_I8_NO_AVX2)
+#include <immintrin.h>
+#define UD_I8_AVX2 1
+#endif
 
 /* Codes per record, rounded up so the dot product needs no tail loop. */
 #define UD_I8_PADDED(dims) (((size_t)(dims) + 15) / 16 * 16)
@@ -85,5 +92,37 @@ static inline float ud_i8_dot(const ud_i8_query *q, const uint8_t *record)
 #endif
     return (float)sum * q->scale * scale;
 }
+
+#ifdef UD_I8_AVX2
+/* The same sum with AVX2 (the build targets plain x86-64, so it is
+ * compiled for AVX2 alone and chosen at run time): each step sign-extends
+ * 16 codes to 16 lanes with one instruction and multiplies them with the
+ * query's in one more, where SSE2 needs five. The integer sum, hence the
+ * result, is the same bit for bit. Inline only into functions compiled for
+ * AVX2 too. */
+__attribute__((target("avx2"))) static inline float ud_i8_dot_avx2(const ud_i8_query *q,
+                                                                   const uint8_t *record)
+{
+    float scale;
+    memcpy(&scale, record, sizeof(scale));
+    const int8_t *x = (const int8_t *)(record + 4);
+    __m256i acc = _mm256_setzero_si256();
+    for (uint32_t i = 0; i < q->padded; i += 16) {
+        __m256i codes = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(x + i)));
+        acc = _mm256_add_epi32(
+            acc, _mm256_madd_epi16(codes, _mm256_loadu_si256((const __m256i *)(q->codes + i))));
+    }
+    __m128i sum4 = _mm_add_epi32(_mm256_castsi256_si128(acc), _mm256_extracti128_si256(acc, 1));
+    sum4 = _mm_add_epi32(sum4, _mm_shuffle_epi32(sum4, 0x4E));
+    sum4 = _mm_add_epi32(sum4, _mm_shuffle_epi32(sum4, 0xB1));
+    return (float)_mm_cvtsi128_si32(sum4) * q->scale * scale;
+}
+
+/* Whether this CPU runs ud_i8_dot_avx2. */
+static inline int ud_i8_have_avx2(void)
+{
+    return __builtin_cpu_supports("avx2");
+}
+#endif
 
 #endif

@@ -146,6 +146,59 @@ void test_hnsw__recall_against_exact_search(void)
     free(v);
 }
 
+/* The walk follows stored ids without checking a node's level, so opening
+ * must refuse a graph whose lists name a node that has no list at that
+ * level, or whose entry is not on the top level. */
+void test_hnsw__open_refuses_neighbours_without_a_list_at_their_level(void)
+{
+    state = 7;
+    uint32_t n = 3000;
+    float *v = clustered(n);
+    uint8_t *has = malloc(n);
+    memset(has, 1, n);
+    has[17] = 0;
+    ud_hnsw_params params;
+    ud_hnsw_params_default(&params);
+    ud_buf graph;
+    ud_buf_init(&graph, (size_t)1 << 30);
+    UD_CHECK_OK(ud_hnsw_build(&graph, v, has, n, DIMS, &params));
+    ud_hnsw g;
+    UD_CHECK_OK(ud_hnsw_open(&g, graph.ptr, graph.len, n));
+    uint32_t *header = (uint32_t *)graph.ptr;
+    uint32_t *links = (uint32_t *)g.links;
+    uint64_t at = g.offsets[0]; /* node 0's level-0 list: count, ids */
+    UD_CHECK(links[at] > 0);
+    uint32_t kept = links[at + 1];
+
+    links[at + 1] = 17; /* a node without a vector */
+    UD_CHECK_EQ_INT(UD_ECORRUPT, ud_hnsw_open(&g, graph.ptr, graph.len, n));
+    links[at + 1] = kept;
+
+    /* A node of level 0 named in a level-1 list. */
+    uint32_t upper = UINT32_MAX, flat = UINT32_MAX;
+    for (uint32_t i = 0; i < n; i++) {
+        if (g.levels[i] >= 1 && upper == UINT32_MAX)
+            upper = i;
+        if (g.levels[i] == 0 && flat == UINT32_MAX)
+            flat = i;
+    }
+    UD_CHECK(upper != UINT32_MAX && flat != UINT32_MAX);
+    uint64_t at1 = g.offsets[upper] + 1 + links[g.offsets[upper]];
+    UD_CHECK(links[at1] > 0);
+    kept = links[at1 + 1];
+    links[at1 + 1] = flat;
+    UD_CHECK_EQ_INT(UD_ECORRUPT, ud_hnsw_open(&g, graph.ptr, graph.len, n));
+    links[at1 + 1] = kept;
+
+    header[1] += 1; /* the entry's level is no longer the top one */
+    UD_CHECK_EQ_INT(UD_ECORRUPT, ud_hnsw_open(&g, graph.ptr, graph.len, n));
+    header[1] -= 1;
+    UD_CHECK_OK(ud_hnsw_open(&g, graph.ptr, graph.len, n));
+    ud_buf_dispose(&graph);
+    free(has);
+    free(v);
+}
+
 void test_hnsw__segments_carry_a_graph_and_vector_search_uses_it(void)
 {
     state = 11;
@@ -490,4 +543,39 @@ void test_hnsw__int8_segments_persist_and_bad_headers_are_refused(void)
     patch_header(path, UD_SEG_VERSION, 7);
     UD_CHECK_EQ_INT(UD_ECORRUPT, ud_segment_open(&old, path));
     free(v);
+}
+
+/* The AVX2 comparison the int8 walk uses where the CPU has it gives the
+ * same value as the portable one, bit for bit (same integer sum). */
+void test_hnsw__int8_avx2_dot_is_the_portable_one(void)
+{
+#ifdef UD_I8_AVX2
+    if (!ud_i8_have_avx2())
+        return;
+    state = 41;
+    const uint32_t dims_list[] = {1, 16, 40, 100, 384, 700};
+    for (size_t d = 0; d < sizeof(dims_list) / sizeof(dims_list[0]); d++) {
+        uint32_t dims = dims_list[d];
+        float *v = random_unit(50, dims);
+        float *q = random_unit(5, dims);
+        size_t record = UD_I8_RECORD(dims);
+        uint8_t *records = malloc(50 * record);
+        int16_t *codes = malloc(UD_I8_PADDED(dims) * sizeof(int16_t));
+        for (uint32_t i = 0; i < 50; i++)
+            ud_i8_encode(records + i * record, &v[(size_t)i * dims], dims);
+        for (uint32_t j = 0; j < 5; j++) {
+            ud_i8_query qi;
+            ud_i8_query_init(&qi, codes, &q[(size_t)j * dims], dims);
+            for (uint32_t i = 0; i < 50; i++) {
+                float a = ud_i8_dot(&qi, records + i * record);
+                float b = ud_i8_dot_avx2(&qi, records + i * record);
+                UD_CHECK(memcmp(&a, &b, sizeof(a)) == 0);
+            }
+        }
+        free(codes);
+        free(records);
+        free(q);
+        free(v);
+    }
+#endif
 }
