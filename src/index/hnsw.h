@@ -15,11 +15,22 @@
  * walk found are rescored with float32, so results carry exact similarities
  * and only those few float32 vectors are read.
  *
+ * The walk is bound by memory latency on graphs larger than the caches:
+ * for each expanded node it asks for every cache line of all its unvisited
+ * neighbours' vectors before comparing the first, and for the lists of the
+ * candidates it will likely expand next. Where the CPU has AVX2, the int8
+ * walk runs a copy of its loop with AVX2 comparisons (ud_i8_dot_avx2, the
+ * same sums bit for bit), chosen at run time.
+ *
  * Graph layout (all little-endian u32 unless said):
  *   header   {node_count, max_level, entry, m, ef_construction, pad}
  *   levels   node_count x u8 (padded to 4 bytes)
  *   offsets  node_count x u64: where each node's lists start in `links`
  *   links    per node, per level 0..its level: count, then `count` ids
+ *
+ * ud_hnsw_open checks that every id names a node that has a list at that
+ * level (a neighbour at level l is a node of level >= l) and that the entry
+ * is on the top level, so the walk follows ids without checking levels.
  */
 #ifndef UD_INDEX_HNSW_H
 #define UD_INDEX_HNSW_H

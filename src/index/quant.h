@@ -97,7 +97,7 @@ static inline float ud_i8_dot(const ud_i8_query *q, const uint8_t *record)
 /* The same sum with AVX2 (the build targets plain x86-64, so it is
  * compiled for AVX2 alone and chosen at run time): each step sign-extends
  * 16 codes to 16 lanes with one instruction and multiplies them with the
- * query's in one more, where SSE2 needs five. The integer sum, hence the
+ * query's in one more, where SSE2 needs six. The integer sum, hence the
  * result, is the same bit for bit. Inline only into functions compiled for
  * AVX2 too. */
 __attribute__((target("avx2"))) static inline float ud_i8_dot_avx2(const ud_i8_query *q,
