@@ -4,8 +4,8 @@
  * model-provider emulator (tests/emulators/llm_emulator.py), which fails
  * on demand: retries and their backoff, Retry-After, the 401 refresh hook,
  * caps, cancellation from a streaming callback, timeouts, the token bucket
- * and sharing a client between threads. The parser is fed real SDK
- * fixtures and hostile input, cut at every byte.
+ * and sharing a client between threads. The parser is fed a stream in
+ * the Messages API's wire format and hostile input, cut at every byte.
  */
 #include <arpa/inet.h>
 #include <jansson.h>
@@ -18,7 +18,6 @@
 #include <unistd.h>
 
 #include "base/clock.h"
-#include "base/fs.h"
 #include "base/http_client.h"
 #include "base/sse.h"
 #include "llm_emulator.h"
@@ -90,23 +89,57 @@ void test_sse__fields_line_ends_comments_and_chunks(void)
     }
 }
 
-void test_sse__anthropic_fixture_byte_by_byte(void)
+/* A whole Messages API stream as the API sends it: named events, one JSON
+ * data line each, a ping among them, and no blank line after the last. */
+static const char ANTHROPIC_STREAM[] =
+    "event: message_start\n"
+    "data: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_test_0001\",\"type\":"
+    "\"message\",\"role\":\"assistant\",\"content\":[],\"model\":\"claude-test\","
+    "\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":25,"
+    "\"output_tokens\":1}}}\n"
+    "\n"
+    "event: content_block_start\n"
+    "data: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":"
+    "\"text\",\"text\":\"\"}}\n"
+    "\n"
+    "event: ping\n"
+    "data: {\"type\": \"ping\"}\n"
+    "\n"
+    "event: content_block_delta\n"
+    "data: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":"
+    "\"text_delta\",\"text\":\"Revenue grew\"}}\n"
+    "\n"
+    "event: content_block_delta\n"
+    "data: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":"
+    "\"text_delta\",\"text\":\" 12% in Q3\"}}\n"
+    "\n"
+    "event: content_block_delta\n"
+    "data: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":"
+    "\"text_delta\",\"text\":\" [Source: Board deck (drive)].\"}}\n"
+    "\n"
+    "event: content_block_stop\n"
+    "data: {\"type\":\"content_block_stop\",\"index\":0}\n"
+    "\n"
+    "event: message_delta\n"
+    "data: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\","
+    "\"stop_sequence\":null},\"usage\":{\"output_tokens\":14}}\n"
+    "\n"
+    "event: message_stop\n"
+    "data: {\"type\":\"message_stop\"}";
+
+void test_sse__anthropic_stream_byte_by_byte(void)
 {
-    char *data = NULL;
-    size_t len = 0;
-    const char *path = "../shared/data/api-samples/anthropic/anthropic-sdk-python/tests/lib/"
-                       "streaming/fixtures/basic_response.txt";
-    if (ud_file_read(&data, &len, path, 1 << 20) != 0)
-        ud_test_fail(__FILE__, __LINE__, "missing fixture %s", path);
+    size_t len = sizeof(ANTHROPIC_STREAM) - 1;
     events whole = {0}, bytes = {0};
-    UD_CHECK_OK(parse(&whole, data, len, 0, 0));
-    UD_CHECK_OK(parse(&bytes, data, len, 1, 0));
+    UD_CHECK_OK(parse(&whole, ANTHROPIC_STREAM, len, 0, 0));
+    UD_CHECK_OK(parse(&bytes, ANTHROPIC_STREAM, len, 1, 0));
     UD_CHECK_EQ_STR(whole.log, bytes.log);
     UD_CHECK_EQ_INT(9, whole.count);
     UD_CHECK(strncmp(whole.log, "message_start|{\"type\":\"message_start\"", 37) == 0);
     UD_CHECK_CONTAINS(whole.log, "ping|{\"type\": \"ping\"}|\n");
+    UD_CHECK_CONTAINS(whole.log, "\"text\":\" 12% in Q3\"}}|\n");
+    /* The last event ends at the end of the stream, without a blank line. */
     UD_CHECK_CONTAINS(whole.log, "message_stop|{\"type\":\"message_stop\"}|\n");
-    free(data);
 }
 
 void test_sse__caps_and_callback_stop(void)
