@@ -11,7 +11,8 @@
  *                                 index_build result), else built and saved
  *                                 there, so that iterating on the search
  *                                 costs only the queries
- *   bench_unify crossover DATA    filtered HNSW walk against an exact scan of
+ *   bench_unify crossover DATA [GRAPH]
+ *                                 filtered HNSW walk against an exact scan of
  *                                 the allowed vectors, per allowed share,
  *                                 on float32 and on int8 records
  *   bench_unify index-vectors DATA WORK GLOVE [int8|float32 [MAX_CHUNKS]]
@@ -403,8 +404,9 @@ static int ann(const char *data, uint32_t rescore, const char *graph_path)
 
 /* For each share of allowed vectors and each storage: the latency of the
  * filtered walk (ef 64) and of the exact scan, and the walk's recall
- * against the exact (float32) top 10. */
-static int crossover(const char *data)
+ * against the exact (float32) top 10. graph_path: as for ann (the graph
+ * the ann suite saved there is reused). */
+static int crossover(const char *data, const char *graph_path)
 {
     char path[4200];
     uint32_t dims = 0, qdims = 0;
@@ -424,7 +426,9 @@ static int crossover(const char *data)
     ud_buf graph;
     ud_buf_init(&graph, (size_t)1 << 40);
     ud_hnsw g;
-    if (ud_hnsw_build(&graph, base, has, (uint32_t)n, dims, &params) < 0 ||
+    int saved = graph_path ? read_graph(&graph, graph_path) : 0;
+    if (saved < 0 || (!saved && ud_hnsw_build(&graph, base, has, (uint32_t)n, dims, &params) < 0) ||
+        (!saved && graph_path && write_graph(&graph, graph_path) < 0) ||
         ud_hnsw_open(&g, graph.ptr, graph.len, (uint32_t)n) < 0)
         return 1;
     size_t record = UD_I8_RECORD(dims);
@@ -498,7 +502,7 @@ static int crossover(const char *data)
 int main(int argc, char **argv)
 {
     if (argc >= 3 && strcmp(argv[1], "crossover") == 0)
-        return crossover(argv[2]);
+        return crossover(argv[2], argc >= 4 ? argv[3] : NULL);
     if (argc >= 4 && strcmp(argv[1], "index") == 0)
         return index_corpus(argv[2], argv[3], NULL, NULL, 0);
     if (argc >= 5 &&
@@ -521,7 +525,7 @@ int main(int argc, char **argv)
         return ann(argv[2], argc >= 4 ? (uint32_t)strtoul(argv[3], NULL, 10) : 0,
                    argc >= 5 ? argv[4] : NULL);
     fprintf(stderr, "usage: bench_unify index|query DATA WORK | ann DATA [RESCORE [GRAPH]]"
-                    " | crossover DATA"
+                    " | crossover DATA [GRAPH]"
                     " | index-vectors DATA WORK GLOVE [int8|float32 [MAX_CHUNKS]]"
                     " | query-vectors DATA WORK GLOVE [int8|float32]\n");
     return 2;

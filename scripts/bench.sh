@@ -48,13 +48,18 @@ if [[ $suites == *" bm25 "* ]]; then
     run "$bin/bench_xapian" index "$data" "$work"
     run "$bin/bench_xapian" query "$data" "$work"
 fi
+# One HNSW graph per run: built (and timed) by the ann suite, reused by
+# the filter suite.
+graph=$work/hnsw-graph.bin
+rm -f "$graph"
 if [[ $suites == *" ann "* ]]; then
-    run "$bin/bench_unify" ann "$data"
+    run "$bin/bench_unify" ann "$data" 0 "$graph"
     run "$bin/bench_hnswlib" "$data"
 fi
 if [[ $suites == *" filter "* ]]; then
-    run "$bin/bench_unify" crossover "$data"
+    run "$bin/bench_unify" crossover "$data" "$graph"
 fi
+rm -f "$graph"
 # The same chunks, each with its SIF vector: build, then a query process
 # running BM25, vector and hybrid searches (latency, resident memory).
 if [[ $suites == *" vectors "* ]]; then
