@@ -95,6 +95,46 @@ static inline bool set_bits_next(set_bits *it, uint32_t *node)
     return true;
 }
 
+/* The best `want` allowed records by their int8 similarity, into
+ * candidates. Compiled twice (below): avx2 says which comparison. */
+static inline __attribute__((always_inline)) void
+scan_records_with(ud_hnsw_hit *candidates, size_t *found, size_t want, const uint8_t *records,
+                  size_t record, const uint8_t *allowed, uint32_t n, const ud_i8_query *qi,
+                  bool avx2)
+{
+    set_bits it;
+    set_bits_init(&it, allowed, n);
+    for (uint32_t node; set_bits_next(&it, &node);) {
+        const uint8_t *r = records + (size_t)node * record;
+        float sim;
+#ifdef UD_I8_AVX2
+        if (avx2)
+            sim = ud_i8_dot_avx2(qi, r);
+        else
+#endif
+            sim = ud_i8_dot(qi, r);
+        keep(candidates, found, want, (ud_hnsw_hit){node, sim});
+    }
+    (void)avx2;
+}
+
+static void scan_records_sse2(ud_hnsw_hit *candidates, size_t *found, size_t want,
+                              const uint8_t *records, size_t record, const uint8_t *allowed,
+                              uint32_t n, const ud_i8_query *qi)
+{
+    scan_records_with(candidates, found, want, records, record, allowed, n, qi, false);
+}
+
+#ifdef UD_I8_AVX2
+/* With ud_i8_dot_avx2 inlined, as the walk does (hnsw.c). */
+__attribute__((target("avx2"))) static void
+scan_records_avx2(ud_hnsw_hit *candidates, size_t *found, size_t want, const uint8_t *records,
+                  size_t record, const uint8_t *allowed, uint32_t n, const ud_i8_query *qi)
+{
+    scan_records_with(candidates, found, want, records, record, allowed, n, qi, true);
+}
+#endif
+
 size_t ud_vector_scan(ud_hnsw_hit *out, size_t k, const ud_hnsw_vectors *vectors, uint32_t n,
                       const uint8_t *allowed, const float *query, ud_arena *arena)
 {
@@ -117,11 +157,12 @@ size_t ud_vector_scan(ud_hnsw_hit *out, size_t k, const ud_hnsw_vectors *vectors
     ud_i8_query qi;
     ud_i8_query_init(&qi, ud_arena_alloc(arena, UD_I8_PADDED(dims) * sizeof(int16_t)), query, dims);
     size_t record = UD_I8_RECORD(dims);
-    set_bits it;
-    set_bits_init(&it, allowed, n);
-    for (uint32_t node; set_bits_next(&it, &node);)
-        keep(candidates, &found, want,
-             (ud_hnsw_hit){node, ud_i8_dot(&qi, vectors->i8 + (size_t)node * record)});
+#ifdef UD_I8_AVX2
+    if (ud_i8_have_avx2())
+        scan_records_avx2(candidates, &found, want, vectors->i8, record, allowed, n, &qi);
+    else
+#endif
+        scan_records_sse2(candidates, &found, want, vectors->i8, record, allowed, n, &qi);
     float *exact = ud_arena_alloc(arena, dims * sizeof(float));
     for (size_t i = 0; i < found; i++) {
         uint32_t node = candidates[i].node;
