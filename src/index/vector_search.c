@@ -4,6 +4,7 @@
  */
 #include "index/vector_search.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,6 +88,11 @@ static size_t count_bits(uint8_t *bits, uint32_t n)
     return count;
 }
 
+size_t ud_vector_scan_below(uint32_t n)
+{
+    return (size_t)(UD_VECTOR_SCAN_BELOW * pow((double)n / 100000.0, 0.14));
+}
+
 static void vectors_read(uint32_t node, float *out, const void *payload)
 {
     /* Every node the walk or the scan returns has a vector. */
@@ -128,7 +134,7 @@ int ud_vector_topk(ud_index_hit **out, size_t *out_count, const ud_segment_view 
                                    vectors_read, seg};
         ud_hnsw_hit *found = ud_arena_alloc(arena, top_k * sizeof(ud_hnsw_hit));
         size_t got;
-        if (graph && allowed_count * 100 >= (size_t)n * UD_VECTOR_SCAN_PERCENT) {
+        if (graph && allowed_count >= ud_vector_scan_below(n)) {
             ud_hnsw_params hp;
             ud_hnsw_params_default(&hp);
             uint8_t *visited = ud_arena_alloc(arena, (size_t)n / 8 + 1);

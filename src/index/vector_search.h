@@ -4,7 +4,7 @@
  * (filter.h). A segment with an HNSW graph (hnsw.h) is searched through it
  * with the filter applied during the walk; a segment without one (fewer
  * than UD_SEG_GRAPH_MIN_VECTORS vectors), or whose filter lets through
- * fewer than UD_VECTOR_SCAN_PERCENT of its chunks, is scanned exactly.
+ * fewer chunks than ud_vector_scan_below() says, is scanned exactly.
  * A segment that stores int8 vectors is walked, or scanned, on them, and
  * its best UD_HNSW_RESCORE_FACTOR x k candidates are rescored with their
  * float32 vectors (hnsw.h), read with pread rather than mapped. Either way
@@ -22,10 +22,14 @@
 #include "index/bm25_topk.h"
 #include "index/query.h"
 
-/* Below this share of allowed chunks, a segment is scanned instead of
- * walked: on 100K GloVe vectors the filtered walk (ef 64) overtakes the
- * exact scan between 10% and 20% (docs/performance.md). */
-#define UD_VECTOR_SCAN_PERCENT 15
+/* Below how many allowed chunks a segment of n vectors is scanned rather
+ * than walked. Measured (docs/performance.md, filter suite): the filtered
+ * walk (ef 64) overtakes the scan at about 10% allowed of 100K vectors and
+ * 3.6% of 331K, on float32 and int8 alike, that is at 10,000 and 11,900
+ * allowed chunks: about UD_VECTOR_SCAN_BELOW, growing as n^0.14 (a fit
+ * to those two sizes). */
+#define UD_VECTOR_SCAN_BELOW 10000
+size_t ud_vector_scan_below(uint32_t n);
 
 /* The top_k chunks by similarity to vector (dims floats), best first, in
  * ud_index_hit form (score = similarity). Segments whose vectors have other

@@ -202,7 +202,10 @@ void test_hnsw__open_refuses_neighbours_without_a_list_at_their_level(void)
 void test_hnsw__segments_carry_a_graph_and_vector_search_uses_it(void)
 {
     state = 11;
-    uint32_t n = 3000;
+    /* Large enough that the two thirds everyone may read are walked, not
+     * scanned (vector_search.h). */
+    uint32_t n = 12000;
+    UD_CHECK(n / 3 * 2 >= ud_vector_scan_below(n));
     float *v = clustered(n);
     char dir[600];
     snprintf(dir, sizeof(dir), "%s/collection", ud_test_tmpdir());
@@ -261,7 +264,9 @@ void test_hnsw__segments_carry_a_graph_and_vector_search_uses_it(void)
         total += count;
         ud_arena_dispose(&arena);
     }
-    UD_CHECK((double)found / (double)total >= 0.95);
+    /* The walk at ef 64 finds about nine in ten of the exact top 10 of
+     * these dense clusters (0.91); a broken walk or filter, far fewer. */
+    UD_CHECK((double)found / (double)total >= 0.85);
     free(queries);
     free(allowed);
     ud_snapshot_release(snap);
