@@ -627,6 +627,19 @@ void ud_export_fail(ud_export_emitter *em, const char *item, const char *reason)
         em->sink->failed(item, reason, em->sink->payload);
 }
 
+int ud_export_emit_text(ud_export_emitter *em, ud_source_document *doc, const ud_text_out *text,
+                        const char *item)
+{
+    if (text->failed) {
+        ud_export_fail(em, item, ud_error_last());
+        ud_error_clear();
+        return 0;
+    }
+    doc->doc.text = ud_arena_strndup(&em->arena, text->buf.ptr ? text->buf.ptr : "", text->buf.len);
+    doc->doc.text_len = text->buf.len;
+    return ud_export_emit(em, doc);
+}
+
 int ud_export_finish(ud_export_emitter *em)
 {
     return checkpoint(em, true);

@@ -129,6 +129,14 @@ int ud_export_emit(ud_export_emitter *em, ud_source_document *doc) UD_MUST_CHECK
 /* Reports the current unit as failed (item, reason) and goes on. */
 void ud_export_fail(ud_export_emitter *em, const char *item, const char *reason);
 
+struct ud_text_out;
+/* The end of an importer's unit: doc gets text's bytes as its text (a
+ * copy in the batch arena) and is sent, or, when building the text failed,
+ * the unit is reported as failed (item, the error text left) and nothing
+ * is sent. Returns the sink's code, 0 after a failure. */
+int ud_export_emit_text(ud_export_emitter *em, ud_source_document *doc,
+                        const struct ud_text_out *text, const char *item) UD_MUST_CHECK;
+
 /* The final checkpoint ("complete": true) and progress. */
 int ud_export_finish(ud_export_emitter *em) UD_MUST_CHECK;
 

@@ -53,8 +53,8 @@
 #include "connectors/importers.h"
 #include "doc/extract/extract.h"
 #include "doc/extract/extract_util.h"
+#include "doc/extract/mime_walk.h"
 
-#define MAX_PART_DEPTH 32
 #define MAX_ATTACHMENTS 256
 #define MAX_LABELS 256
 
@@ -407,12 +407,6 @@ typedef struct mail_walk {
     json_t *attachment_text; /* [[name, text]] (full content) */
 } mail_walk;
 
-static bool is_type(GMimeObject *obj, const char *type, const char *subtype)
-{
-    GMimeContentType *ct = g_mime_object_get_content_type(obj);
-    return ct && g_mime_content_type_is_type(ct, type, subtype);
-}
-
 /* The decoded content of a leaf part (g_byte_array_unref it), capped. */
 static GByteArray *part_bytes(GMimePart *part, size_t cap)
 {
@@ -432,8 +426,11 @@ static GByteArray *part_bytes(GMimePart *part, size_t cap)
     return bytes;
 }
 
-static void put_text_part(mail_walk *w, GMimeTextPart *part, bool html)
+static void put_text_part(GMimeTextPart *part, bool html, void *payload)
 {
+    mail_walk *w = payload;
+    if (!w->body)
+        return; /* metadata only */
     char *text = g_mime_text_part_get_text(part);
     if (!text)
         return;
@@ -459,21 +456,23 @@ static ud_format attachment_format(const char *filename, GMimeObject *obj)
     ud_format f = filename ? ud_format_from_path(filename) : UD_FORMAT_UNKNOWN;
     if (f != UD_FORMAT_UNKNOWN)
         return f;
-    if (is_type(obj, "text", "plain"))
+    if (ud_mime_is_type(obj, "text", "plain"))
         return UD_FORMAT_TEXT;
-    if (is_type(obj, "text", "html"))
+    if (ud_mime_is_type(obj, "text", "html"))
         return UD_FORMAT_HTML;
-    if (is_type(obj, "application", "pdf"))
+    if (ud_mime_is_type(obj, "application", "pdf"))
         return UD_FORMAT_PDF;
-    if (is_type(obj, "application", "json"))
+    if (ud_mime_is_type(obj, "application", "json"))
         return UD_FORMAT_JSON;
-    if (is_type(obj, "application", "vnd.openxmlformats-officedocument.wordprocessingml.document"))
+    if (ud_mime_is_type(obj, "application",
+                        "vnd.openxmlformats-officedocument.wordprocessingml.document"))
         return UD_FORMAT_DOCX;
     return UD_FORMAT_UNKNOWN;
 }
 
-static void note_attachment(mail_walk *w, GMimePart *part)
+static void note_attachment(GMimePart *part, void *payload)
 {
+    mail_walk *w = payload;
     if (json_array_size(w->attachments) >= MAX_ATTACHMENTS)
         return;
     const char *filename = g_mime_part_get_filename(part);
@@ -506,63 +505,6 @@ static void note_attachment(mail_walk *w, GMimePart *part)
     if (bytes)
         g_byte_array_unref(bytes);
     g_free(mime);
-}
-
-static void walk(mail_walk *w, GMimeObject *obj, int depth);
-
-static void walk_alternative(mail_walk *w, GMimeMultipart *mp, int depth)
-{
-    int n = g_mime_multipart_get_count(mp);
-    GMimeObject *plain = NULL, *html = NULL, *other = NULL;
-    for (int i = 0; i < n; i++) {
-        GMimeObject *part = g_mime_multipart_get_part(mp, i);
-        if (!plain && is_type(part, "text", "plain"))
-            plain = part;
-        else if (!html && is_type(part, "text", "html"))
-            html = part;
-        else if (!other && GMIME_IS_MULTIPART(part))
-            other = part;
-    }
-    GMimeObject *chosen = plain ? plain : (other ? other : html);
-    if (chosen)
-        walk(w, chosen, depth + 1);
-}
-
-static void walk(mail_walk *w, GMimeObject *obj, int depth)
-{
-    if (!obj || depth > MAX_PART_DEPTH)
-        return;
-    if (GMIME_IS_MESSAGE_PART(obj)) {
-        /* A forwarded message: its body counts as body. */
-        GMimeMessage *inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
-        if (inner)
-            walk(w, g_mime_message_get_mime_part(inner), depth + 1);
-        return;
-    }
-    if (GMIME_IS_MULTIPART(obj)) {
-        GMimeMultipart *mp = GMIME_MULTIPART(obj);
-        if (is_type(obj, "multipart", "alternative")) {
-            walk_alternative(w, mp, depth);
-            return;
-        }
-        int n = g_mime_multipart_get_count(mp);
-        for (int i = 0; i < n; i++)
-            walk(w, g_mime_multipart_get_part(mp, i), depth + 1);
-        return;
-    }
-    if (!GMIME_IS_PART(obj))
-        return;
-    GMimePart *part = GMIME_PART(obj);
-    if (g_mime_part_is_attachment(part) || g_mime_part_get_filename(part)) {
-        note_attachment(w, part);
-        return;
-    }
-    if (w->body && GMIME_IS_TEXT_PART(obj)) {
-        if (is_type(obj, "text", "html"))
-            put_text_part(w, GMIME_TEXT_PART(obj), true);
-        else if (is_type(obj, "text", "*"))
-            put_text_part(w, GMIME_TEXT_PART(obj), false);
-    }
 }
 
 /* ---- One message ------------------------------------------------------------------------ */
@@ -795,7 +737,8 @@ static int emit_message(ud_export_emitter *em, gmail_ctx *c, const char *file, s
         json_object_set_new(meta, "in_reply_to", ud_export_json_string(in_reply_to));
 
     mail_walk w = {c, arena, item, c->full_content ? &body : NULL, json_array(), json_array()};
-    walk(&w, g_mime_message_get_mime_part(msg), 0);
+    ud_mime_walk(g_mime_message_get_mime_part(msg),
+                 &(ud_mime_visitor){put_text_part, note_attachment, NULL, &w});
     if (json_array_size(w.attachments) > 0) {
         ud_buf_reset(&line.buf);
         size_t i;
@@ -855,15 +798,7 @@ static int emit_message(ud_export_emitter *em, gmail_ctx *c, const char *file, s
     sd.raw = ud_arena_strndup(arena, message, raw_len);
     sd.raw_len = raw_len;
     sd.raw_id = ud_export_raw_id(arena, key, ".eml");
-    int rc = 0;
-    if (t.failed) {
-        ud_export_fail(em, item, ud_error_last());
-        ud_error_clear();
-    } else {
-        d->text = ud_arena_strndup(arena, t.buf.ptr ? t.buf.ptr : "", t.buf.len);
-        d->text_len = t.buf.len;
-        rc = ud_export_emit(em, &sd);
-    }
+    int rc = ud_export_emit_text(em, &sd, &t, item);
     ud_text_out_dispose(&t);
     ud_text_out_dispose(&line);
     ud_text_out_dispose(&body);

@@ -524,15 +524,7 @@ static int emit_row(ud_export_emitter *em, notion_ctx *c, const database *db, co
     sd.raw = raw_text;
     sd.raw_len = strlen(raw_text);
     sd.raw_id = ud_export_raw_id(arena, key, ".json");
-    int rc = 0;
-    if (t.failed) {
-        ud_export_fail(em, key, ud_error_last());
-        ud_error_clear();
-    } else {
-        d->text = ud_arena_strndup(arena, t.buf.ptr ? t.buf.ptr : "", t.buf.len);
-        d->text_len = t.buf.len;
-        rc = ud_export_emit(em, &sd);
-    }
+    int rc = ud_export_emit_text(em, &sd, &t, key);
     ud_text_out_dispose(&t);
     free(page);
     return rc;

@@ -1015,15 +1015,7 @@ static int emit_group(ud_export_emitter *em, slack_ctx *c, const conversation *c
     sd.raw_len = strlen(raw_text);
     sd.raw_id = ud_export_raw_id(arena, d->source_key, ".json");
 
-    int rc = 0;
-    if (p.text.failed) {
-        ud_export_fail(em, d->source_key, ud_error_last());
-        ud_error_clear();
-    } else {
-        d->text = ud_arena_strndup(arena, p.text.buf.ptr ? p.text.buf.ptr : "", p.text.buf.len);
-        d->text_len = p.text.buf.len;
-        rc = ud_export_emit(em, &sd);
-    }
+    int rc = ud_export_emit_text(em, &sd, &p.text, d->source_key);
     json_decref(p.seen);
     ud_text_out_dispose(&p.text);
     return rc;

@@ -134,14 +134,14 @@ static void score_candidates(ud_ranked *list, size_t count, const ud_segment_vie
 
 /* The query's words as one phrase, to be checked against the positions in
  * the index (ud_query_matches) rather than by analysing each candidate's
- * stored text again, which was most of a hybrid search's time. False when
+ * stored text again, which was most of a hybrid search's time. NULL when
  * the words cannot make a phrase query (fewer than two, or more than a
  * phrase may hold: a verbatim match of that length is not worth a walk). */
-static bool phrase_query(ud_query *pq, const ud_term *words, size_t count)
+static ud_query *phrase_query(ud_arena *arena, const ud_term *words, size_t count)
 {
-    memset(pq, 0, sizeof(*pq));
     if (count < 2 || count > UD_QUERY_MAX_PHRASE_TERMS)
-        return false;
+        return NULL;
+    ud_query *pq = ud_arena_alloc(arena, sizeof(*pq)); /* zeroed */
     ud_query_phrase *ph = &pq->phrases[0];
     for (size_t j = 0; j < count; j++) {
         size_t t = 0;
@@ -155,7 +155,7 @@ static bool phrase_query(ud_query *pq, const ud_term *words, size_t count)
     }
     ph->count = count;
     pq->phrase_count = 1;
-    return true;
+    return pq;
 }
 
 static int compare_ranked(const void *a, const void *b)
@@ -258,8 +258,8 @@ int ud_rank(ud_ranked **out, size_t *out_count, const ud_segment_view *views, si
         rc = ud_analyze(&phrase, &phrase_count, analyzer, arena, phrase_text, strlen(phrase_text));
     if (rc < 0)
         return rc;
-    ud_query *pq = ud_arena_alloc(arena, sizeof(ud_query));
-    if (phrase_query(pq, phrase, phrase_count)) {
+    ud_query *pq = phrase_query(arena, phrase, phrase_count);
+    if (pq) {
         size_t check = top_k * PHRASE_CHECK_FACTOR < count ? top_k * PHRASE_CHECK_FACTOR : count;
         for (size_t i = 0; i < check; i++) {
             if (ud_query_matches(&views[list[i].view], pq, list[i].doc, arena)) {

@@ -14,9 +14,8 @@
 
 #include "doc/extract/extract.h"
 #include "doc/extract/extract_util.h"
+#include "doc/extract/mime_walk.h"
 
-/* Nested multiparts and forwarded messages deeper than this are skipped. */
-#define MAX_DEPTH 32
 #define MAX_ATTACHMENTS 256
 
 static pthread_once_t gmime_once = PTHREAD_ONCE_INIT;
@@ -35,8 +34,9 @@ typedef struct email_walk {
     bool wrote_body;
 } email_walk;
 
-static void write_text_part(email_walk *w, GMimeTextPart *part, bool html)
+static void write_text_part(GMimeTextPart *part, bool html, void *payload)
 {
+    email_walk *w = payload;
     char *text = g_mime_text_part_get_text(part);
     if (!text)
         return;
@@ -55,75 +55,19 @@ static void write_text_part(email_walk *w, GMimeTextPart *part, bool html)
     g_free(text);
 }
 
-static bool is_type(GMimeObject *obj, const char *type, const char *subtype)
+static void note_attachment(GMimePart *part, void *payload)
 {
-    GMimeContentType *ct = g_mime_object_get_content_type(obj);
-    return ct && g_mime_content_type_is_type(ct, type, subtype);
-}
-
-static void walk(email_walk *w, GMimeObject *obj, int depth);
-
-/* In multipart/alternative the plain part wins; HTML only if there is none. */
-static void walk_alternative(email_walk *w, GMimeMultipart *mp, int depth)
-{
-    int n = g_mime_multipart_get_count(mp);
-    GMimeObject *plain = NULL, *html = NULL, *other = NULL;
-    for (int i = 0; i < n; i++) {
-        GMimeObject *part = g_mime_multipart_get_part(mp, i);
-        if (!plain && is_type(part, "text", "plain"))
-            plain = part;
-        else if (!html && is_type(part, "text", "html"))
-            html = part;
-        else if (!other && GMIME_IS_MULTIPART(part))
-            other = part;
-    }
-    GMimeObject *chosen = plain ? plain : (other ? other : html);
-    if (chosen)
-        walk(w, chosen, depth + 1);
-}
-
-static void note_attachment(email_walk *w, GMimePart *part)
-{
+    email_walk *w = payload;
     const char *filename = g_mime_part_get_filename(part);
     if (!filename || json_array_size(w->attachments) >= MAX_ATTACHMENTS)
         return;
     json_array_append_new(w->attachments, json_string(filename));
 }
 
-static void walk(email_walk *w, GMimeObject *obj, int depth)
+static bool text_failed(void *payload)
 {
-    if (!obj || depth > MAX_DEPTH || w->out->failed)
-        return;
-    if (GMIME_IS_MESSAGE_PART(obj)) {
-        GMimeMessage *inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
-        if (inner)
-            walk(w, g_mime_message_get_mime_part(inner), depth + 1);
-        return;
-    }
-    if (GMIME_IS_MULTIPART(obj)) {
-        GMimeMultipart *mp = GMIME_MULTIPART(obj);
-        if (is_type(obj, "multipart", "alternative")) {
-            walk_alternative(w, mp, depth);
-            return;
-        }
-        int n = g_mime_multipart_get_count(mp);
-        for (int i = 0; i < n; i++)
-            walk(w, g_mime_multipart_get_part(mp, i), depth + 1);
-        return;
-    }
-    if (!GMIME_IS_PART(obj))
-        return;
-    GMimePart *part = GMIME_PART(obj);
-    if (g_mime_part_is_attachment(part) || g_mime_part_get_filename(part)) {
-        note_attachment(w, part);
-        return;
-    }
-    if (GMIME_IS_TEXT_PART(obj)) {
-        if (is_type(obj, "text", "html"))
-            write_text_part(w, GMIME_TEXT_PART(obj), true);
-        else if (is_type(obj, "text", "plain") || is_type(obj, "text", "*"))
-            write_text_part(w, GMIME_TEXT_PART(obj), false);
-    }
+    const email_walk *w = payload;
+    return w->out->failed != 0;
 }
 
 /* "Name <a@b>, c@d" of one address header, or NULL. Caller g_free()s. */
@@ -195,7 +139,8 @@ int ud_extract_email(ud_extracted *out, ud_arena *arena, const char *data, size_
         json_object_set_new(meta, "message_id", json_string(message_id));
 
     email_walk w = {&t, arena, name, limits, json_array(), false};
-    walk(&w, g_mime_message_get_mime_part(msg), 0);
+    ud_mime_walk(g_mime_message_get_mime_part(msg),
+                 &(ud_mime_visitor){write_text_part, note_attachment, text_failed, &w});
     if (json_array_size(w.attachments) > 0) {
         ud_text_out_break(&t, 2);
         ud_text_out_puts(&t, "Attachments:");
