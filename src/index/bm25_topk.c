@@ -12,6 +12,7 @@
 
 #include "base/mem.h"
 #include "index/filter.h"
+#include "index/visible.h"
 
 /* Bounds are nudged up so that rounding never makes a bound smaller than
  * the score it bounds. */
@@ -273,6 +274,15 @@ static void run_conjunction(segment_search *ss)
         if (rarest->doc == UD_DOC_END)
             return;
         target = rarest->doc;
+        /* Past the chunks the caller may not read without looking at
+         * them, so their number does not show in the time taken. */
+        uint32_t readable = ud_visible_next(ss->q->visible, ss->view_index, target);
+        if (readable != target) {
+            if (readable == UD_DOC_END)
+                return;
+            target = readable;
+            continue;
+        }
         double theta = threshold(ss->heap);
         if (theta >= 0) {
             double block_sum = 0;
@@ -343,6 +353,21 @@ static void run_wand(segment_search *ss)
         /* Cursors past the pivot that sit on the same doc count too. */
         while (pivot + 1 < ss->order_count && ss->order[pivot + 1]->postings.doc == pivot_doc)
             pivot++;
+        /* Nothing before pivot_doc can beat theta, and nothing from it up
+         * to the next chunk the caller may read is a result: the cursors
+         * up to the pivot jump there (over whole blocks, undecoded), so a
+         * word's hidden chunks cost neither scoring nor decoding. */
+        uint32_t readable = ud_visible_next(ss->q->visible, ss->view_index, pivot_doc);
+        if (readable != pivot_doc) {
+            for (size_t i = 0; i <= pivot; i++)
+                ud_postings_advance(&ss->order[i]->postings, readable);
+            for (size_t i = 0; i <= pivot; i++)
+                if (ss->order[i]->postings.corrupt)
+                    ss->corrupt = true;
+            if (ss->corrupt)
+                return;
+            continue;
+        }
         /* Block-max check: the blocks holding pivot_doc. */
         double block_sum = 0;
         uint64_t next = UINT64_MAX;
@@ -430,39 +455,50 @@ void ud_segment_view_init(ud_segment_view *view, const ud_segment *segment, cons
 }
 
 int ud_bm25_topk(ud_index_hit **out, size_t *out_count, const ud_segment_view *views,
-                 size_t view_count, const ud_query *q, const ud_bm25_params *params, size_t top_k,
-                 ud_arena *arena, ud_topk_stats *stats)
+                 size_t view_count, const ud_query *query, const ud_bm25_params *params,
+                 size_t top_k, ud_arena *arena, ud_topk_stats *stats)
 {
     ud_topk_stats local = {0};
     if (!stats)
         stats = &local;
     *out = NULL;
     *out_count = 0;
-    if (top_k == 0 || q->term_count == 0)
+    if (top_k == 0 || query->term_count == 0)
         return 0;
 
-    /* Collection statistics over live documents; df over every segment. */
-    uint64_t n = 0, len_text = 0, len_title = 0;
-    for (size_t v = 0; v < view_count; v++) {
-        n += views[v].live_docs;
-        len_text += views[v].live_len_text;
-        len_title += views[v].live_len_title;
+    /* Without a visible set from the snapshot's cache, one for this
+     * search: the statistics must be the caller's either way. */
+    const ud_query *q = query;
+    ud_visible *own = NULL;
+    int rc = 0;
+    if (!q->visible) {
+        rc = ud_visible_new(&own, views, view_count, q->principals, q->principal_count);
+        if (rc < 0)
+            return rc;
+        ud_query *with = ud_arena_alloc(arena, sizeof(*with));
+        *with = *q;
+        with->visible = own;
+        q = with;
     }
+
+    /* Collection statistics over the chunks the caller may read (visible.h):
+     * N, the field lengths and each scoring term's df. */
+    uint64_t n = ud_visible_docs(q->visible), len_text = 0, len_title = 0;
+    ud_visible_lengths(q->visible, &len_text, &len_title);
     if (n == 0)
-        return 0;
+        goto done;
     scoring s = {params->k1, params->b, params->title_weight, 0};
     s.avgdl = ((double)len_text + s.w * (double)len_title) / (double)n;
     if (s.avgdl <= 0)
         s.avgdl = 1;
     double *idf = ud_arena_alloc(arena, q->term_count * sizeof(double));
     for (size_t i = 0; i < q->term_count; i++) {
+        if (q->terms[i].kind != UD_TERM_OPTIONAL && q->terms[i].kind != UD_TERM_REQUIRED)
+            continue; /* never scores */
         uint64_t df = 0;
-        for (size_t v = 0; v < view_count; v++) {
-            const ud_seg_term *t =
-                ud_segment_term(views[v].segment, q->terms[i].text, q->terms[i].len);
-            if (t)
-                df += t->df;
-        }
+        rc = ud_visible_df(&df, q->visible, q->terms[i].text, q->terms[i].len);
+        if (rc < 0)
+            goto done;
         double dfd = df < n ? (double)df : (double)n;
         idf[i] = log(1.0 + ((double)n - dfd + 0.5) / (dfd + 0.5));
     }
@@ -499,7 +535,7 @@ int ud_bm25_topk(ud_index_hit **out, size_t *out_count, const ud_segment_view *v
         }
         if (!has_scoring || corrupt)
             continue;
-        ss.allowed = ud_filter_allowed(&views[v], q, arena);
+        ss.allowed = ud_filter_allowed_shared(&views[v], v, q, arena);
         bool conjunctive = ss.order_count > 0;
         for (size_t i = 0; i < ss.order_count; i++)
             conjunctive &= ss.order[i]->term->kind == UD_TERM_REQUIRED;
@@ -520,10 +556,14 @@ int ud_bm25_topk(ud_index_hit **out, size_t *out_count, const ud_segment_view *v
         }
         corrupt |= ss.corrupt;
     }
-    if (corrupt)
-        return ud_error_set(UD_ECORRUPT, "an index segment is damaged; run `unify reindex`");
+    if (corrupt) {
+        rc = ud_error_set(UD_ECORRUPT, "an index segment is damaged; run `unify reindex`");
+        goto done;
+    }
     qsort(h.items, h.count, sizeof(ud_index_hit), compare_hits);
     *out = h.items;
     *out_count = h.count;
-    return 0;
+done:
+    ud_visible_release(own);
+    return rc;
 }

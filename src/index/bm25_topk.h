@@ -4,12 +4,15 @@
  * of blocks) is skipped whenever the sum of its terms' score bounds cannot
  * beat the k-th best score so far. Scores are the same as the exact oracle
  * (bm25_exact.h) computes: tf = tf_text + w * tf_title, dl = len_text +
- * w * len_title, Lucene's idf, collection-wide N, df and average length.
+ * w * len_title, Lucene's idf, with N, df and the average length taken
+ * over the chunks the caller may read (visible.h), never the whole
+ * collection: what a caller may not read changes none of their scores.
  *
  * Filters (the caller's principals, source types, authors, deletions) are a
  * bitmap built per segment before any scoring; dates are checked per
  * candidate. A document that fails them is never scored, never counted and
- * never enters the heap.
+ * never enters the heap; the walk jumps over runs of chunks the caller may
+ * not read without decoding their blocks.
  */
 #ifndef UD_INDEX_BM25_TOPK_H
 #define UD_INDEX_BM25_TOPK_H
@@ -54,7 +57,10 @@ bool ud_query_matches(const ud_segment_view *view, const ud_query *query, uint32
 /* Fills the live counts of a view from its deletion bitmap. */
 void ud_segment_view_init(ud_segment_view *view, const ud_segment *segment, const uint8_t *deleted);
 
-/* The best top_k hits, best first (ties: earlier view, then earlier doc). */
+/* The best top_k hits, best first (ties: earlier view, then earlier doc).
+ * With query->visible NULL the visible set is made for this search alone
+ * (correct, but each search pays for it: the searcher passes the
+ * snapshot's cached one, ud_snapshot_visible). */
 int ud_bm25_topk(ud_index_hit **out, size_t *out_count, const ud_segment_view *views,
                  size_t view_count, const ud_query *query, const ud_bm25_params *params,
                  size_t top_k, ud_arena *arena, ud_topk_stats *stats) UD_MUST_CHECK;

@@ -218,6 +218,9 @@ struct ud_snapshot {
     manifest m;
     ud_segment_view *views;
     uint64_t live_docs;
+    /* What each recent principal set may read here (visible.h): a
+     * snapshot is one generation, so this is the cache per generation. */
+    ud_visible_cache *visible;
 };
 
 int ud_snapshot_open(ud_snapshot **out, const char *dir)
@@ -240,6 +243,7 @@ int ud_snapshot_open(ud_snapshot **out, const char *dir)
         ud_segment_view_init(&s->views[i], s->m.segs[i].segment, s->m.segs[i].deleted);
         s->live_docs += s->views[i].live_docs;
     }
+    ud_visible_cache_new(&s->visible);
     atomic_init(&s->refs, 1);
     *out = s;
     return 0;
@@ -254,6 +258,7 @@ void ud_snapshot_release(ud_snapshot *s)
 {
     if (!s || atomic_fetch_sub(&s->refs, 1) != 1)
         return;
+    ud_visible_cache_free(s->visible);
     manifest_dispose(&s->m);
     free(s->views);
     free(s);
@@ -283,6 +288,12 @@ const ud_segment_view *ud_snapshot_views(const ud_snapshot *s, size_t *out_count
 {
     *out_count = s->m.count;
     return s->views;
+}
+
+int ud_snapshot_visible(ud_visible **out, ud_snapshot *s, const char *const *principals,
+                        size_t principal_count)
+{
+    return ud_visible_cache_get(out, s->visible, s->views, s->m.count, principals, principal_count);
 }
 
 int ud_collection_current_generation(uint64_t *out, const char *dir)

@@ -43,6 +43,7 @@
 #include "index/bm25_topk.h"
 #include "index/index_doc.h"
 #include "index/segment.h"
+#include "index/visible.h"
 
 /* ---- reading ------------------------------------------------------------- */
 
@@ -62,6 +63,12 @@ uint64_t ud_snapshot_live_docs(const ud_snapshot *snapshot);
 /* "provider/model/dims" of the commit's vectors, "" when it has none. */
 const char *ud_snapshot_embedding(const ud_snapshot *snapshot);
 const ud_segment_view *ud_snapshot_views(const ud_snapshot *snapshot, size_t *out_count);
+/* What the principals may read in the snapshot (visible.h), for
+ * ud_query.visible: cached per snapshot and principal set, with the dfs
+ * counted for it. The caller gets a reference (ud_visible_release) and
+ * keeps the snapshot retained while it uses it. */
+int ud_snapshot_visible(ud_visible **out, ud_snapshot *snapshot, const char *const *principals,
+                        size_t principal_count) UD_MUST_CHECK;
 
 /* The generation in dir's manifest now (0 if none), to tell a stale
  * snapshot without opening a new one. */

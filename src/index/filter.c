@@ -7,6 +7,8 @@
 
 #include <string.h>
 
+#include "index/visible.h"
+
 static void set_bits_of(uint8_t *bits, const ud_segment *seg, const char *prefix, const char *value,
                         ud_arena *arena)
 {
@@ -27,14 +29,38 @@ static void set_bits_of(uint8_t *bits, const ud_segment *seg, const char *prefix
         bits[p.doc >> 3] |= (uint8_t)(1u << (p.doc & 7));
 }
 
-uint8_t *ud_filter_allowed(const ud_segment_view *view, const ud_query *q, ud_arena *arena)
+void ud_filter_principal_bits(uint8_t *bits, const ud_segment_view *view,
+                              const char *const *principals, size_t principal_count,
+                              ud_arena *arena)
+{
+    const ud_segment *seg = view->segment;
+    size_t bytes = (ud_segment_header(seg)->doc_count + 7) / 8;
+    /* No principals: nothing is visible (the safe default). */
+    for (size_t i = 0; i < principal_count; i++)
+        set_bits_of(bits, seg, UD_SEG_FILTER_PRINCIPAL, principals[i], arena);
+    if (view->deleted)
+        for (size_t i = 0; i < bytes; i++)
+            bits[i] &= (uint8_t)~view->deleted[i];
+}
+
+/* Whether the query narrows what the caller may read by source or author. */
+static bool narrows(const ud_query *q)
+{
+    return q->source_count > 0 || q->author_count > 0;
+}
+
+uint8_t *ud_filter_allowed(const ud_segment_view *view, size_t view_index, const ud_query *q,
+                           ud_arena *arena)
 {
     const ud_segment *seg = view->segment;
     size_t bytes = (ud_segment_header(seg)->doc_count + 7) / 8;
     uint8_t *allowed = ud_arena_alloc(arena, bytes ? bytes : 1);
-    /* No principals: nothing is visible (the safe default). */
-    for (size_t i = 0; i < q->principal_count; i++)
-        set_bits_of(allowed, seg, UD_SEG_FILTER_PRINCIPAL, q->principals[i], arena);
+    if (q->visible)
+        memcpy(allowed, ud_visible_bits(q->visible, view_index), bytes);
+    else
+        ud_filter_principal_bits(allowed, view, q->principals, q->principal_count, arena);
+    if (!narrows(q))
+        return allowed;
     const struct {
         const char *const *values;
         size_t count;
@@ -50,10 +76,15 @@ uint8_t *ud_filter_allowed(const ud_segment_view *view, const ud_query *q, ud_ar
         for (size_t i = 0; i < bytes; i++)
             allowed[i] &= some[i];
     }
-    if (view->deleted)
-        for (size_t i = 0; i < bytes; i++)
-            allowed[i] &= (uint8_t)~view->deleted[i];
     return allowed;
+}
+
+const uint8_t *ud_filter_allowed_shared(const ud_segment_view *view, size_t view_index,
+                                        const ud_query *q, ud_arena *arena)
+{
+    if (q->visible && !narrows(q))
+        return ud_visible_bits(q->visible, view_index);
+    return ud_filter_allowed(view, view_index, q, arena);
 }
 
 bool ud_filter_accepts(const ud_segment_view *view, const ud_query *q, const uint8_t *allowed,

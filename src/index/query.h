@@ -62,6 +62,11 @@ typedef struct ud_query {
     int64_t before;                /* 0 = none */
     const char *const *principals; /* the caller's; the document needs one of them */
     size_t principal_count;
+    /* What the principals may read over the views searched (visible.h),
+     * borrowed: the statistics and the permission bitmaps come from it.
+     * NULL: made for the one search (the same results, without the
+     * cache). It must be the principals' own: ud_visible_matches. */
+    struct ud_visible *visible;
 } ud_query;
 
 /* Parses text into q (strings in the arena). UD_EINVAL with a message for a

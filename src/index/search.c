@@ -17,6 +17,7 @@
 #include "index/collection.h"
 #include "index/excerpt.h"
 #include "index/query.h"
+#include "index/visible.h"
 
 #define MAX_TOP_K 100
 /* Chunks fetched per wanted document before deduplication, and the most
@@ -165,6 +166,11 @@ static const char *plain_words(ud_arena *arena, const char *text)
     return out;
 }
 
+static void release_visible(void *visible)
+{
+    ud_visible_release(visible);
+}
+
 static int search_snapshot(ud_search_hit **out, size_t *out_count, ud_searcher *s,
                            ud_snapshot *snap, ud_analyzer *analyzer, ud_arena *arena,
                            const char *query_text, const ud_search_opts *opts)
@@ -179,6 +185,15 @@ static int search_snapshot(ud_search_hit **out, size_t *out_count, ud_searcher *
         return 0;
     q.principals = opts->principals ? opts->principals : DEFAULT_PRINCIPALS;
     q.principal_count = opts->principals ? opts->principal_count : 1;
+    /* What the caller may read, cached with the snapshot: the statistics
+     * of every score come from it (visible.h). The arena holds a
+     * reference until the results are gone. */
+    ud_visible *visible = NULL;
+    rc = ud_snapshot_visible(&visible, snap, q.principals, q.principal_count);
+    if (rc < 0)
+        return rc;
+    ud_arena_on_dispose(arena, release_visible, visible);
+    q.visible = visible;
     size_t top_k = opts->top_k ? opts->top_k : 10;
     if (top_k > MAX_TOP_K)
         top_k = MAX_TOP_K;

@@ -607,6 +607,21 @@ void ud_postings_next(ud_postings *p)
     ud_postings_advance(p, p->doc + 1);
 }
 
+bool ud_postings_read_block(ud_postings *p, uint32_t block)
+{
+    if (p->corrupt || block >= p->block_count)
+        return false;
+    if (block != p->block || !p->decoded) {
+        p->block = block;
+        decode_block(p);
+        if (p->corrupt)
+            return false;
+    }
+    p->index = 0;
+    p->doc = p->docs[0];
+    return true;
+}
+
 const ud_seg_block *ud_postings_block_for(ud_postings *p, uint32_t target)
 {
     uint32_t b = find_block(p, target);

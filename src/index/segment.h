@@ -121,6 +121,10 @@ void ud_postings_init(ud_postings *p, const ud_segment *segment, const ud_seg_te
 void ud_postings_next(ud_postings *p);
 /* Moves to the first posting with doc >= target. */
 void ud_postings_advance(ud_postings *p, uint32_t target);
+/* Decodes block `block` (an index below block_count) and puts the cursor
+ * on its first posting: its documents are then docs[0..count). False if
+ * the data is damaged (which also ends the cursor). */
+bool ud_postings_read_block(ud_postings *p, uint32_t block);
 /* The block that would hold target, without decoding it (block-max WAND's
  * shallow advance). NULL when target is past the last posting. */
 const ud_seg_block *ud_postings_block_for(ud_postings *p, uint32_t target);

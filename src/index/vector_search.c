@@ -12,6 +12,7 @@
 #include "index/filter.h"
 #include "index/hnsw.h"
 #include "index/vector_scan.h"
+#include "index/visible.h"
 
 static bool better(const ud_index_hit *a, const ud_index_hit *b)
 {
@@ -60,16 +61,6 @@ static void push(ud_index_hit *heap, size_t *count, size_t k, ud_index_hit hit)
     }
 }
 
-/* Bits set in a 64-bit word (SWAR: without -march there is no popcnt
- * instruction, and the library call was a fifth of a vector query). */
-static unsigned popcount64(uint64_t x)
-{
-    x -= (x >> 1) & 0x5555555555555555ULL;
-    x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
-    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
-    return (unsigned)((x * 0x0101010101010101ULL) >> 56);
-}
-
 /* Set bits among the first n of bits; clears those past n. */
 static size_t count_bits(uint8_t *bits, uint32_t n)
 {
@@ -77,13 +68,13 @@ static size_t count_bits(uint8_t *bits, uint32_t n)
     for (; i + 8 <= bytes; i += 8) {
         uint64_t word;
         memcpy(&word, bits + i, 8);
-        count += popcount64(word);
+        count += ud_popcount64(word);
     }
     for (; i < bytes; i++)
-        count += popcount64(bits[i]);
+        count += ud_popcount64(bits[i]);
     if (n % 8) {
         bits[bytes] &= (uint8_t)((1u << (n % 8)) - 1);
-        count += popcount64(bits[bytes]);
+        count += ud_popcount64(bits[bytes]);
     }
     return count;
 }
@@ -114,7 +105,7 @@ int ud_vector_topk(ud_index_hit **out, size_t *out_count, const ud_segment_view 
         if (ud_segment_vector_dims(seg) != dims)
             continue;
         uint32_t n = ud_segment_header(seg)->doc_count;
-        uint8_t *allowed = ud_filter_allowed(&views[v], q, arena);
+        uint8_t *allowed = ud_filter_allowed(&views[v], v, q, arena);
         /* The walk and the scan need one bitmap: fold the date range and
          * the chunks without a vector into it. Counting its bits is then
          * enough (a loop over every chunk was most of a query's time on a
