@@ -10,7 +10,9 @@
 # BENCH_SUITES picks suites (default all: "bm25 ann filter vectors"), e.g.
 # BENCH_SUITES=vectors for the query process over chunks with vectors
 # alone; BENCH_STORAGE the vector storage(s) of that suite (default int8,
-# "int8 float32" for both).
+# "int8 float32" for both); BENCH_ENGINES the engines (default all:
+# "unify fts5 xapian hnswlib"), e.g. BENCH_ENGINES=unify to time a change
+# of ours without the peers' index builds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${BUILD:-build}
@@ -39,33 +41,41 @@ fi
 
 results=$(mktemp)
 suites=" ${BENCH_SUITES:-bm25 ann filter vectors} "
+engines=" ${BENCH_ENGINES:-unify fts5 xapian hnswlib} "
 run() { echo "bench: $*" >&2; "$@" >>"$results"; }
+# Runs "$@" when engine $1 is among BENCH_ENGINES.
+run_engine() {
+    local engine=$1
+    shift
+    if [[ $engines == *" $engine "* ]]; then run "$@"; fi
+}
 if [[ $suites == *" bm25 "* ]]; then
-    run "$bin/bench_unify" index "$data" "$work"
-    run "$bin/bench_unify" query "$data" "$work"
-    run "$bin/bench_fts5" index "$data" "$work"
-    run "$bin/bench_fts5" query "$data" "$work"
-    run "$bin/bench_xapian" index "$data" "$work"
-    run "$bin/bench_xapian" query "$data" "$work"
+    run_engine unify "$bin/bench_unify" index "$data" "$work"
+    run_engine unify "$bin/bench_unify" query "$data" "$work"
+    run_engine fts5 "$bin/bench_fts5" index "$data" "$work"
+    run_engine fts5 "$bin/bench_fts5" query "$data" "$work"
+    run_engine xapian "$bin/bench_xapian" index "$data" "$work"
+    run_engine xapian "$bin/bench_xapian" query "$data" "$work"
 fi
 # One HNSW graph per run: built (and timed) by the ann suite, reused by
 # the filter suite.
 graph=$work/hnsw-graph.bin
 rm -f "$graph"
 if [[ $suites == *" ann "* ]]; then
-    run "$bin/bench_unify" ann "$data" 0 "$graph"
-    run "$bin/bench_hnswlib" "$data"
+    run_engine unify "$bin/bench_unify" ann "$data" 0 "$graph"
+    run_engine hnswlib "$bin/bench_hnswlib" "$data"
 fi
 if [[ $suites == *" filter "* ]]; then
-    run "$bin/bench_unify" crossover "$data" "$graph"
+    run_engine unify "$bin/bench_unify" crossover "$data" "$graph"
 fi
 rm -f "$graph"
 # The same chunks, each with its SIF vector: build, then a query process
 # running BM25, vector and hybrid searches (latency, resident memory).
 if [[ $suites == *" vectors "* ]]; then
     for storage in ${BENCH_STORAGE:-int8}; do
-        run "$bin/bench_unify" index-vectors "$data" "$work" "$glove" "$storage" "$vector_chunks"
-        run "$bin/bench_unify" query-vectors "$data" "$work" "$glove" "$storage"
+        run_engine unify "$bin/bench_unify" index-vectors "$data" "$work" "$glove" "$storage" \
+            "$vector_chunks"
+        run_engine unify "$bin/bench_unify" query-vectors "$data" "$work" "$glove" "$storage"
     done
 fi
 

@@ -110,10 +110,16 @@ int ud_vector_topk(ud_index_hit **out, size_t *out_count, const ud_segment_view 
          * the chunks without a vector into it. Counting its bits is then
          * enough (a loop over every chunk was most of a query's time on a
          * million chunks). */
+        /* Dates are looked up for allowed chunks only, a byte of the
+         * bitmap at a time, so the others (the caller's hidden ones among
+         * them) cost no lookup. */
         if (q->after || q->before)
-            for (uint32_t d = 0; d < n; d++)
-                if (!ud_filter_accepts(&views[v], q, allowed, d))
-                    allowed[d >> 3] &= (uint8_t) ~(1u << (d & 7));
+            for (size_t i = 0; i < ((size_t)n + 7) / 8; i++)
+                for (unsigned bits = allowed[i]; bits; bits &= bits - 1) {
+                    uint32_t d = (uint32_t)(i * 8 + (unsigned)__builtin_ctz(bits));
+                    if (d < n && !ud_filter_accepts(&views[v], q, allowed, d))
+                        allowed[i] &= (uint8_t) ~(1u << (d & 7));
+                }
         const uint8_t *has = ud_segment_vector_bits(seg);
         for (size_t i = 0; has && i < ((size_t)n + 7) / 8; i++)
             allowed[i] &= has[i];

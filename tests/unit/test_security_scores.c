@@ -14,6 +14,7 @@
 #include "index/hybrid.h"
 #include "index/query.h"
 #include "index/search.h"
+#include "index/vector_search.h"
 #include "index/visible.h"
 #include "test.h"
 
@@ -517,5 +518,62 @@ void test_security_scores__full_set_gives_global_statistics(void)
     }
     ud_visible_release(all);
     ud_visible_release(some);
+    ud_snapshot_release(snap);
+}
+
+/* Vector search checks dates on the readable chunks only (a byte of the
+ * bitmap at a time): every chunk it returns is readable and in range, and
+ * none that is both is missing. */
+void test_security_scores__vector_dates_on_readable_chunks(void)
+{
+    char dir[600];
+    snprintf(dir, sizeof(dir), "%s/collection", ud_test_tmpdir());
+    ud_collection_writer *w = NULL;
+    open_writer(&w, dir);
+    for (int i = 0; i < 37; i++) {
+        char id[32];
+        snprintf(id, sizeof(id), "v%d", i);
+        float vector[3] = {i % 2 ? 0.6f : 0.8f, i % 2 ? 0.8f : 0.6f, 0};
+        ud_index_doc doc = {.doc_id = id,
+                            .title = "",
+                            .text = "harvest",
+                            .source_type = "file",
+                            .updated_at = 1000 + i,
+                            .acl = i % 3 ? EVERYONE : LUCA,
+                            .acl_count = 1,
+                            .vector = vector};
+        UD_CHECK_OK(ud_collection_writer_add(w, &doc));
+    }
+    UD_CHECK_OK(ud_collection_writer_commit(w, 1));
+    ud_collection_writer_close(w);
+    ud_snapshot *snap = NULL;
+    UD_CHECK_OK(ud_snapshot_open(&snap, dir));
+    size_t view_count = 0;
+    const ud_segment_view *views = ud_snapshot_views(snap, &view_count);
+    ud_analyzer *analyzer = NULL;
+    UD_CHECK_OK(ud_analyzer_new(&analyzer));
+    ud_arena arena;
+    ud_arena_init(&arena);
+    ud_query q;
+    UD_CHECK_OK(ud_query_from_words(&q, analyzer, &arena, "harvest"));
+    q.principals = EVERYONE;
+    q.principal_count = 1;
+    q.after = 1000 + 10;
+    q.before = 1000 + 30;
+    const float probe[3] = {0.6f, 0.8f, 0};
+    ud_index_hit *hits = NULL;
+    size_t count = 0;
+    UD_CHECK_OK(ud_vector_topk(&hits, &count, views, view_count, &q, probe, 3, 40, &arena));
+    size_t expected = 0;
+    for (int i = 10; i < 30; i++)
+        expected += i % 3 != 0;
+    UD_CHECK_EQ_INT(expected, count);
+    for (size_t i = 0; i < count; i++) {
+        int64_t updated = ud_segment_doc(views[hits[i].view].segment, hits[i].doc)->updated_at;
+        UD_CHECK(updated >= q.after && updated < q.before);
+        UD_CHECK((updated - 1000) % 3 != 0);
+    }
+    ud_arena_dispose(&arena);
+    ud_analyzer_free(analyzer);
     ud_snapshot_release(snap);
 }
