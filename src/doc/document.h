@@ -11,13 +11,12 @@
 #include <stdint.h>
 
 #include "base/crypto.h"
-
-/* The principal that means "everyone in the organization". */
-#define UD_ACL_EVERYONE "org:*"
+#include "doc/acl.h"
 
 typedef struct ud_document {
     /* Stable id: "{source_type}:{object_type}:{external_id}", for example
-     * "file:document:hr/leave-policy.md". Unique within an organization. */
+     * "file:document:hr/leave-policy.md". Unique within its data source:
+     * the same key in two sources is two documents (store/meta.h). */
     const char *source_key;
     const char *source_type; /* "file", "slack", "gmail", ... */
     const char *title;
@@ -31,7 +30,7 @@ typedef struct ud_document {
     const char *text; /* cleaned UTF-8 (NFC), markdown structure kept */
     size_t text_len;
     const char *metadata_json; /* extra fields as a JSON object, never NULL */
-    const char **acl;          /* principals allowed to read it */
+    const char **acl;          /* principals allowed to read it (doc/acl.h) */
     size_t acl_count;
     char content_hash[UD_SHA256_HEX_LEN + 1]; /* SHA-256 of the raw bytes */
 } ud_document;

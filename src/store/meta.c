@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <inttypes.h>
 #include <jansson.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include "base/crypto.h"
 #include "base/mem.h"
 #include "base/str.h"
+#include "doc/acl.h"
 #include "store/meta_internal.h"
 
 /* ---- plumbing (meta_internal.h) --------------------------------------- */
@@ -196,18 +198,56 @@ static int applied_version(ud_meta *meta, int *out)
     return rc;
 }
 
-/* The migration's SQL with the driver's spelling of every {token}, in the
- * arena. */
-static const char *expand_schema(ud_arena *arena, const ud_sql_dialect *dialect, const char *sql)
+/* Whether `name` (len bytes) names a backend, for {if NAME}. */
+static bool is_backend_name(const char *name, size_t len)
+{
+    const ud_meta_driver *const drivers[] = {&ud_meta_sqlite_driver, &ud_meta_postgres_driver};
+    for (size_t i = 0; i < sizeof(drivers) / sizeof(drivers[0]); i++)
+        if (strlen(drivers[i]->name) == len && strncmp(drivers[i]->name, name, len) == 0)
+            return true;
+    return false;
+}
+
+/* The migration's SQL as this backend runs it, in the arena: every {token}
+ * in the driver's spelling, and each section "{if NAME} ... {end}" kept
+ * only when NAME is this driver's name ("sqlite" or "postgres"). Sections
+ * are for the few statements that cannot be one text (SQLite cannot drop a
+ * constraint written inside CREATE TABLE); they do not nest. */
+static int expand_schema(const char **out, ud_arena *arena, const ud_meta_driver *driver,
+                         const char *sql)
 {
     ud_buf buf;
     ud_buf_init(&buf, strlen(sql) * 4 + 4096);
     int rc = 0;
+    bool in_section = false;
     const char *p = sql;
     while (*p && rc == 0) {
+        if (strncmp(p, "{if ", 4) == 0) {
+            const char *name = p + 4;
+            const char *close = strchr(name, '}');
+            const char *end = close ? strstr(close, "{end}") : NULL;
+            const char *inner = close ? strstr(close, "{if ") : NULL;
+            size_t len = close ? (size_t)(close - name) : 0;
+            if (in_section || !end || (inner && inner < end))
+                rc = ud_error_set(UD_EINVAL, "an {if} section without its {end}, or nested");
+            else if (!is_backend_name(name, len))
+                rc = ud_error_set(UD_EINVAL, "{if %.*s}: no such backend", (int)len, name);
+            else if (strlen(driver->name) == len && strncmp(driver->name, name, len) == 0)
+                in_section = true, p = close + 1;
+            else
+                p = end + strlen("{end}");
+            continue;
+        }
+        if (strncmp(p, "{end}", 5) == 0) {
+            if (!in_section)
+                rc = ud_error_set(UD_EINVAL, "an {end} without its {if}");
+            in_section = false;
+            p += 5;
+            continue;
+        }
         const ud_sql_dialect *hit = NULL;
         if (*p == '{')
-            for (const ud_sql_dialect *d = dialect; d->token && !hit; d++)
+            for (const ud_sql_dialect *d = driver->dialect; d->token && !hit; d++)
                 if (strncmp(p, d->token, strlen(d->token)) == 0)
                     hit = d;
         if (hit) {
@@ -217,12 +257,22 @@ static const char *expand_schema(ud_arena *arena, const ud_sql_dialect *dialect,
             rc = ud_buf_putc(&buf, *p++);
         }
     }
-    const char *out = rc == 0 ? ud_arena_strdup(arena, buf.ptr ? buf.ptr : "") : NULL;
+    if (rc == 0 && in_section)
+        rc = ud_error_set(UD_EINVAL, "an {if} section without its {end}");
+    if (rc == UD_ELIMIT)
+        rc = ud_error_set(UD_ELIMIT, "the migration is too large");
+    if (rc == 0)
+        *out = ud_arena_strdup(arena, buf.ptr ? buf.ptr : "");
     ud_buf_dispose(&buf);
-    return out;
+    return rc;
 }
 
 int ud_meta_migrate(ud_meta *meta, int *out_applied)
+{
+    return ud_meta_migrate_to(meta, INT_MAX, out_applied);
+}
+
+int ud_meta_migrate_to(ud_meta *meta, int target, int *out_applied)
 {
     pthread_mutex_lock(&meta->lock);
     int applied = 0;
@@ -239,7 +289,7 @@ int ud_meta_migrate(ud_meta *meta, int *out_applied)
     ud_arena_init(&arena);
     for (size_t i = 0; i < count && rc == 0; i++) {
         const ud_meta_migration *m = &migrations[i];
-        if (m->version <= current)
+        if (m->version <= current || m->version > target)
             continue;
         char version[24];
         ud_meta_sql_format_int(version, m->version);
@@ -247,9 +297,14 @@ int ud_meta_migrate(ud_meta *meta, int *out_applied)
         rc = ud_meta_sql_begin(meta);
         if (rc < 0)
             break;
-        const char *sql = expand_schema(&arena, meta->backend->dialect, m->sql);
-        rc = sql ? meta->backend->exec(meta->conn, sql)
-                 : ud_error_set(UD_ELIMIT, "migration %d is too large", m->version);
+        const char *sql = NULL;
+        if (m->sql)
+            rc = expand_schema(&sql, &arena, meta->backend, m->sql);
+        if (rc == 0 && sql)
+            rc = meta->backend->exec(meta->conn, sql);
+        ud_meta_data_step step = ud_schema_data_step(m->version);
+        if (rc == 0 && step)
+            rc = step(meta, &arena);
         if (rc == 0)
             rc = ud_meta_sql_run(
                 meta, "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", params, 2);
@@ -266,7 +321,7 @@ int ud_meta_migrate(ud_meta *meta, int *out_applied)
     }
     ud_arena_dispose(&arena);
     if (lock && meta->backend->exec(meta->conn, meta->backend->unlock_migrations) < 0 && rc == 0)
-        rc = ud_error_set(UD_EIO, "cannot release the migration lock: %s", ud_error_last());
+        rc = ud_error_prefix(UD_EIO, "cannot release the migration lock: ");
     pthread_mutex_unlock(&meta->lock);
     if (rc == 0 && out_applied)
         *out_applied = applied;
@@ -291,18 +346,24 @@ int ud_meta_schema_version(ud_meta *meta, int *out)
 #define DOC_COLUMNS                                                                                \
     "id, org_id, source_key, source_type, title, url, path, author, language, file_type, "         \
     "content_hash, metadata, acl, ud_epoch(created_at), ud_epoch(updated_at), "                    \
-    "ud_epoch(indexed_at), chunk_count, text_bytes"
+    "ud_epoch(indexed_at), chunk_count, text_bytes, data_source_id"
 
+/* A document is found by its key within its source: $1 the org, $2 the
+ * key, $3 the source (absent for the documents of no source). The two
+ * partial unique indexes of migration 6 make each of these one row. */
+#define WHERE_SOURCE_KEY " WHERE org_id = $1 AND source_key = $2 AND data_source_id = $3"
+#define WHERE_UNSOURCED_KEY " WHERE org_id = $1 AND source_key = $2 AND data_source_id IS NULL"
+
+/* `params`: $1 the org, $2 the key or id, $3 the source when count is 3. */
 static int doc_select(ud_doc_row *out, ud_meta *meta, ud_arena *arena, const char *sql,
-                      const char *org_id, const char *key)
+                      const char *const *params, size_t count)
 {
     ud_sql_rows rows;
-    const char *params[] = {org_id, key};
-    int rc = ud_meta_sql_query(&rows, meta, arena, sql, params, 2);
+    int rc = ud_meta_sql_query(&rows, meta, arena, sql, params, count);
     if (rc < 0)
         return rc;
     if (rows.count == 0)
-        return ud_error_set(UD_ENOTFOUND, "no document '%s'", key);
+        return ud_error_set(UD_ENOTFOUND, "no document '%s'", params[1]);
     const char *const *c = &rows.cells[0];
     *out = (ud_doc_row){
         .id = c[0],
@@ -323,20 +384,22 @@ static int doc_select(ud_doc_row *out, ud_meta *meta, ud_arena *arena, const cha
         .indexed_at = ud_meta_sql_int(c[15], 0),
         .chunk_count = ud_meta_sql_int(c[16], 0),
         .text_bytes = ud_meta_sql_int(c[17], 0),
+        .source_id = c[18],
     };
     return 0;
 }
 
 int ud_meta_document_get_by_key(ud_doc_row *out, ud_meta *meta, ud_arena *arena, const char *org_id,
-                                const char *source_key)
+                                const char *source_id, const char *source_key)
 {
-    if (!ud_meta_is_uuid(org_id))
+    if (!ud_meta_is_uuid(org_id) || (source_id && !ud_meta_is_uuid(source_id)))
         return ud_error_set(UD_ENOTFOUND, "no document '%s'", source_key);
+    const char *params[] = {org_id, source_key, source_id};
     pthread_mutex_lock(&meta->lock);
-    int rc =
-        doc_select(out, meta, arena,
-                   "SELECT " DOC_COLUMNS " FROM documents WHERE org_id = $1 AND source_key = $2",
-                   org_id, source_key);
+    int rc = doc_select(out, meta, arena,
+                        source_id ? "SELECT " DOC_COLUMNS " FROM documents" WHERE_SOURCE_KEY
+                                  : "SELECT " DOC_COLUMNS " FROM documents" WHERE_UNSOURCED_KEY,
+                        params, source_id ? 3 : 2);
     pthread_mutex_unlock(&meta->lock);
     return rc;
 }
@@ -346,10 +409,11 @@ int ud_meta_document_get(ud_doc_row *out, ud_meta *meta, ud_arena *arena, const 
 {
     if (!ud_meta_is_uuid(org_id) || !ud_meta_is_uuid(id))
         return ud_error_set(UD_ENOTFOUND, "no document '%s'", id ? id : "");
+    const char *params[] = {org_id, id};
     pthread_mutex_lock(&meta->lock);
     int rc = doc_select(out, meta, arena,
                         "SELECT " DOC_COLUMNS " FROM documents WHERE org_id = $1 AND id = $2",
-                        org_id, id);
+                        params, 2);
     pthread_mutex_unlock(&meta->lock);
     return rc;
 }
@@ -380,10 +444,11 @@ static int put_locked(char id[UD_UUID_LEN + 1], bool *created, ud_meta *meta, ud
                       const ud_document *doc, const ud_chunk *chunks, size_t chunk_count)
 {
     ud_sql_rows rows;
-    const char *key_params[] = {org_id, doc->source_key};
+    const char *key_params[] = {org_id, doc->source_key, source_id};
     int rc = ud_meta_sql_query(&rows, meta, arena,
-                               "SELECT id FROM documents WHERE org_id = $1 AND source_key = $2",
-                               key_params, 2);
+                               source_id ? "SELECT id FROM documents" WHERE_SOURCE_KEY
+                                         : "SELECT id FROM documents" WHERE_UNSOURCED_KEY,
+                               key_params, source_id ? 3 : 2);
     if (rc < 0)
         return rc;
     *created = rows.count == 0;
@@ -435,15 +500,19 @@ static int put_locked(char id[UD_UUID_LEN + 1], bool *created, ud_meta *meta, ud
             "to_timestamp($14), to_timestamp($15), to_timestamp($16), $17, $18, $19, $20)",
             params, 20);
     } else {
+        /* The document stays its source's: data_source_id is never
+         * changed, so $19 is the sync here. */
+        const char *update_params[19];
+        memcpy(update_params, params, 18 * sizeof(params[0]));
+        update_params[18] = sync_id;
         rc = ud_meta_sql_run(
             meta,
             "UPDATE documents SET source_type = $4, title = $5, url = $6, path = $7, "
             "author = $8, language = $9, file_type = $10, content_hash = $11, metadata = "
             "$12, acl = $13, created_at = to_timestamp($14), updated_at = to_timestamp($15), "
             "indexed_at = to_timestamp($16), chunk_count = $17, text_bytes = $18, "
-            "data_source_id = $19, last_sync_id = $20 "
-            "WHERE id = $1 AND org_id = $2 AND source_key = $3",
-            params, 20);
+            "last_sync_id = $19 WHERE id = $1 AND org_id = $2 AND source_key = $3",
+            update_params, 19);
         if (rc == 0)
             rc = ud_meta_sql_run(meta, "DELETE FROM chunks WHERE document_id = $1", params, 1);
     }
@@ -486,6 +555,10 @@ int ud_meta_document_put_synced(char out_id[37], bool *out_created, ud_meta *met
         return ud_error_set(UD_EINVAL, "unknown organization '%s'", org_id ? org_id : "");
     if (!doc->source_key || !doc->source_type || !doc->content_hash[0])
         return ud_error_set(UD_EINVAL, "a document needs a source key, a source type and a hash");
+    /* Only typed principals are stored (doc/acl.h), whoever writes. */
+    int acl_rc = ud_acl_check_list(doc->acl, doc->acl_count);
+    if (acl_rc < 0)
+        return acl_rc;
     ud_arena arena;
     ud_arena_init(&arena);
     char id[UD_UUID_LEN + 1] = "";

@@ -33,7 +33,10 @@ typedef struct ud_meta ud_meta;
 typedef struct ud_doc_row {
     const char *id; /* UUID */
     const char *org_id;
-    const char *source_key; /* unique per org, see ud_document */
+    /* A document is its source's: (source_id, source_key) is unique in the
+     * org, and the same key in two sources is two documents. */
+    const char *source_id;  /* the data source; NULL for `unify ingest` files */
+    const char *source_key; /* the id in its source, see ud_document */
     const char *source_type;
     const char *title;
     const char *url;
@@ -77,25 +80,32 @@ const char *ud_meta_backend(const ud_meta *meta);
 /* Applies every migration not yet recorded, in order, each in a transaction.
  * *out_applied (may be NULL) receives how many ran (0 if up to date). */
 int ud_meta_migrate(ud_meta *meta, int *out_applied) UD_MUST_CHECK;
+/* The same, stopping after migration `target` (the tests of a migration
+ * start from the schema before it). */
+int ud_meta_migrate_to(ud_meta *meta, int target, int *out_applied) UD_MUST_CHECK;
 /* Highest applied migration version, 0 for an empty database. */
 int ud_meta_schema_version(ud_meta *meta, int *out) UD_MUST_CHECK;
 
-/* Documents. */
+/* Documents. By key: the document `source_key` of the data source
+ * `source_id` (NULL: of no source, the files of `unify ingest`). */
 int ud_meta_document_get_by_key(ud_doc_row *out, ud_meta *meta, ud_arena *arena, const char *org_id,
-                                const char *source_key) UD_MUST_CHECK;
+                                const char *source_id, const char *source_key) UD_MUST_CHECK;
 int ud_meta_document_get(ud_doc_row *out, ud_meta *meta, ud_arena *arena, const char *org_id,
                          const char *id) UD_MUST_CHECK;
 
-/* Inserts or replaces the document with doc->source_key in the org, and
- * replaces all its chunks, in one transaction: readers see the old version or
- * the new one, never a mix. *out_id (37 bytes, may be NULL) receives the
- * document's id, which is kept across updates; *out_created whether it was
- * new. Bumps the org's generation. */
+/* Inserts or replaces the document with doc->source_key among the org's
+ * documents of no source (`unify ingest`), and replaces all its chunks, in
+ * one transaction: readers see the old version or the new one, never a
+ * mix. *out_id (37 bytes, may be NULL) receives the document's id, which is
+ * kept across updates; *out_created whether it was new. Bumps the org's
+ * generation. */
 int ud_meta_document_put(char out_id[37], bool *out_created, ud_meta *meta, const char *org_id,
                          const ud_document *doc, const ud_chunk *chunks,
                          size_t chunk_count) UD_MUST_CHECK;
-/* The same for a document of a data source, seen by the sync `sync_id`
- * (see meta_sources.h). */
+/* The same for the document with doc->source_key of the data source
+ * `source_id` (NULL: of none), seen by the sync `sync_id` (see
+ * meta_sources.h). Another source's document with the same key is never
+ * touched. */
 int ud_meta_document_put_synced(char out_id[37], bool *out_created, ud_meta *meta,
                                 const char *org_id, const char *source_id, const char *sync_id,
                                 const ud_document *doc, const ud_chunk *chunks,

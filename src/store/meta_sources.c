@@ -547,9 +547,11 @@ int ud_meta_document_mark_seen(ud_meta *meta, const char *org_id, const char *so
         return ud_error_set(UD_EINVAL, "marking a document seen needs an org, a source and a sync");
     const char *params[] = {org_id, source_key, sync_id, source_id};
     pthread_mutex_lock(&meta->lock);
+    /* Only the source's own document: the same key in another source is
+     * another document, never taken over. */
     int rc = ud_meta_sql_run(meta,
-                             "UPDATE documents SET last_sync_id = $3, data_source_id = $4 WHERE "
-                             "org_id = $1 AND source_key = $2",
+                             "UPDATE documents SET last_sync_id = $3 WHERE org_id = $1 AND "
+                             "source_key = $2 AND data_source_id = $4",
                              params, 4);
     pthread_mutex_unlock(&meta->lock);
     return rc;

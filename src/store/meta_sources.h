@@ -104,9 +104,10 @@ int ud_meta_sync_finish(ud_meta *meta, const ud_sync_log *result, const char *so
 int ud_meta_sync_logs(ud_sync_log **out, size_t *out_count, ud_meta *meta, ud_arena *arena,
                       const char *org_id, const char *source_id, size_t limit) UD_MUST_CHECK;
 
-/* Documents of a sync: mark one seen (unchanged documents too), and list
- * the source's documents that the given sync did not see (after a full
- * sync they are gone from the source). */
+/* Documents of a sync: mark the source's document `source_key` seen
+ * (unchanged documents too; another source's document with that key is
+ * not touched), and list the source's documents that the given sync did
+ * not see (after a full sync they are gone from the source). */
 int ud_meta_document_mark_seen(ud_meta *meta, const char *org_id, const char *source_key,
                                const char *source_id, const char *sync_id) UD_MUST_CHECK;
 int ud_meta_documents_unseen(char ***out_ids, size_t *out_count, ud_meta *meta, ud_arena *arena,

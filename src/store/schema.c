@@ -7,9 +7,11 @@
  * One text serves both backends. Where their SQL differs the text holds a
  * {token} that the driver's dialect replaces (meta_backend.h): {uuid_pk},
  * {uuid}, {json}, {text_array}, {now}, and {setup} for what one backend needs
- * first (PostgreSQL's ud_epoch() function).
+ * first (PostgreSQL's ud_epoch() function). Statements that only one
+ * backend runs sit between {if sqlite} or {if postgres} and {end}.
  */
 #include "store/meta_backend.h"
+#include "store/migrate_acl.h"
 
 static const ud_meta_migration MIGRATIONS[] = {
     {1, "spec schema",
@@ -227,10 +229,108 @@ static const ud_meta_migration MIGRATIONS[] = {
      "ALTER TABLE sync_logs ADD COLUMN heartbeat_at TIMESTAMP;\n"
      "ALTER TABLE documents ADD COLUMN last_sync_id {uuid};\n"
      "CREATE INDEX idx_documents_source_sync ON documents(data_source_id, last_sync_id);\n"},
+    {.version = 6,
+     .name = "documents belong to their source: unique on (org, source, key)",
+     /* A document is identified by its data source and its id there: the
+      * same key in two sources (one Message-ID in two mailboxes, one
+      * channel id in two workspaces, one file under two folder sources) is
+      * two documents, each with its own ACL and text. The files of `unify
+      * ingest` have no source (NULL), which a UNIQUE constraint would let
+      * repeat, so two partial unique indexes cover the two cases, the same
+      * in both backends. Rows are kept as they are: each is its current
+      * source's (a document one source took from another before this
+      * migration stays with the taker, and the other source adds its own
+      * copy again at its next sync).
+      *
+      * PostgreSQL drops migration 2's constraint by its name. SQLite cannot
+      * drop a constraint written inside CREATE TABLE, so the table is
+      * rebuilt, in this migration's transaction with foreign keys on: the
+      * chunks, which reference documents, are rebuilt with it (DROP TABLE
+      * documents deletes its rows first, which would cascade to chunks
+      * still referencing it), and renaming documents_v6 to documents points
+      * chunks_v6's reference at the new name. This copies the stored text
+      * once. */
+     .sql = "{if postgres}"
+            "ALTER TABLE documents DROP CONSTRAINT documents_org_id_source_key_key;\n"
+            "{end}"
+            "{if sqlite}"
+            "CREATE TABLE documents_v6 (\n"
+            "    id {uuid_pk},\n"
+            "    org_id {uuid} NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,\n"
+            "    data_source_id {uuid} REFERENCES data_sources(id) ON DELETE CASCADE,\n"
+            "    source_key TEXT NOT NULL,\n"
+            "    source_type VARCHAR(50) NOT NULL,\n"
+            "    title TEXT,\n"
+            "    url TEXT,\n"
+            "    path TEXT,\n"
+            "    author TEXT,\n"
+            "    language VARCHAR(16),\n"
+            "    file_type VARCHAR(16),\n"
+            "    content_hash CHAR(64) NOT NULL,\n"
+            "    metadata {json} NOT NULL DEFAULT '{}',\n"
+            "    acl {json} NOT NULL DEFAULT '[]',\n"
+            "    chunk_count INTEGER NOT NULL DEFAULT 0 CHECK (chunk_count >= 0),\n"
+            "    text_bytes BIGINT NOT NULL DEFAULT 0,\n"
+            "    created_at TIMESTAMP,\n"
+            "    updated_at TIMESTAMP,\n"
+            "    indexed_at TIMESTAMP DEFAULT {now},\n"
+            "    last_sync_id {uuid}\n"
+            ");\n"
+            "INSERT INTO documents_v6 (id, org_id, data_source_id, source_key, source_type, "
+            "title, url, path, author, language, file_type, content_hash, metadata, acl, "
+            "chunk_count, text_bytes, created_at, updated_at, indexed_at, last_sync_id) "
+            "SELECT id, org_id, data_source_id, source_key, source_type, title, url, path, "
+            "author, language, file_type, content_hash, metadata, acl, chunk_count, text_bytes, "
+            "created_at, updated_at, indexed_at, last_sync_id FROM documents;\n"
+            "CREATE TABLE chunks_v6 (\n"
+            "    document_id {uuid} NOT NULL REFERENCES documents_v6(id) ON DELETE CASCADE,\n"
+            "    org_id {uuid} NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,\n"
+            "    chunk_index INTEGER NOT NULL CHECK (chunk_index >= 0),\n"
+            "    text TEXT NOT NULL,\n"
+            "    tokens INTEGER NOT NULL,\n"
+            "    start_offset BIGINT NOT NULL,\n"
+            "    heading_path TEXT NOT NULL DEFAULT '',\n"
+            "    PRIMARY KEY (document_id, chunk_index)\n"
+            ");\n"
+            "INSERT INTO chunks_v6 (document_id, org_id, chunk_index, text, tokens, start_offset, "
+            "heading_path) SELECT document_id, org_id, chunk_index, text, tokens, start_offset, "
+            "heading_path FROM chunks;\n"
+            "DROP TABLE chunks;\n"
+            "DROP TABLE documents;\n"
+            "ALTER TABLE documents_v6 RENAME TO documents;\n"
+            "ALTER TABLE chunks_v6 RENAME TO chunks;\n"
+            "CREATE INDEX idx_documents_data_source_id ON documents(data_source_id);\n"
+            "CREATE INDEX idx_documents_source_sync ON documents(data_source_id, last_sync_id);\n"
+            "CREATE INDEX idx_chunks_org_id ON chunks(org_id);\n"
+            "{end}"
+            "CREATE UNIQUE INDEX idx_documents_source_key ON documents(org_id, data_source_id, "
+            "source_key) WHERE data_source_id IS NOT NULL;\n"
+            "CREATE UNIQUE INDEX idx_documents_unsourced_key ON documents(org_id, source_key) "
+            "WHERE data_source_id IS NULL;\n"},
+    {7, "typed ACL principals: user:EMAIL, group:NAME, org:*",
+     /* Stored ACLs and group lists are rewritten in C (migrate_acl.c): the
+      * rule of what an untyped name was is doc/acl.h's, not SQL's. */
+     NULL},
+};
+
+/* The migrations that also rewrite stored values in C. */
+static const struct {
+    int version;
+    ud_meta_data_step step;
+} DATA_STEPS[] = {
+    {7, ud_migrate_typed_principals},
 };
 
 const ud_meta_migration *ud_schema_migrations(size_t *out_count)
 {
     *out_count = sizeof(MIGRATIONS) / sizeof(MIGRATIONS[0]);
     return MIGRATIONS;
+}
+
+ud_meta_data_step ud_schema_data_step(int version)
+{
+    for (size_t i = 0; i < sizeof(DATA_STEPS) / sizeof(DATA_STEPS[0]); i++)
+        if (DATA_STEPS[i].version == version)
+            return DATA_STEPS[i].step;
+    return NULL;
 }

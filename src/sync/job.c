@@ -23,6 +23,7 @@
 #include "connectors/connector.h"
 #include "doc/pii.h"
 #include "embed/openai_embed.h"
+#include "sync/counts.h"
 #include "sync/pipeline.h"
 #include "sync/reindex.h"
 
@@ -56,7 +57,7 @@ typedef struct job {
     long batches;           /* committed so far */
     ud_pii_mode pii;        /* the source's "pii" setting */
     ud_pii_counts pii_seen; /* what the detectors found, over the job */
-    int64_t excluded;       /* documents kept out for holding sensitive data */
+    ud_doc_counts counts;   /* every unit; the log's counts are a copy */
     int64_t tokens_before;  /* the embedding provider's token count at the start */
 } job;
 
@@ -74,7 +75,8 @@ static void heartbeat(job *j, bool force)
 
 static void record_failure(job *j, const char *item, const char *reason)
 {
-    j->log.failed++;
+    ud_doc_counts_fail(&j->counts);
+    ud_doc_counts_to_log(&j->log, &j->counts);
     if (json_array_size(j->failures) < MAX_FAILURES_KEPT)
         json_array_append_new(j->failures,
                               json_pack("{s:s,s:s}", "item", item ? item : "", "reason", reason));
@@ -107,12 +109,13 @@ static int on_document(const ud_source_document *doc, void *payload)
     size_t chunks = 0;
     bool store_failed = false;
     int rc = ud_doc_pipeline_process(&outcome, &chunks, &store_failed, &j->pipeline, doc, &arena);
-    j->log.processed++;
     if (rc == 0) {
-        j->log.added += outcome == UD_DOC_ADDED;
-        j->log.updated += outcome == UD_DOC_UPDATED;
-        j->excluded += outcome == UD_DOC_EXCLUDED;
+        ud_doc_counts_outcome(&j->counts, outcome, chunks);
+        ud_doc_counts_to_log(&j->log, &j->counts);
     } else if (store_failed) {
+        /* The job stops; the document it stopped on counts as failed. */
+        ud_doc_counts_fail(&j->counts);
+        ud_doc_counts_to_log(&j->log, &j->counts);
         j->fatal = rc;
     } else {
         record_failure(j, doc->doc.source_key, ud_error_last());
@@ -141,7 +144,8 @@ static int on_deleted(const char *source_key, void *payload)
     ud_arena arena;
     ud_arena_init(&arena);
     ud_doc_row row;
-    int rc = ud_meta_document_get_by_key(&row, j->env->meta, &arena, j->org_id, source_key);
+    int rc = ud_meta_document_get_by_key(&row, j->env->meta, &arena, j->org_id, j->source->id,
+                                         source_key);
     if (rc == 0)
         rc = delete_document(j, row.id);
     else if (rc == UD_ENOTFOUND)
@@ -283,16 +287,17 @@ static void finish(job *j, int rc)
     j->log.status = rc == 0 ? "completed" : "failed";
     if (rc < 0)
         j->log.error_message = ud_arena_strdup(j->arena, ud_error_last());
-    else if (j->log.failed > 0)
+    else if (j->counts.failed > 0)
         j->log.error_message =
             ud_arena_sprintf(j->arena, "Synced %lld/%lld documents (%lld failed)",
-                             (long long)(j->log.processed - j->log.failed),
-                             (long long)j->log.processed, (long long)j->log.failed);
+                             (long long)(j->counts.seen - j->counts.failed),
+                             (long long)j->counts.seen, (long long)j->counts.failed);
     /* Tokens an embedding API counted for this job (0 for word vectors):
      * what its embeddings cost, with the price table. */
     int64_t tokens = ud_embedder_openai_tokens(j->env->embedder) - j->tokens_before;
-    json_t *details = json_pack("{s:O,s:I,s:I}", "failures", j->failures, "excluded",
-                                (json_int_t)j->excluded, "embedding_tokens", (json_int_t)tokens);
+    json_t *details = json_pack(
+        "{s:O,s:I,s:I,s:I}", "failures", j->failures, "excluded", (json_int_t)j->counts.excluded,
+        "unchanged", (json_int_t)j->counts.unchanged, "embedding_tokens", (json_int_t)tokens);
     ud_buf pii;
     ud_buf_init(&pii, 4096);
     if (ud_pii_counts_json(&pii, &j->pii_seen) == 0 && pii.ptr)
@@ -372,5 +377,6 @@ int ud_sync_run(ud_sync_result *out, const ud_sync_env *env, ud_arena *arena, co
     ud_collection_writer_close(j.writer);
     json_decref(j.failures);
     out->log = j.log;
+    out->counts = j.counts;
     return 0;
 }

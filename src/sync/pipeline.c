@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "doc/acl.h"
 #include "doc/clean.h"
 #include "doc/language.h"
 #include "index/index_doc.h"
@@ -80,7 +81,7 @@ static int extract(ud_document *doc, const ud_source_document *source, const ud_
 static int drop_stored(const ud_doc_pipeline *p, ud_arena *arena, const char *source_key)
 {
     ud_doc_row row;
-    int rc = ud_meta_document_get_by_key(&row, p->meta, arena, p->org_id, source_key);
+    int rc = ud_meta_document_get_by_key(&row, p->meta, arena, p->org_id, p->source_id, source_key);
     if (rc == UD_ENOTFOUND)
         return 0;
     if (rc == 0 && p->index)
@@ -96,14 +97,21 @@ static int process(ud_doc_outcome *out, size_t *out_chunks, bool *store_failed,
     ud_document doc = source->doc;
     if (!doc.source_key || !doc.source_type)
         return ud_error_set(UD_EINVAL, "a document needs a source key and a source type");
+    /* Only typed principals enter the store and the index (doc/acl.h). */
+    int acl_rc = ud_acl_check_list(doc.acl, doc.acl_count);
+    if (acl_rc < 0)
+        return acl_rc;
     if (!doc.content_hash[0]) {
         const void *basis = source->raw ? source->raw : doc.text;
         size_t len = source->raw ? source->raw_len : doc.text_len;
         ud_sha256_hex(doc.content_hash, basis ? basis : "", basis ? len : 0);
     }
-    /* Same version as stored: nothing to do, not even extraction. */
+    /* Same version as stored: nothing to do, not even extraction. The
+     * stored version is this source's own: the same key in another source
+     * is another document (meta.h). */
     ud_doc_row existing;
-    int rc = ud_meta_document_get_by_key(&existing, p->meta, arena, p->org_id, doc.source_key);
+    int rc = ud_meta_document_get_by_key(&existing, p->meta, arena, p->org_id, p->source_id,
+                                         doc.source_key);
     if (rc < 0 && rc != UD_ENOTFOUND) {
         *store_failed = true;
         return rc;

@@ -158,8 +158,8 @@ void test_store__documents_are_replaced_whole_and_scoped_to_their_org(void)
         UD_CHECK_EQ_STR(doc.content_hash, row.content_hash);
         /* Another organization does not see it, by id or by key. */
         UD_CHECK_EQ_INT(UD_ENOTFOUND, ud_meta_document_get(&row, meta, &arena, other.id, id));
-        UD_CHECK_EQ_INT(UD_ENOTFOUND,
-                        ud_meta_document_get_by_key(&row, meta, &arena, other.id, doc.source_key));
+        UD_CHECK_EQ_INT(UD_ENOTFOUND, ud_meta_document_get_by_key(&row, meta, &arena, other.id,
+                                                                  NULL, doc.source_key));
         UD_CHECK_EQ_INT(UD_ENOTFOUND, ud_meta_document_get(&row, meta, &arena, org.id, "x'--"));
 
         /* A new version keeps the id and replaces every chunk. */

@@ -504,7 +504,7 @@ void test_sync__sensitive_data_is_redacted_or_excluded_as_the_source_says(void)
         char *real = realpath(dir, NULL);
         snprintf(key, sizeof(key), "file:document:%s/payroll.md", real);
         free(real);
-        int rc = ud_meta_document_get_by_key(&doc, l.meta, &l.arena, l.org.id, key);
+        int rc = ud_meta_document_get_by_key(&doc, l.meta, &l.arena, l.org.id, src.id, key);
         if (m == 0) {
             UD_CHECK_OK(rc);
             char *out = NULL;
