@@ -20,6 +20,28 @@ int ud_error_set(int code, const char *fmt, ...)
     return code;
 }
 
+int ud_error_prefix(int code, const char *fmt, ...)
+{
+    char current[sizeof(last_message)];
+    snprintf(current, sizeof(current), "%s", ud_error_last());
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(last_message, sizeof(last_message), fmt, ap);
+    va_end(ap);
+    if (n >= 0 && (size_t)n < sizeof(last_message))
+        snprintf(last_message + n, sizeof(last_message) - (size_t)n, "%s", current);
+    last_code = code;
+    return code;
+}
+
+int ud_error_recode(int code)
+{
+    if (last_message[0] == '\0')
+        snprintf(last_message, sizeof(last_message), "%s", ud_error_name(last_code));
+    last_code = code;
+    return code;
+}
+
 const char *ud_error_last(void)
 {
     if (last_message[0] == '\0')

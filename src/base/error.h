@@ -33,6 +33,16 @@ enum {
  * callers can write `return ud_error_set(UD_EINVAL, "bad %s", what);`. */
 int ud_error_set(int code, const char *fmt, ...) UD_PRINTF(2, 3);
 
+/* Puts a prefix before the calling thread's current message and returns
+ * `code`: `return ud_error_prefix(UD_EAUTH, "invalid token: ");`. The only
+ * safe way to build a message from the current one: ud_error_set() with
+ * ud_error_last() as an argument would format the buffer into itself. */
+int ud_error_prefix(int code, const char *fmt, ...) UD_PRINTF(2, 3);
+
+/* Keeps the calling thread's message and gives it another code (an
+ * internal failure answered as a refusal, say); returns `code`. */
+int ud_error_recode(int code);
+
 /* The calling thread's last message, or the code's generic name if none was
  * set. Borrowed: valid until the next ud_error_set on this thread. */
 const char *ud_error_last(void);

@@ -1,5 +1,6 @@
 /*
- * `unify user add|list|set-role|remove`: the users of an organization.
+ * `unify user add|list|set-role|set-groups|remove`: the users of an
+ * organization.
  * A new user's password comes from $UNIFY_USER_PASSWORD, or is generated
  * and printed once.
  */
@@ -9,7 +10,33 @@
 #include <string.h>
 
 #include "cli/admin.h"
+#include "doc/acl.h"
 #include "server/password.h"
+
+/* "eng,sales" -> ["eng","sales"] as compact JSON text in the arena, each name
+ * checked (doc/acl.h) so that nothing is written when one is bad. "" is
+ * the empty list. */
+static const char *groups_of_list(ud_arena *arena, const char *list)
+{
+    json_t *groups = json_array();
+    int rc = 0;
+    for (const char *g = list; *g && rc == 0;) {
+        size_t n = strcspn(g, ",");
+        if (n > 0) {
+            char *name = ud_arena_strndup(arena, g, n);
+            rc = ud_acl_check_group_name(name);
+            json_array_append_new(groups, json_string(name));
+        }
+        g += n + (g[n] == ',');
+    }
+    if (rc == 0 && json_array_size(groups) > UD_META_MAX_GROUPS)
+        rc = ud_error_set(UD_EINVAL, "at most %d groups", UD_META_MAX_GROUPS);
+    char *text = rc == 0 ? json_dumps(groups, JSON_COMPACT) : NULL;
+    json_decref(groups);
+    const char *out = text ? ud_arena_strdup(arena, text) : NULL;
+    free(text);
+    return out;
+}
 
 static int user_add(int argc, char **argv, const char *usage)
 {
@@ -25,6 +52,11 @@ static int user_add(int argc, char **argv, const char *usage)
     bool generated = false;
     if (ud_cli_session_open(&s, &flags, true) != 0)
         goto done;
+    const char *groups_json = groups ? groups_of_list(&s.arena, groups) : NULL;
+    if (groups && !groups_json) {
+        ud_cli_fail("user add --groups");
+        goto done;
+    }
     const char *given = getenv("UNIFY_USER_PASSWORD");
     if (given && *given) {
         if (strlen(given) < 12 || strlen(given) >= sizeof(password)) {
@@ -49,25 +81,13 @@ static int user_add(int argc, char **argv, const char *usage)
         ud_cli_fail("user add");
         goto done;
     }
-    if (groups) {
-        /* "eng,sales" -> ["eng","sales"] */
-        json_t *list = json_array();
-        for (const char *g = groups; *g;) {
-            size_t n = strcspn(g, ",");
-            if (n > 0)
-                json_array_append_new(list, json_stringn(g, n));
-            g += n + (g[n] == ',');
-        }
-        char *text = json_dumps(list, JSON_COMPACT);
-        json_decref(list);
-        rc = ud_meta_user_set_groups(s.meta, s.org.id, user.id, text);
-        free(text);
-        if (rc < 0) {
-            ud_cli_fail("user add --groups");
-            goto done;
-        }
+    if (groups_json && ud_meta_user_set_groups(s.meta, s.org.id, user.id, groups_json) < 0) {
+        ud_cli_fail("user add --groups");
+        goto done;
     }
-    ud_cli_audit(&s, s.org.id, "user_add", user.email, json_pack("{s:s}", "role", user.role));
+    ud_cli_audit(&s, s.org.id, "user_add", user.email,
+                 json_pack("{s:s,s:o}", "role", user.role, "groups",
+                           json_loads(groups_json ? groups_json : "[]", 0, NULL)));
     if (s.json) {
         json_t *out = json_pack("{s:s,s:s,s:s,s:s}", "id", user.id, "email", user.email, "role",
                                 user.role, "org", s.org.slug);
@@ -161,6 +181,37 @@ done:
     return status;
 }
 
+static int user_set_groups(int argc, char **argv, const char *usage)
+{
+    ud_cli_flags flags;
+    const char *operands[2] = {0};
+    int rc = ud_cli_parse(&flags, NULL, operands, 2, argc, argv, usage);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    ud_cli_session s;
+    int status = 1;
+    ud_user user;
+    if (ud_cli_session_open(&s, &flags, true) != 0 || find_user(&user, &s, operands[0]) != 0)
+        goto done;
+    const char *groups_json = groups_of_list(&s.arena, operands[1]);
+    if (!groups_json || ud_meta_user_set_groups(s.meta, s.org.id, user.id, groups_json) < 0) {
+        ud_cli_fail("user set-groups");
+        goto done;
+    }
+    ud_cli_audit(&s, s.org.id, "groups_change", user.email,
+                 json_pack("{s:o,s:o}", "from", json_loads(user.groups_json, 0, NULL), "to",
+                           json_loads(groups_json, 0, NULL)));
+    if (s.json)
+        ud_cli_print_json(json_pack("{s:s,s:o}", "email", user.email, "groups",
+                                    json_loads(groups_json, 0, NULL)));
+    else
+        printf("%s's groups are now %s (were %s).\n", user.email, groups_json, user.groups_json);
+    status = 0;
+done:
+    ud_cli_session_close(&s);
+    return status;
+}
+
 static int user_remove(int argc, char **argv, const char *usage)
 {
     ud_cli_flags flags;
@@ -193,14 +244,19 @@ static const ud_cli_subcommand SUBCOMMANDS[] = {
     {"add",
      "add EMAIL [--role admin|user|viewer] [--groups G1,G2]\n\n"
      "Adds a user (default role: user). The password comes from $UNIFY_USER_PASSWORD\n"
-     "(12 characters or more), else one is generated and printed once. Groups are the\n"
-     "ACL principals, besides the email, that the user's searches carry.\n",
+     "(12 characters or more), else one is generated and printed once. Groups (1 to 64\n"
+     "letters, digits, '.', '_' or '-'; never an email) are read by the user's searches\n"
+     "as group:NAME principals, besides user:EMAIL and org:*.\n",
      user_add},
     {"list", "list\n\nThe organization's users with their roles and groups.\n", user_list},
     {"set-role",
      "set-role EMAIL ROLE\n\nviewer: search only; user: also ask, history and saved searches;\n"
      "admin: also sources, users, keys, settings and the audit log.\n",
      user_set_role},
+    {"set-groups",
+     "set-groups EMAIL G1,G2\n\nReplaces the user's groups (\"\" for none); the change is audited\n"
+     "with the old and the new groups.\n",
+     user_set_groups},
     {"remove", "remove EMAIL\n\nRemoves the user with their history and sessions.\n", user_remove},
 };
 

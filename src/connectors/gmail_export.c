@@ -51,6 +51,7 @@
 #include "base/str.h"
 #include "connectors/export.h"
 #include "connectors/importers.h"
+#include "doc/acl.h"
 #include "doc/extract/extract.h"
 #include "doc/extract/extract_util.h"
 #include "doc/extract/mime_walk.h"
@@ -67,7 +68,8 @@ static void init_gmime(void)
 
 typedef struct gmail_ctx {
     json_t *config;
-    const char *owner; /* lower-case, arena */
+    const char *owner;           /* lower-case, arena */
+    const char *owner_principal; /* "user:" + owner: the mail's one reader */
     bool full_content;
     bool include_spam_trash;
     size_t item_cap;
@@ -788,7 +790,7 @@ static int emit_message(ud_export_emitter *em, gmail_ctx *c, const char *file, s
     d->file_type = "eml";
     d->created_at = d->updated_at = when;
     const char **acl = ud_arena_alloc(arena, sizeof(*acl));
-    acl[0] = c->owner;
+    acl[0] = c->owner_principal;
     d->acl = acl;
     d->acl_count = 1;
     d->metadata_json = ud_export_json(arena, meta);
@@ -894,6 +896,12 @@ static int open_ctx(gmail_ctx *c, ud_arena *arena, const ud_source_config *confi
     for (char *p = lower; *p; p++)
         *p = (char)tolower((unsigned char)*p);
     c->owner = lower;
+    c->owner_principal = ud_acl_user(arena, lower);
+    if (!c->owner_principal)
+        return ud_error_set(UD_EINVAL,
+                            "the Gmail export's \"owner\" '%.100s' is not an email "
+                            "address",
+                            owner);
     c->full_content = ud_export_config_bool(c->config, "full_content", false);
     c->include_spam_trash = ud_export_config_bool(c->config, "include_spam_trash", false);
     c->item_cap = ud_export_item_cap(config);

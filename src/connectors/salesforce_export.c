@@ -40,6 +40,7 @@
 #include "connectors/csv.h"
 #include "connectors/export.h"
 #include "connectors/importers.h"
+#include "doc/acl.h"
 #include "doc/extract/extract_util.h"
 
 #define MAX_RECORDS 5000000
@@ -713,7 +714,16 @@ static int emit_record(ud_export_emitter *em, sf_ctx *c, const sf_record *r)
             ud_export_fail(em, key, reason);
             return 0;
         }
-        acl[0] = ud_arena_strdup(arena, email);
+        acl[0] = ud_acl_user(arena, email);
+        if (!acl[0]) {
+            char reason[400];
+            snprintf(reason, sizeof(reason),
+                     "the ACL is the owner's, and owner email '%.100s' "
+                     "is not an email address",
+                     email);
+            ud_export_fail(em, key, reason);
+            return 0;
+        }
     } else {
         acl[0] = UD_ACL_EVERYONE;
     }

@@ -35,6 +35,7 @@
 #include "base/str.h"
 #include "connectors/export.h"
 #include "connectors/importers.h"
+#include "doc/acl.h"
 #include "doc/extract/extract_util.h"
 
 /* Messages of one conversation beyond this fail the conversation. */
@@ -899,7 +900,7 @@ static void put_message(doc_parts *p, const slack_ctx *c, ud_arena *arena, const
 }
 
 /* The conversation's ACL: everyone for a public channel, else the members
- * who have an email. Sorted, without duplicates. */
+ * who have an email, as user principals. Sorted, without duplicates. */
 static void conversation_acl(const slack_ctx *c, const conversation *conv, ud_arena *arena,
                              const char ***out, size_t *out_count)
 {
@@ -915,15 +916,16 @@ static void conversation_acl(const slack_ctx *c, const conversation *conv, ud_ar
     const char **acl = ud_arena_alloc(arena, (n ? n : 1) * sizeof(*acl));
     for (size_t i = 0; i < n; i++) {
         const char *email = user_email(c, json_string_value(json_array_get(members, i)));
-        if (!email)
+        const char *principal = email ? ud_acl_user(arena, email) : NULL;
+        if (!principal)
             continue;
         size_t at = 0;
-        while (at < count && strcmp(acl[at], email) < 0)
+        while (at < count && strcmp(acl[at], principal) < 0)
             at++;
-        if (at < count && strcmp(acl[at], email) == 0)
+        if (at < count && strcmp(acl[at], principal) == 0)
             continue;
         memmove(acl + at + 1, acl + at, (count - at) * sizeof(*acl));
-        acl[at] = ud_arena_strdup(arena, email);
+        acl[at] = principal;
         count++;
     }
     *out = acl;

@@ -12,6 +12,7 @@
 #include "answer/usage.h"
 #include "base/clock.h"
 #include "base/log.h"
+#include "doc/acl.h"
 #include "server/api_routes.h"
 #include "server/api_util.h"
 #include "server/settings.h"
@@ -19,7 +20,6 @@
 #include "store/meta_credentials.h"
 
 #define MAX_NAME_BYTES 255
-#define MAX_GROUPS 256
 
 /* ---- users --------------------------------------------------------------- */
 
@@ -47,22 +47,26 @@ int ud_api_users_list(ud_http_response *res, const ud_http_request *req, void *p
     return ud_http_respond_json(res, req, 200, json_pack("{s:o}", "users", list));
 }
 
-/* The "groups" field: an array of at most MAX_GROUPS non-empty strings, as
- * compact JSON text in the arena; NULL when absent. */
+/* The "groups" field: an array of at most UD_META_MAX_GROUPS group names
+ * (doc/acl.h: never spelled like an email), as compact JSON text in the
+ * arena; NULL when absent. */
 static int read_groups(const char **out, json_t *body, ud_arena *arena)
 {
     json_t *groups = json_object_get(body, "groups");
     *out = NULL;
     if (!groups || json_is_null(groups))
         return 0;
-    bool ok = json_is_array(groups) && json_array_size(groups) <= MAX_GROUPS;
-    for (size_t i = 0; ok && i < json_array_size(groups); i++) {
-        json_t *g = json_array_get(groups, i);
-        ok = json_is_string(g) && json_string_length(g) > 0 && json_string_length(g) <= 255;
-    }
+    bool ok = json_is_array(groups) && json_array_size(groups) <= UD_META_MAX_GROUPS;
+    for (size_t i = 0; ok && i < json_array_size(groups); i++)
+        ok = json_is_string(json_array_get(groups, i));
     if (!ok)
-        return ud_error_set(UD_EINVAL, "field groups must be an array of at most %d group ids",
-                            MAX_GROUPS);
+        return ud_error_set(UD_EINVAL, "field groups must be an array of at most %d group names",
+                            UD_META_MAX_GROUPS);
+    for (size_t i = 0; i < json_array_size(groups); i++) {
+        int rc = ud_acl_check_group_name(json_string_value(json_array_get(groups, i)));
+        if (rc < 0)
+            return ud_error_prefix(rc, "field groups: ");
+    }
     char *text = json_dumps(groups, JSON_COMPACT);
     *out = ud_arena_strdup(arena, text);
     free(text);
@@ -104,7 +108,7 @@ int ud_api_users_create(ud_http_response *res, const ud_http_request *req, void 
         rc = ud_meta_user_create(&user, ctx->meta, req->arena, caller->org_id, email, hash,
                                  role ? role : "user");
     if (rc == UD_ELIMIT) /* the plan's user limit: a refusal, not a size */
-        rc = ud_error_set(UD_EFORBIDDEN, "%s", ud_error_last());
+        rc = ud_error_recode(UD_EFORBIDDEN);
     if (rc == 0 && groups)
         rc = ud_meta_user_set_groups(ctx->meta, caller->org_id, user.id, groups);
     if (rc == 0 && groups)
@@ -113,8 +117,9 @@ int ud_api_users_create(ud_http_response *res, const ud_http_request *req, void 
         explicit_bzero(generated, sizeof(generated));
         return rc;
     }
-    ud_api_audit(ctx, caller->org_id, caller->actor, "user_add", user.email,
-                 json_pack("{s:s}", "role", user.role));
+    ud_api_audit(
+        ctx, caller->org_id, caller->actor, "user_add", user.email,
+        json_pack("{s:s,s:o}", "role", user.role, "groups", ud_api_json_column(user.groups_json)));
     json_t *out = user_json(&user);
     if (generated[0])
         json_object_set_new(out, "password", json_string(generated));
@@ -187,7 +192,8 @@ int ud_api_user_update(ud_http_response *res, const ud_http_request *req, void *
         if (rc < 0)
             return rc;
         ud_api_audit(ctx, caller->org_id, caller->actor, "groups_change", user.email,
-                     json_pack("{s:o}", "groups", ud_api_json_column(groups)));
+                     json_pack("{s:o,s:o}", "from", ud_api_json_column(user.groups_json), "to",
+                               ud_api_json_column(groups)));
     }
     rc = ud_meta_user_get(&user, ctx->meta, req->arena, caller->org_id, user.id);
     if (rc < 0)

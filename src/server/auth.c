@@ -14,10 +14,9 @@
 #include "base/encoding.h"
 #include "base/jwt.h"
 #include "base/log.h"
-#include "doc/document.h"
+#include "doc/acl.h"
 #include "store/meta_credentials.h"
 
-#define MAX_GROUPS 256
 /* last_used_at is written at most this often per key: it is a hint for
  * people, and a write per request would serialise every search. */
 #define KEY_TOUCH_SECONDS 60
@@ -104,16 +103,20 @@ int ud_auth_caller_of_user(ud_caller *out, const ud_auth *auth, ud_arena *arena,
     (void)auth;
     json_t *groups = json_loads(user->groups_json ? user->groups_json : "[]", 0, NULL);
     size_t group_count = json_is_array(groups) ? json_array_size(groups) : 0;
-    if (group_count > MAX_GROUPS)
-        group_count = MAX_GROUPS;
+    if (group_count > UD_META_MAX_GROUPS)
+        group_count = UD_META_MAX_GROUPS;
     const char **principals = ud_arena_alloc(arena, (group_count + 2) * sizeof(char *));
     size_t n = 0;
     principals[n++] = UD_ACL_EVERYONE;
-    principals[n++] = user->email;
+    const char *self = ud_acl_user(arena, user->email);
+    if (self)
+        principals[n++] = self;
+    /* Typed (doc/acl.h): a group is "group:NAME" and can never be read as
+     * a user. A stored name that is not a valid group name is skipped. */
     for (size_t i = 0; i < group_count; i++) {
-        const char *g = json_string_value(json_array_get(groups, i));
-        if (g && g[0])
-            principals[n++] = ud_arena_strdup(arena, g);
+        const char *g = ud_acl_group(arena, json_string_value(json_array_get(groups, i)));
+        if (g)
+            principals[n++] = g;
     }
     json_decref(groups);
     bool admin = strcmp(user->role, "admin") == 0;
@@ -146,7 +149,7 @@ static int caller_of_token(ud_caller *out, const ud_auth *auth, ud_arena *arena,
     int rc =
         ud_jwt_verify(&claims, token, auth->token_key, sizeof(auth->token_key), auth->issuer, now);
     if (rc < 0)
-        return ud_error_set(UD_EAUTH, "invalid access token: %s", ud_error_last());
+        return ud_error_prefix(UD_EAUTH, "invalid access token: ");
     const char *sub = json_string_value(json_object_get(claims, "sub"));
     const char *org_id = json_string_value(json_object_get(claims, "org"));
     char user_id[UD_UUID_LEN + 1] = "", org[UD_UUID_LEN + 1] = "";

@@ -13,6 +13,7 @@
 
 #include "base/clock.h"
 #include "base/crypto.h"
+#include "doc/acl.h"
 #include "store/meta_internal.h"
 
 /* ---- plans -------------------------------------------------------------- */
@@ -381,8 +382,11 @@ int ud_meta_user_create(ud_user *out, ud_meta *meta, ud_arena *arena, const char
             rc = code;
         }
     }
+    /* Emails are unique in the whole installation (sign-in takes only an
+     * email), so the address may belong to another organization: the answer
+     * is the same wherever it is, and says nothing of whose it is. */
     if (rc == UD_EEXISTS)
-        rc = ud_error_set(UD_EEXISTS, "a user with email '%s' already exists", lower);
+        rc = ud_error_set(UD_EEXISTS, "the email '%s' is not available for a new user", lower);
     if (rc == 0)
         rc = user_select(out, meta, arena, "SELECT " USER_COLUMNS " FROM users WHERE id = $1",
                          params, 1, id);
@@ -477,13 +481,23 @@ int ud_meta_user_set_password(ud_meta *meta, const char *org_id, const char *id,
 int ud_meta_user_set_groups(ud_meta *meta, const char *org_id, const char *id,
                             const char *groups_json)
 {
+    /* Every path that sets groups (API, CLI) ends here, so the names are
+     * checked here: a group name can never be spelled like a user. */
     json_t *groups = groups_json ? json_loads(groups_json, 0, NULL) : NULL;
-    bool ok = json_is_array(groups);
-    for (size_t i = 0; ok && i < json_array_size(groups); i++)
-        ok = json_is_string(json_array_get(groups, i));
+    bool ok = json_is_array(groups) && json_array_size(groups) <= UD_META_MAX_GROUPS;
+    int rc = 0;
+    for (size_t i = 0; ok && rc == 0 && i < json_array_size(groups); i++) {
+        const char *name = json_string_value(json_array_get(groups, i));
+        ok = name != NULL;
+        if (ok)
+            rc = ud_acl_check_group_name(name);
+    }
     json_decref(groups);
+    if (rc < 0)
+        return rc;
     if (!ok)
-        return ud_error_set(UD_EINVAL, "groups must be a JSON array of strings");
+        return ud_error_set(UD_EINVAL, "groups must be a JSON array of at most %d strings",
+                            UD_META_MAX_GROUPS);
     return set_user_column(meta, org_id, id,
                            "UPDATE users SET groups = $3, updated_at = to_timestamp($4) "
                            "WHERE id = $1 AND org_id = $2 RETURNING id",

@@ -16,6 +16,9 @@
 #include "base/arena.h"
 #include "base/error.h"
 
+/* The most groups one user can be in. */
+#define UD_META_MAX_GROUPS 256
+
 typedef struct ud_meta ud_meta;
 
 typedef struct ud_org {
@@ -90,7 +93,8 @@ int ud_meta_user_set_role(ud_meta *meta, const char *org_id, const char *id,
                           const char *role) UD_MUST_CHECK;
 int ud_meta_user_set_password(ud_meta *meta, const char *org_id, const char *id,
                               const char *password_hash) UD_MUST_CHECK;
-/* groups_json: a JSON array of strings. */
+/* groups_json: a JSON array of at most UD_META_MAX_GROUPS group names, each
+ * valid by ud_acl_check_group_name (doc/acl.h); UD_EINVAL otherwise. */
 int ud_meta_user_set_groups(ud_meta *meta, const char *org_id, const char *id,
                             const char *groups_json) UD_MUST_CHECK;
 /* settings_json: a JSON object. */

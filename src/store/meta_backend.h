@@ -33,11 +33,18 @@ static inline const char *ud_sql_cell(const ud_sql_rows *rows, size_t row, size_
  * non-zero return stops the query and is passed back. */
 typedef int (*ud_sql_row_fn)(const char *const *cells, size_t columns, void *payload);
 
+typedef struct ud_meta ud_meta;
+
 typedef struct ud_meta_migration {
     int version;
     const char *name;
-    const char *sql; /* one or more statements */
+    const char *sql; /* one or more statements; NULL for none */
 } ud_meta_migration;
+
+/* A rewrite of stored values that SQL alone cannot do portably, run after
+ * a migration's sql in the same transaction (with the store's lock held,
+ * so it uses the meta_internal.h helpers). */
+typedef int (*ud_meta_data_step)(ud_meta *meta, ud_arena *arena);
 
 /* One {token} of the schema and its spelling in a backend; an array ends
  * with {NULL, NULL}. */
@@ -73,5 +80,7 @@ extern const ud_meta_driver ud_meta_postgres_driver;
 
 /* The schema shared by the backends, in version order (schema.c). */
 const ud_meta_migration *ud_schema_migrations(size_t *out_count);
+/* The data step of a migration, NULL when it has none. */
+ud_meta_data_step ud_schema_data_step(int version);
 
 #endif

@@ -476,6 +476,39 @@ void test_importers__slack_folder_public_channels(void)
     collected_dispose(&c);
 }
 
+/* A member list is turned into user principals only: a profile "email"
+ * that spells everyone, a group or nothing at all gives no principal, so a
+ * hostile export cannot open a private channel or name a group. */
+void test_importers__slack_member_list_gives_user_principals_only(void)
+{
+    static const char *const names[] = {"users.json", "channels.json", "groups.json",
+                                        "secret/2025-03-12.json"};
+    static const char *const data[] = {
+        "[{\"id\":\"U1\",\"name\":\"luca\",\"profile\":{\"email\":\"Luca@Northwind.example\"}},"
+        "{\"id\":\"U2\",\"name\":\"all\",\"profile\":{\"email\":\"org:*\"}},"
+        "{\"id\":\"U3\",\"name\":\"eng\",\"profile\":{\"email\":\"eng\"}},"
+        "{\"id\":\"U4\",\"name\":\"two\",\"profile\":{\"email\":\"a@b@c\"}},"
+        "{\"id\":\"U5\",\"name\":\"typed\",\"profile\":{\"email\":\"group:eng\"}}]",
+        "[]",
+        "[{\"id\":\"G9\",\"name\":\"secret\",\"members\":[\"U1\",\"U2\",\"U3\",\"U4\","
+        "\"U5\"]}]",
+        "[{\"type\":\"message\",\"user\":\"U1\",\"text\":\"Board minutes\",\"ts\":"
+        "\"1741770000.000100\"}]",
+    };
+    char dir[600];
+    snprintf(dir, sizeof(dir), "%s/slack-hostile", ud_test_tmpdir());
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        ud_test_write_file(dir, names[i], data[i], strlen(data[i]));
+    collected c;
+    collected_init(&c);
+    UD_CHECK_OK(run(&c, &ud_connector_slack_export,
+                    config_for("{\"path\":\"%s\",\"include_private\":true}", dir), NULL));
+    char acl[512];
+    acl_of(acl, sizeof(acl), must_doc(&c, "slack:conversation:G9:2025-03-12"));
+    UD_CHECK_EQ_STR("user:luca@northwind.example", acl);
+    collected_dispose(&c);
+}
+
 void test_importers__slack_private_conversations_only_when_selected(void)
 {
     const char *dir = slack_folder();
@@ -488,13 +521,13 @@ void test_importers__slack_private_conversations_only_when_selected(void)
     char acl[512];
     acl_of(acl, sizeof(acl), lead);
     /* The members with an email (the bot has none), sorted. */
-    UD_CHECK_EQ_STR("ada@northwind.example,grace@northwind.example", acl);
+    UD_CHECK_EQ_STR("user:ada@northwind.example,user:grace@northwind.example", acl);
     UD_CHECK_EQ_STR("#leadership, 2025-03-12", str(lead, "title"));
     UD_CHECK_EQ_STR("private_channel", str(json_object_get(lead, "meta"), "channel_type"));
     UD_CHECK(json_is_null(json_object_get(lead, "url"))); /* no workspace given */
     json_t *dm = must_doc(&c, "slack:conversation:D0001:2025-03-12");
     acl_of(acl, sizeof(acl), dm);
-    UD_CHECK_EQ_STR("ada@northwind.example,alan@northwind.example", acl);
+    UD_CHECK_EQ_STR("user:ada@northwind.example,user:alan@northwind.example", acl);
     UD_CHECK_EQ_STR("DM: Alan Turing, Ada Lovelace, 2025-03-12", str(dm, "title"));
     UD_CHECK_CONTAINS(str(dm, "text"), "Can you review my PR?");
 
@@ -774,7 +807,7 @@ void test_importers__gmail_metadata_only_by_default(void)
                     str(m, "url"));
     char acl[256];
     acl_of(acl, sizeof(acl), m);
-    UD_CHECK_EQ_STR("dana@northwind.example", acl);
+    UD_CHECK_EQ_STR("user:dana@northwind.example", acl);
     UD_CHECK_EQ_INT(1741770840, json_integer_value(json_object_get(m, "created_at")));
     const char *text = str(m, "text");
     UD_CHECK_CONTAINS(text, "Subject: Rollout für Venlo\n"
@@ -1160,7 +1193,7 @@ void test_importers__salesforce_records_name_their_relations(void)
     keys_of(keys, sizeof(keys), &owned);
     UD_CHECK_EQ_STR("salesforce:account:001A;", keys);
     acl_of(acl, sizeof(acl), must_doc(&owned, "salesforce:account:001A"));
-    UD_CHECK_EQ_STR("dana@northwind.example", acl);
+    UD_CHECK_EQ_STR("user:dana@northwind.example", acl);
     UD_CHECK_EQ_INT(2, json_array_size(owned.failed)); /* Lead.csv and Bluefin's owner */
     UD_CHECK_CONTAINS(json_string_value(json_array_get(json_array_get(owned.failed, 1), 1)),
                       "has no email");

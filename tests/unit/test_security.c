@@ -435,7 +435,9 @@ static void put_document(fixture *f, int o, bool private_doc, char out_id[UD_UUI
     snprintf(name, sizeof(name), "raw/%d-%s.md", o, private_doc ? "private" : "public");
     const char *file = ud_test_write_file(f->dir, name, text, len);
     const char *everyone[] = {UD_ACL_EVERYONE};
-    const char *member_only[] = {of->users[MEMBER].email};
+    char member[300];
+    snprintf(member, sizeof(member), UD_ACL_USER_PREFIX "%s", of->users[MEMBER].email);
+    const char *member_only[] = {member};
     ud_document doc = {.source_key =
                            private_doc ? "file:document:memo.md" : "file:document:handbook.md",
                        .source_type = "file",
