@@ -446,6 +446,10 @@ void test_security_scores__each_caller_counts_what_they_read(void)
         if (c == 2) {
             UD_CHECK_OK(ud_snapshot_visible(&again, snap, reversed, 3));
             UD_CHECK(again == v);
+            size_t view_count = 0;
+            const ud_segment_view *views = ud_snapshot_views(snap, &view_count);
+            UD_CHECK(ud_visible_matches(v, views, view_count, reversed, 3));
+            UD_CHECK(!ud_visible_matches(v, views, view_count, LUCA, 1));
             ud_visible_release(again);
         }
         ud_visible_release(v);
