@@ -64,10 +64,12 @@ static void on_export(const char *path, const char *connector, void *payload)
 
 /* Imports each export through its connector as a data source of the
  * organization; the results go to out as {"path", "connector", "source_id",
- * "status", "summary", ...counts}. Returns non-zero only when the object
- * store cannot be opened. */
-static int import_exports(json_t *out, ingest_ui *ui, const ud_config *config, ud_meta *meta,
-                          ud_arena *arena, const char *org_id, ud_embedder *embedder)
+ * "status", "summary", ...counts}, and every import's units are added to
+ * *counts (an export that cannot be imported at all is one failed unit).
+ * Returns non-zero only when the object store cannot be opened. */
+static int import_exports(json_t *out, ud_doc_counts *counts, ingest_ui *ui,
+                          const ud_config *config, ud_meta *meta, ud_arena *arena,
+                          const char *org_id, ud_embedder *embedder)
 {
     char url[1200];
     ud_config_objects_url(config, url, sizeof(url));
@@ -90,21 +92,25 @@ static int import_exports(json_t *out, ingest_ui *ui, const ud_config *config, u
         json_t *entry = json_pack("{s:s,s:s}", "path", path, "connector", connector);
         if (rc < 0) {
             ui->imports_failed = true;
+            ud_doc_counts_fail(counts);
             json_object_set_new(entry, "status", json_string("failed"));
             json_object_set_new(entry, "summary", json_string(ud_error_last()));
         } else {
             const ud_sync_log *l = &result.log;
+            const ud_doc_counts *n = &result.counts;
             bool ok = strcmp(l->status, "completed") == 0;
             ui->imports_failed |= !ok;
+            ud_doc_counts_add(counts, n);
             json_object_set_new(entry, "source_id", json_string(source.id));
             json_object_set_new(entry, "status", json_string(l->status));
             json_object_set_new(
                 entry, "summary",
                 json_string(ud_arena_sprintf(
-                    arena, "%s: %lld added, %lld updated, %lld deleted, %lld failed%s%s",
-                    ok ? "imported" : "import failed", (long long)l->added, (long long)l->updated,
-                    (long long)l->deleted, (long long)l->failed, l->error_message ? "; " : "",
-                    l->error_message ? l->error_message : "")));
+                    arena,
+                    "%s: %lld added, %lld updated, %lld unchanged, %lld deleted, %lld failed%s%s",
+                    ok ? "imported" : "import failed", (long long)n->added, (long long)n->updated,
+                    (long long)n->unchanged, (long long)l->deleted, (long long)n->failed,
+                    l->error_message ? "; " : "", l->error_message ? l->error_message : "")));
             json_object_set_new(entry, "log", ud_sync_log_json(l));
         }
         json_array_append_new(out, entry);
@@ -202,9 +208,11 @@ int ud_cmd_ingest(int argc, char **argv)
     }
     /* Exports go through their importers, after the files: each is a data
      * source of the organization, synced with the index writer of its own. */
+    /* The summary is of everything: the files and every export's units. */
+    ud_doc_counts total = stats.counts;
     json_t *imports = json_array();
     if (json_array_size(ui.exports) > 0 &&
-        import_exports(imports, &ui, &config, meta, &arena, org.id, embedder) != 0) {
+        import_exports(imports, &total, &ui, &config, meta, &arena, org.id, embedder) != 0) {
         json_decref(imports);
         json_decref(ui.failures);
         json_decref(ui.exports);
@@ -212,11 +220,11 @@ int ud_cmd_ingest(int argc, char **argv)
     }
     json_decref(ui.exports);
     if (json) {
-        json_t *o =
-            json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:o}", "files", (json_int_t)stats.files,
-                      "added", (json_int_t)stats.added, "updated", (json_int_t)stats.updated,
-                      "unchanged", (json_int_t)stats.unchanged, "failed", (json_int_t)stats.failed,
-                      "chunks", (json_int_t)stats.chunks, "failures", ui.failures);
+        json_t *o = json_pack(
+            "{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}", "files", (json_int_t)stats.files, "added",
+            (json_int_t)total.added, "updated", (json_int_t)total.updated, "unchanged",
+            (json_int_t)total.unchanged, "excluded", (json_int_t)total.excluded, "failed",
+            (json_int_t)total.failed, "chunks", (json_int_t)total.chunks, "failures", ui.failures);
         json_object_set_new(o, "exports", imports);
         char *text = json_dumps(o, JSON_INDENT(2));
         puts(text);
@@ -233,13 +241,21 @@ int ud_cmd_ingest(int argc, char **argv)
                    json_string_value(json_object_get(x, "summary")));
         }
         json_decref(imports);
-        if (stats.added + stats.updated == 0 && stats.failed == 0 && stats.unchanged > 0)
-            printf("Nothing to do: all %zu documents are unchanged.\n", stats.unchanged);
+        if (total.unchanged > 0 && total.unchanged == total.seen)
+            printf("Nothing to do: all %lld documents are unchanged.\n",
+                   (long long)total.unchanged);
+        else if (total.excluded > 0)
+            printf("%lld added, %lld updated, %lld unchanged, %lld excluded, %lld failed (%lld "
+                   "chunks written)\n",
+                   (long long)total.added, (long long)total.updated, (long long)total.unchanged,
+                   (long long)total.excluded, (long long)total.failed, (long long)total.chunks);
         else
-            printf("%zu added, %zu updated, %zu unchanged, %zu failed (%zu chunks written)\n",
-                   stats.added, stats.updated, stats.unchanged, stats.failed, stats.chunks);
+            printf("%lld added, %lld updated, %lld unchanged, %lld failed (%lld chunks written)\n",
+                   (long long)total.added, (long long)total.updated, (long long)total.unchanged,
+                   (long long)total.failed, (long long)total.chunks);
     }
-    status = stats.failed || ui.imports_failed ? 1 : 0;
+    /* Anything that failed, a file or an export's item, fails the run. */
+    status = total.failed > 0 || ui.imports_failed ? 1 : 0;
 done:
     ud_embedder_free(embedder);
     ud_arena_dispose(&arena);

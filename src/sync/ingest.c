@@ -132,7 +132,7 @@ static int claim_export(const char *path, bool is_dir, void *payload)
     if (list->opts->on_export) {
         list->opts->on_export(path, connector->type, list->opts->payload);
     } else {
-        list->stats->failed++;
+        ud_doc_counts_fail(&list->stats->counts);
         if (list->opts->on_failure)
             list->opts->on_failure(path,
                                    ud_arena_sprintf(&list->arena,
@@ -147,7 +147,7 @@ static int claim_export(const char *path, bool is_dir, void *payload)
 static void walk_error(const char *path, const char *reason, void *payload)
 {
     path_list *list = payload;
-    list->stats->failed++;
+    ud_doc_counts_fail(&list->stats->counts);
     if (list->opts->on_failure)
         list->opts->on_failure(path, reason, list->opts->payload);
 }
@@ -171,15 +171,13 @@ int ud_ingest_paths(ud_ingest_stats *out, ud_meta *meta, const char *const *path
         bool store_failed = false;
         int file_rc = ud_ingest_file(&outcome, &chunks, &store_failed, meta, list.items[i], opts);
         if (file_rc == 0) {
-            stats.added += outcome == 1;
-            stats.updated += outcome == 2;
-            stats.unchanged += outcome == 0;
-            stats.chunks += chunks;
+            ud_doc_counts_outcome(&stats.counts, (ud_doc_outcome)outcome, chunks);
         } else if (store_failed) {
             /* The store is down or broken: every later file would fail too. */
+            ud_doc_counts_fail(&stats.counts);
             rc = file_rc;
         } else {
-            stats.failed++;
+            ud_doc_counts_fail(&stats.counts);
             if (opts->on_failure)
                 opts->on_failure(list.items[i], ud_error_last(), opts->payload);
         }

@@ -17,6 +17,7 @@
 #include "embed/embedder.h"
 #include "index/collection.h"
 #include "store/meta.h"
+#include "sync/counts.h"
 
 typedef struct ud_ingest_opts {
     const char *org_id;
@@ -42,12 +43,10 @@ typedef struct ud_ingest_opts {
 void ud_ingest_opts_default(ud_ingest_opts *out, const char *org_id);
 
 typedef struct ud_ingest_stats {
-    size_t files;     /* supported files found */
-    size_t added;     /* new documents */
-    size_t updated;   /* documents whose content changed */
-    size_t unchanged; /* same SHA-256 as stored: no work done */
-    size_t failed;    /* files or folders that could not be ingested */
-    size_t chunks;    /* chunks written */
+    size_t files; /* supported files found */
+    /* Each file is a unit, and so is each path the walk could not read
+     * and each export found when no on_export takes it (counts.h). */
+    ud_doc_counts counts;
 } ud_ingest_stats;
 
 /* Ingests every supported file under the given paths into the org. Returns

@@ -32,6 +32,7 @@
 #include "store/cache.h"
 #include "store/meta.h"
 #include "store/meta_sources.h"
+#include "sync/counts.h"
 
 typedef struct ud_sync_env {
     ud_meta *meta;
@@ -49,8 +50,9 @@ typedef struct ud_sync_env {
 } ud_sync_env;
 
 typedef struct ud_sync_result {
-    ud_sync_log log; /* the final counts and status (strings in the arena) */
-    bool resumed;    /* it continued an unfinished sync */
+    ud_sync_log log;      /* the final counts and status (strings in the arena) */
+    ud_doc_counts counts; /* every unit of this run, by outcome (counts.h) */
+    bool resumed;         /* it continued an unfinished sync */
 } ud_sync_result;
 
 /* Runs one sync of the source to its end. Returns 0 when the sync ran

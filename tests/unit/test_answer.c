@@ -750,8 +750,8 @@ static void demo_open(demo *d)
     const char *paths[] = {"demo"};
     UD_CHECK_OK(ud_ingest_paths(&stats, d->meta, paths, 1, &opts));
     ud_collection_writer_close(index);
-    UD_CHECK_EQ_INT(0, stats.failed);
-    UD_CHECK(stats.added >= 200);
+    UD_CHECK_EQ_INT(0, stats.counts.failed);
+    UD_CHECK(stats.counts.added >= 200);
     UD_CHECK_OK(ud_searcher_new(&d->searcher, d->data, NULL, NULL));
 }
 
