@@ -4,19 +4,29 @@
  * as "| a | b |", paragraphs as blocks. Scripts, styles and page chrome
  * (navigation, footers, forms) are dropped: they are not the document.
  * Title, author and dates come from <title> and <meta> tags.
+ *
+ * Nesting: libxml2 stops parsing at 256 levels unless told otherwise, which
+ * loses the rest of the file, so the parser runs with XML_PARSE_HUGE (it
+ * keeps the deep nodes; its own parsing and freeing do not recurse) and the
+ * walk below neither recurses: past MAX_DEPTH levels elements lose their
+ * structure, not their text.
  */
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "base/mem.h"
 #include "doc/extract/extract.h"
 #include "doc/extract/extract_util.h"
 
-/* Nodes nested deeper than this are skipped (libxml2 caps depth too). */
+/* Elements nested deeper than this keep their text but lose their
+ * structure (flattened: see walk()). */
 #define MAX_DEPTH 256
 #define MAX_TITLE_BYTES 200
+#define MAX_CELL_BYTES (64 * 1024)
 
 static const char *const DROPPED[] = {"script", "style",  "noscript", "template", "nav",
                                       "footer", "aside",  "form",     "iframe",   "svg",
@@ -24,6 +34,10 @@ static const char *const DROPPED[] = {"script", "style",  "noscript", "template"
 static const char *const BLOCKS[] = {
     "p",  "div", "section", "article", "main", "header", "blockquote", "figure", "figcaption", "dl",
     "dt", "dd",  "address", "hr",      "body", "ul",     "ol",         "table",  NULL};
+/* Past MAX_DEPTH these still end a paragraph, so flattened text keeps its
+ * breaks. */
+static const char *const FLAT_BLOCKS[] = {"li",    "pre",   "tr",    "td", "th",
+                                          "thead", "tbody", "tfoot", NULL};
 
 static bool name_in(const xmlChar *name, const char *const *list)
 {
@@ -38,25 +52,169 @@ static bool is(const xmlNode *node, const char *name)
     return node->name && strcasecmp((const char *)node->name, name) == 0;
 }
 
+/* The heading level of h1..h6, else 0. */
+static int heading_level(const xmlChar *name)
+{
+    if (strlen((const char *)name) == 2 && (name[0] == 'h' || name[0] == 'H') && name[1] >= '1' &&
+        name[1] <= '6')
+        return name[1] - '0';
+    return 0;
+}
+
+/* What an open element is, for writing its end and for reading its
+ * children (a table's children are rows and sections, a row's are cells:
+ * anything else there is skipped). */
+typedef enum {
+    FRAME_PLAIN,
+    FRAME_BLOCK,
+    FRAME_HEADING,
+    FRAME_ITEM,
+    FRAME_LIST,
+    FRAME_PRE,
+    FRAME_TABLE,
+    FRAME_SECTION, /* thead, tbody, tfoot */
+    FRAME_ROW,
+    FRAME_CELL,
+} frame_kind;
+
+typedef struct frame {
+    frame_kind kind;
+    int table;        /* SECTION, ROW: the depth of the table's frame */
+    bool header_done; /* TABLE: its first row has had its separator */
+    size_t cells;     /* ROW: cells written */
+    /* CELL: its own text, and what it replaced until it ends. */
+    ud_text_out cell;
+    ud_text_out *outer;
+    int outer_list_depth;
+    int outer_pre;
+} frame;
+
+/* The walk's state. Only elements at depth 1..MAX_DEPTH have a frame; the
+ * frames of the open ancestors of the current node are frames[1..depth-1]. */
 typedef struct walker {
-    ud_text_out *out;
+    ud_text_out *main;
+    ud_text_out *out; /* main, or the cell being written */
     int list_depth;
-    bool in_pre;
+    int pre; /* open <pre> elements */
+    frame *frames;
 } walker;
 
-static void walk_children(walker *w, xmlNode *node, int depth);
-
-/* Writes one table cell's text with pipes escaped and line breaks folded. */
-static void write_cell(walker *w, xmlNode *cell, int depth)
+static frame_kind parent_kind(const walker *w, int depth)
 {
-    ud_text_out cell_out;
-    ud_extract_limits limits = {.max_text_bytes = 64 * 1024};
-    ud_text_out_init(&cell_out, w->out->name, &limits);
-    walker inner = {&cell_out, 0, false};
-    walk_children(&inner, cell, depth + 1);
+    return depth - 1 >= 1 && depth - 1 <= MAX_DEPTH ? w->frames[depth - 1].kind : FRAME_PLAIN;
+}
+
+/* Whether an element may appear where it is: a table holds rows and
+ * sections, a row holds cells; everything else there is not written. */
+static bool allowed(const walker *w, const xmlNode *node, int depth)
+{
+    switch (parent_kind(w, depth)) {
+    case FRAME_TABLE:
+    case FRAME_SECTION:
+        return is(node, "tr") || is(node, "thead") || is(node, "tbody") || is(node, "tfoot");
+    case FRAME_ROW: return is(node, "td") || is(node, "th");
+    default: return true;
+    }
+}
+
+static void write_text(walker *w, const xmlNode *node, int depth)
+{
+    frame_kind parent = parent_kind(w, depth);
+    if (parent == FRAME_TABLE || parent == FRAME_SECTION || parent == FRAME_ROW)
+        return;
+    size_t n = strlen((const char *)node->content);
+    if (w->pre)
+        ud_text_out_append(w->out, (const char *)node->content, n);
+    else
+        ud_text_out_inline(w->out, (const char *)node->content, n);
+}
+
+/* Opens an element: writes what comes before its children and records
+ * what its end needs. Returns false when it is skipped with its subtree
+ * (dropped elements, misplaced table parts): then leave() is not called. */
+static bool enter(walker *w, xmlNode *node, int depth)
+{
+    const xmlChar *name = node->name;
+    if (name_in(name, DROPPED) || !allowed(w, node, depth))
+        return false;
+    ud_text_out *out = w->out;
+    if (depth > MAX_DEPTH) {
+        /* Flattened: the text stays, blocks stay paragraphs. */
+        if (is(node, "br"))
+            ud_text_out_append(out, "\n", 1);
+        else if (heading_level(name) || name_in(name, BLOCKS) || name_in(name, FLAT_BLOCKS))
+            ud_text_out_break(out, 2);
+        return true;
+    }
+    /* Every element entered gets its frame: leave() reads it. */
+    frame *f = &w->frames[depth];
+    memset(f, 0, sizeof(*f));
+    f->kind = FRAME_PLAIN;
+    if (is(node, "br")) {
+        ud_text_out_append(out, "\n", 1);
+        return true;
+    }
+    int level = heading_level(name);
+    frame_kind parent = parent_kind(w, depth);
+    if (level) {
+        f->kind = FRAME_HEADING;
+        ud_text_out_break(out, 2);
+        for (int i = 0; i < level; i++)
+            ud_text_out_append(out, "#", 1);
+        ud_text_out_append(out, " ", 1);
+    } else if (is(node, "li")) {
+        f->kind = FRAME_ITEM;
+        ud_text_out_break(out, 1);
+        for (int i = 1; i < w->list_depth; i++)
+            ud_text_out_append(out, "  ", 2);
+        ud_text_out_append(out, "- ", 2);
+    } else if (is(node, "ul") || is(node, "ol")) {
+        f->kind = FRAME_LIST;
+        ud_text_out_break(out, w->list_depth ? 1 : 2);
+        w->list_depth++;
+    } else if (parent == FRAME_TABLE || parent == FRAME_SECTION) {
+        f->table = parent == FRAME_TABLE ? depth - 1 : w->frames[depth - 1].table;
+        if (is(node, "tr")) {
+            f->kind = FRAME_ROW;
+            ud_text_out_break(out, 1);
+            ud_text_out_append(out, "|", 1);
+        } else {
+            f->kind = FRAME_SECTION;
+        }
+    } else if (parent == FRAME_ROW) {
+        f->kind = FRAME_CELL;
+        ud_extract_limits limits = {.max_text_bytes = MAX_CELL_BYTES};
+        ud_text_out_init(&f->cell, out->name, &limits);
+        f->outer = out;
+        f->outer_list_depth = w->list_depth;
+        f->outer_pre = w->pre;
+        w->out = &f->cell;
+        w->list_depth = 0;
+        w->pre = 0;
+    } else if (is(node, "table")) {
+        f->kind = FRAME_TABLE;
+        ud_text_out_break(out, 2);
+    } else if (is(node, "pre")) {
+        f->kind = FRAME_PRE;
+        ud_text_out_break(out, 2);
+        ud_text_out_puts(out, "```\n");
+        w->pre++;
+    } else if (name_in(name, BLOCKS)) {
+        f->kind = FRAME_BLOCK;
+        ud_text_out_break(out, 2);
+    }
+    return true;
+}
+
+/* A cell's text into its row: pipes escaped, line breaks folded. */
+static void close_cell(walker *w, frame *f)
+{
+    w->out = f->outer;
+    w->list_depth = f->outer_list_depth;
+    w->pre = f->outer_pre;
     ud_text_out_append(w->out, " ", 1);
-    for (size_t i = 0; i < cell_out.buf.len; i++) {
-        char c = cell_out.buf.ptr[i];
+    for (size_t i = 0; i < f->cell.buf.len; i++) {
+        char c = f->cell.buf.ptr[i];
         if (c == '\n')
             c = ' ';
         if (c == '|')
@@ -64,123 +222,104 @@ static void write_cell(walker *w, xmlNode *cell, int depth)
         ud_text_out_append(w->out, &c, 1);
     }
     ud_text_out_append(w->out, " |", 2);
-    ud_text_out_dispose(&cell_out);
+    ud_text_out_dispose(&f->cell);
 }
 
-static void write_row(walker *w, xmlNode *row, int depth, bool *header_done)
+/* Closes an element enter() opened: writes what comes after its children. */
+static void leave(walker *w, xmlNode *node, int depth)
 {
-    size_t cells = 0;
-    ud_text_out_break(w->out, 1);
-    ud_text_out_append(w->out, "|", 1);
-    for (xmlNode *c = row->children; c; c = c->next) {
-        if (c->type != XML_ELEMENT_NODE || !(is(c, "td") || is(c, "th")))
-            continue;
-        write_cell(w, c, depth);
-        cells++;
-    }
-    ud_text_out_break(w->out, 1);
-    /* A markdown table needs a separator after its first row. */
-    if (!*header_done && cells > 0) {
-        ud_text_out_append(w->out, "|", 1);
-        for (size_t i = 0; i < cells; i++)
-            ud_text_out_append(w->out, " --- |", 6);
-        ud_text_out_break(w->out, 1);
-        *header_done = true;
-    }
-}
-
-static void walk_table(walker *w, xmlNode *node, int depth, bool *header_done)
-{
-    if (depth > MAX_DEPTH)
-        return;
-    for (xmlNode *c = node->children; c; c = c->next) {
-        if (c->type != XML_ELEMENT_NODE)
-            continue;
-        if (is(c, "tr"))
-            write_row(w, c, depth, header_done);
-        else if (is(c, "thead") || is(c, "tbody") || is(c, "tfoot"))
-            walk_table(w, c, depth + 1, header_done);
-    }
-}
-
-static void walk_element(walker *w, xmlNode *node, int depth)
-{
-    const xmlChar *name = node->name;
-    if (name_in(name, DROPPED))
-        return;
     ud_text_out *out = w->out;
-    if (strlen((const char *)name) == 2 && (name[0] == 'h' || name[0] == 'H') && name[1] >= '1' &&
-        name[1] <= '6') {
-        ud_text_out_break(out, 2);
-        for (int i = 0; i < name[1] - '0'; i++)
-            ud_text_out_append(out, "#", 1);
-        ud_text_out_append(out, " ", 1);
-        walk_children(w, node, depth);
-        ud_text_out_break(out, 2);
+    if (depth > MAX_DEPTH) {
+        if (heading_level(node->name) || name_in(node->name, BLOCKS) ||
+            name_in(node->name, FLAT_BLOCKS))
+            ud_text_out_break(out, 2);
         return;
     }
-    if (is(node, "br")) {
-        ud_text_out_append(out, "\n", 1);
-        return;
-    }
-    if (is(node, "li")) {
-        ud_text_out_break(out, 1);
-        for (int i = 1; i < w->list_depth; i++)
-            ud_text_out_append(out, "  ", 2);
-        ud_text_out_append(out, "- ", 2);
-        walk_children(w, node, depth);
-        ud_text_out_break(out, 1);
-        return;
-    }
-    if (is(node, "ul") || is(node, "ol")) {
-        ud_text_out_break(out, w->list_depth ? 1 : 2);
-        w->list_depth++;
-        walk_children(w, node, depth);
+    frame *f = &w->frames[depth];
+    switch (f->kind) {
+    case FRAME_HEADING:
+    case FRAME_BLOCK:
+    case FRAME_TABLE: ud_text_out_break(out, 2); break;
+    case FRAME_ITEM: ud_text_out_break(out, 1); break;
+    case FRAME_LIST:
         w->list_depth--;
         ud_text_out_break(out, w->list_depth ? 1 : 2);
-        return;
-    }
-    if (is(node, "table")) {
-        bool header_done = false;
-        ud_text_out_break(out, 2);
-        walk_table(w, node, depth, &header_done);
-        ud_text_out_break(out, 2);
-        return;
-    }
-    if (is(node, "pre")) {
-        ud_text_out_break(out, 2);
-        ud_text_out_puts(out, "```\n");
-        w->in_pre = true;
-        walk_children(w, node, depth);
-        w->in_pre = false;
+        break;
+    case FRAME_PRE:
+        w->pre--;
         ud_text_out_break(out, 1);
         ud_text_out_puts(out, "```");
         ud_text_out_break(out, 2);
-        return;
+        break;
+    case FRAME_ROW: {
+        ud_text_out_break(out, 1);
+        /* A markdown table needs a separator after its first row. */
+        frame *table = &w->frames[f->table];
+        if (!table->header_done && f->cells > 0) {
+            ud_text_out_append(out, "|", 1);
+            for (size_t i = 0; i < f->cells; i++)
+                ud_text_out_append(out, " --- |", 6);
+            ud_text_out_break(out, 1);
+            table->header_done = true;
+        }
+        break;
     }
-    bool block = name_in(name, BLOCKS);
-    if (block)
-        ud_text_out_break(out, 2);
-    walk_children(w, node, depth);
-    if (block)
-        ud_text_out_break(out, 2);
+    case FRAME_CELL:
+        close_cell(w, f);
+        w->frames[depth - 1].cells++;
+        break;
+    case FRAME_PLAIN:
+    case FRAME_SECTION: break;
+    }
 }
 
-static void walk_children(walker *w, xmlNode *node, int depth)
+/* Writes `top` (with include_top) or its children, in document order.
+ * The walk follows the tree's own links (children, next, parent) instead
+ * of recursing, so a hostile nesting depth costs no stack; the frames kept
+ * are bounded by MAX_DEPTH, past which elements are flattened into their
+ * text. */
+static void walk(walker *w, xmlNode *top, bool include_top)
 {
-    if (depth > MAX_DEPTH)
-        return;
-    for (xmlNode *c = node->children; c && !w->out->failed; c = c->next) {
-        if (c->type == XML_ELEMENT_NODE) {
-            walk_element(w, c, depth + 1);
-        } else if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content) {
-            size_t n = strlen((const char *)c->content);
-            if (w->in_pre)
-                ud_text_out_append(w->out, (const char *)c->content, n);
-            else
-                ud_text_out_inline(w->out, (const char *)c->content, n);
+    xmlNode *node = include_top ? top : top->children;
+    int depth = 1;
+    while (node && !w->main->failed) {
+        bool descend = false;
+        if (node->type == XML_ELEMENT_NODE) {
+            if (enter(w, node, depth)) {
+                if (node->children)
+                    descend = true;
+                else
+                    leave(w, node, depth);
+            }
+        } else if ((node->type == XML_TEXT_NODE || node->type == XML_CDATA_SECTION_NODE) &&
+                   node->content) {
+            write_text(w, node, depth);
+        }
+        if (descend) {
+            node = node->children;
+            depth++;
+            continue;
+        }
+        /* The next node: a sibling, else the next sibling of the nearest
+         * ancestor that has one, closing the ancestors on the way up. */
+        for (;;) {
+            if (include_top && node == top)
+                return;
+            if (node->next) {
+                node = node->next;
+                break;
+            }
+            node = node->parent;
+            depth--;
+            if (!node || (!include_top && node == top))
+                return;
+            leave(w, node, depth);
         }
     }
+    /* Stopped at the text limit: the cells still open are freed. */
+    for (int d = 1; d < depth && d <= MAX_DEPTH; d++)
+        if (w->frames[d].kind == FRAME_CELL)
+            ud_text_out_dispose(&w->frames[d].cell);
 }
 
 static xmlNode *find_element(xmlNode *node, const char *name, int depth)
@@ -251,9 +390,11 @@ int ud_extract_html(ud_extracted *out, ud_arena *arena, const char *data, size_t
 {
     if (len > (size_t)INT32_MAX)
         return ud_error_set(UD_ELIMIT, "HTML file too large");
+    /* XML_PARSE_HUGE lifts the depth limit (see the top of the file); the
+     * input is already capped by max_file_bytes. */
     htmlDocPtr doc = htmlReadMemory(data, (int)len, NULL, NULL,
                                     HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                                        HTML_PARSE_NONET);
+                                        HTML_PARSE_NONET | XML_PARSE_HUGE);
     if (!doc)
         return ud_error_set(UD_ECORRUPT, "the HTML could not be parsed");
     xmlNode *root = xmlDocGetRootElement(doc);
@@ -274,12 +415,13 @@ int ud_extract_html(ud_extracted *out, ud_arena *arena, const char *data, size_t
 
     ud_text_out t;
     ud_text_out_init(&t, name, limits);
-    walker w = {&t, 0, false};
+    walker w = {.main = &t, .out = &t, .frames = ud_calloc(MAX_DEPTH + 1, sizeof(frame))};
     xmlNode *body = find_element(root, "body", 0);
     if (body)
-        walk_children(&w, body, 0);
+        walk(&w, body, false);
     else
-        walk_element(&w, root, 0);
+        walk(&w, root, true);
+    free(w.frames);
     xmlFreeDoc(doc);
     int rc = ud_text_out_finish(out, arena, &t);
     ud_text_out_dispose(&t);
