@@ -51,19 +51,31 @@ int ud_file_read(char **out, size_t *out_len, const char *path, size_t max)
     size_t len = 0;
     for (;;) {
         if (len == cap) {
-            /* The file grew while we read it: allow growth up to the cap. */
-            if (cap >= max) {
-                char probe;
-                ssize_t extra = read(fd, &probe, 1);
-                if (extra > 0) {
-                    free(data);
-                    close(fd);
-                    return ud_error_set(UD_ELIMIT, "%s: over the %zu-byte limit", path, max);
-                }
+            /* All the bytes fstat promised are in: one byte more tells
+             * whether the file grew while we read it (then it may grow up
+             * to the cap), without doubling the buffer of every file just
+             * to see the end. */
+            char probe;
+            ssize_t extra = read(fd, &probe, 1);
+            if (extra < 0) {
+                if (errno == EINTR)
+                    continue;
+                int err = errno;
+                free(data);
+                close(fd);
+                return ud_error_set(errno_code(err), "%s: %s", path, strerror(err));
+            }
+            if (extra == 0)
                 break;
+            if (cap >= max) {
+                free(data);
+                close(fd);
+                return ud_error_set(UD_ELIMIT, "%s: over the %zu-byte limit", path, max);
             }
             cap = cap * 2 + 4096 > max ? max : cap * 2 + 4096;
             data = ud_realloc(data, cap + 1);
+            data[len++] = probe;
+            continue;
         }
         ssize_t n = read(fd, data + len, cap - len);
         if (n < 0) {

@@ -1,8 +1,16 @@
 /*
  * Text cleaning between extraction and chunking (see clean.h for what is
- * done). Each step is a pass over the text into a new arena buffer, in this
- * order: repair UTF-8, drop control characters and normalise line ends,
- * NFC with utf8proc, fold whitespace.
+ * done). Each step is a pass over the text, in this order: repair UTF-8,
+ * drop control characters and normalise line ends, NFC with utf8proc, fold
+ * whitespace.
+ *
+ * Memory: a document can be 16 MiB of text, so no pass makes a copy it
+ * does not need. A pass that would change nothing (valid UTF-8, no
+ * controls, pure ASCII for NFC) is skipped; the passes in between write
+ * into malloc'd buffers sized exactly, each freed once the next pass has
+ * read it; NFC runs piece by piece so that utf8proc's four bytes per code
+ * point are spent on 64 KiB at a time. Only the result is in the arena:
+ * at the peak the input, two temporaries and the result are alive.
  */
 #include "doc/clean.h"
 
@@ -57,7 +65,8 @@ bool ud_utf8_valid(const char *text, size_t len)
     return true;
 }
 
-int ud_utf8_repair(char **out, size_t *out_len, ud_arena *arena, const char *text, size_t len)
+/* Bytes that are not part of a valid sequence: each becomes U+FFFD. */
+static size_t invalid_bytes(const char *text, size_t len)
 {
     const unsigned char *s = (const unsigned char *)text;
     size_t bad = 0;
@@ -69,24 +78,55 @@ int ud_utf8_repair(char **out, size_t *out_len, ud_arena *arena, const char *tex
         }
         pos += n;
     }
-    char *result = ud_arena_alloc(arena, len + bad * 2 + 1);
+    return bad;
+}
+
+/* Writes text with each invalid byte replaced into dst (room for len + 2
+ * bytes per invalid one); returns the length written. */
+static size_t repair_into(char *dst, const char *text, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)text;
     size_t at = 0;
     for (size_t pos = 0; pos < len;) {
         size_t n = valid_sequence_length(s + pos, len - pos);
         if (n == 0) {
-            memcpy(result + at, "\xEF\xBF\xBD", 3);
+            memcpy(dst + at, "\xEF\xBF\xBD", 3);
             at += 3;
             pos++;
             continue;
         }
-        memcpy(result + at, text + pos, n);
+        memcpy(dst + at, text + pos, n);
         at += n;
         pos += n;
     }
+    return at;
+}
+
+int ud_utf8_repair(char **out, size_t *out_len, ud_arena *arena, const char *text, size_t len)
+{
+    char *result = ud_arena_alloc(arena, len + invalid_bytes(text, len) * 2 + 1);
+    size_t at = repair_into(result, text, len);
     result[at] = '\0';
     *out = result;
     *out_len = at;
     return 0;
+}
+
+/* Whether strip_controls would change text, and the form feeds in it
+ * (each one grows the text by a byte). */
+static bool has_controls(size_t *out_form_feeds, const char *text, size_t len)
+{
+    bool any = false;
+    size_t form_feeds = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7F) {
+            any = true;
+            form_feeds += c == '\f';
+        }
+    }
+    *out_form_feeds = form_feeds;
+    return any;
 }
 
 /* CR LF and lone CR become LF, form feeds (PDF page breaks) a blank line,
@@ -181,29 +221,100 @@ static size_t fold_whitespace(char *dst, const char *src, size_t len)
     return at;
 }
 
+/* NFC is computed on pieces of about this many bytes. */
+#define NFC_PIECE_BYTES (64 * 1024)
+
+/* Whether NFC may cut text just before s[0]: nothing before an ASCII
+ * character or a CJK ideograph (U+4000..U+9FFF) composes with it or
+ * reorders across it, so NFC(a b) = NFC(a) NFC(b) there. */
+static bool nfc_boundary(unsigned char c)
+{
+    return c < 0x80 || (c >= 0xE4 && c <= 0xE9);
+}
+
+static bool all_ascii(const char *text, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)text[i] >= 0x80)
+            return false;
+    return true;
+}
+
+/* NFC of valid UTF-8 into a malloc'd buffer, piece by piece. */
+static int nfc_pieces(char **out, size_t *out_len, const char *text, size_t len)
+{
+    size_t cap = len + len / 16 + 64, at = 0;
+    char *result = ud_malloc(cap);
+    for (size_t pos = 0; pos < len;) {
+        size_t end = pos + NFC_PIECE_BYTES < len ? pos + NFC_PIECE_BYTES : len;
+        while (end < len && !nfc_boundary((unsigned char)text[end]))
+            end++;
+        utf8proc_uint8_t *nfc = NULL;
+        utf8proc_ssize_t n =
+            utf8proc_map((const utf8proc_uint8_t *)text + pos, (utf8proc_ssize_t)(end - pos), &nfc,
+                         UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+        if (n < 0) {
+            free(result);
+            return ud_error_set(UD_ECORRUPT, "text normalisation failed: %s", utf8proc_errmsg(n));
+        }
+        if (at + (size_t)n + 1 > cap) {
+            while (at + (size_t)n + 1 > cap)
+                cap += cap / 2;
+            result = ud_realloc(result, cap);
+        }
+        memcpy(result + at, nfc, (size_t)n);
+        at += (size_t)n;
+        free(nfc);
+        pos = end;
+    }
+    *out = result;
+    *out_len = at;
+    return 0;
+}
+
 int ud_clean_text(char **out, size_t *out_len, ud_arena *arena, const char *text, size_t len)
 {
-    char *repaired;
-    size_t repaired_len;
-    int rc = ud_utf8_repair(&repaired, &repaired_len, arena, text, len);
-    if (rc < 0)
-        return rc;
+    /* `cur` is the latest pass's text; `owned` is it when it is ours. */
+    const char *cur = text;
+    size_t cur_len = len;
+    char *owned = NULL;
 
-    char *plain = ud_arena_alloc(arena, repaired_len * 2 + 1);
-    size_t plain_len = strip_controls(plain, repaired, repaired_len);
+    size_t bad = invalid_bytes(cur, cur_len);
+    if (bad > 0) {
+        char *repaired = ud_malloc(cur_len + bad * 2 + 1);
+        cur_len = repair_into(repaired, cur, cur_len);
+        cur = owned = repaired;
+    }
 
-    utf8proc_uint8_t *nfc = NULL;
-    utf8proc_ssize_t nfc_len =
-        utf8proc_map((const utf8proc_uint8_t *)plain, (utf8proc_ssize_t)plain_len, &nfc,
-                     UTF8PROC_STABLE | UTF8PROC_COMPOSE);
-    if (nfc_len < 0)
-        return ud_error_set(UD_ECORRUPT, "text normalisation failed: %s", utf8proc_errmsg(nfc_len));
-    ud_arena_on_dispose(arena, free, nfc);
+    size_t form_feeds = 0;
+    if (has_controls(&form_feeds, cur, cur_len)) {
+        char *plain = ud_malloc(cur_len + form_feeds + 1);
+        cur_len = strip_controls(plain, cur, cur_len);
+        free(owned);
+        cur = owned = plain;
+    }
 
-    /* A tab of indentation becomes four spaces: at most 4x the input. */
-    char *folded = ud_arena_alloc(arena, (size_t)nfc_len * 4 + 1);
-    size_t folded_len = fold_whitespace(folded, (const char *)nfc, (size_t)nfc_len);
+    if (!all_ascii(cur, cur_len)) {
+        char *nfc = NULL;
+        size_t nfc_len = 0;
+        int rc = nfc_pieces(&nfc, &nfc_len, cur, cur_len);
+        if (rc < 0) {
+            free(owned);
+            return rc;
+        }
+        free(owned);
+        cur = owned = nfc;
+        cur_len = nfc_len;
+    }
+
+    /* A tab of indentation becomes up to four spaces; nothing else grows. */
+    size_t tabs = 0;
+    for (size_t i = 0; i < cur_len; i++)
+        tabs += cur[i] == '\t';
+    char *folded = ud_arena_alloc(arena, cur_len + tabs * 3 + 1);
+    size_t folded_len = fold_whitespace(folded, cur, cur_len);
     folded[folded_len] = '\0';
+    free(owned);
     *out = folded;
     *out_len = folded_len;
     return 0;

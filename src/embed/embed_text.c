@@ -36,14 +36,32 @@ const float *ud_chunk_vector(float *out, ud_embedder *embedder, const char *titl
     return rc == 0 && has ? out : NULL;
 }
 
+/* The title-and-text copies of a document's chunks are built at most this
+ * many bytes at a time, so that they cost a bounded buffer rather than a
+ * second copy of the document. */
+#define VECTOR_GROUP_BYTES (2u << 20)
+
 int ud_chunk_vectors(float *vectors, bool *has, ud_embedder *embedder, const char *title,
                      const char *const *texts, size_t count, struct ud_arena *arena)
 {
     const char **both = ud_arena_alloc(arena, (count ? count : 1) * sizeof(char *));
     size_t *lens = ud_arena_alloc(arena, (count ? count : 1) * sizeof(size_t));
-    for (size_t i = 0; i < count; i++) {
-        both[i] = ud_arena_sprintf(arena, "%s\n%s", title ? title : "", texts[i] ? texts[i] : "");
-        lens[i] = strlen(both[i]);
+    const char *t = title ? title : "";
+    int rc = 0;
+    for (size_t first = 0; first < count && rc == 0;) {
+        ud_arena group;
+        ud_arena_init(&group);
+        size_t n = 0, bytes = 0;
+        while (first + n < count && (n == 0 || bytes < VECTOR_GROUP_BYTES)) {
+            size_t i = first + n++;
+            both[i] = ud_arena_sprintf(&group, "%s\n%s", t, texts[i] ? texts[i] : "");
+            lens[i] = strlen(both[i]);
+            bytes += lens[i];
+        }
+        rc = ud_embedder_embed_batch(embedder, both + first, lens + first, n,
+                                     vectors + first * embedder->info.dims, has + first);
+        ud_arena_dispose(&group);
+        first += n;
     }
-    return ud_embedder_embed_batch(embedder, both, lens, count, vectors, has);
+    return rc;
 }

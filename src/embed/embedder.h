@@ -53,11 +53,12 @@ void ud_embedding_name(char *out, size_t size, const ud_embedder *embedder);
 const float *ud_chunk_vector(float *out, ud_embedder *embedder, const char *title,
                              const char *text);
 
-/* Embeds the chunks of one document (each as its title and text) in one
- * batch: vectors[i * dims] and has[i] for chunk i (has false when it gives
- * no vector). Texts are built in the arena. A provider's failure is
- * returned (the document fails, rather than being indexed without its
- * vectors). */
+/* Embeds the chunks of one document (each as its title and text) in
+ * batches of about 2 MiB of text: vectors[i * dims] and has[i] for chunk i
+ * (has false when it gives no vector). The batches' texts are built and
+ * freed one batch at a time; `arena` holds two pointers per chunk. A
+ * provider's failure is returned (the document fails, rather than being
+ * indexed without its vectors). */
 struct ud_arena;
 int ud_chunk_vectors(float *vectors, bool *has, ud_embedder *embedder, const char *title,
                      const char *const *texts, size_t count, struct ud_arena *arena) UD_MUST_CHECK;

@@ -2,6 +2,7 @@
  * Tests of text cleaning (UTF-8 repair, NFC, whitespace) and language
  * detection.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "doc/clean.h"
@@ -75,4 +76,36 @@ void test_clean__language_is_detected(void)
     UD_CHECK_EQ_STR("de", ud_language_detect(de, strlen(de)));
     UD_CHECK_EQ_STR("fr", ud_language_detect(fr, strlen(fr)));
     UD_CHECK(ud_language_detect("ok", 2) == NULL);
+}
+
+/* NFC runs on pieces of about 64 KiB (clean.c): a long text whose
+ * characters compose across any place a piece could end gives exactly
+ * what one pass over the whole text gives. */
+void test_clean__nfc_over_long_text_is_the_same_in_pieces(void)
+{
+    ud_arena arena;
+    ud_arena_init(&arena);
+    /* "e" + U+0301 (composes to U+00E9), a Hangul L+V pair (to U+AC00),
+     * a CJK ideograph and a Cyrillic letter + U+0308 (to U+0451, after no
+     * ASCII for a while): 200,000 bytes, three pieces and more. */
+    static const char unit[] = "e\xCC\x81 \xE1\x84\x80\xE1\x85\xA1\xE4\xB8\x80\xD0\xB5\xCC\x88";
+    static const char nfc[] = "\xC3\xA9 \xEA\xB0\x80\xE4\xB8\x80\xD1\x91";
+    size_t n = 200000 / (sizeof(unit) - 1);
+    char *text = malloc(n * (sizeof(unit) - 1) + 1);
+    char *expected = malloc(n * (sizeof(nfc) - 1) + 1);
+    UD_CHECK(text && expected);
+    for (size_t i = 0; i < n; i++) {
+        memcpy(text + i * (sizeof(unit) - 1), unit, sizeof(unit) - 1);
+        memcpy(expected + i * (sizeof(nfc) - 1), nfc, sizeof(nfc) - 1);
+    }
+    text[n * (sizeof(unit) - 1)] = '\0';
+    expected[n * (sizeof(nfc) - 1)] = '\0';
+    char *out = NULL;
+    size_t len = 0;
+    UD_CHECK_OK(ud_clean_text(&out, &len, &arena, text, n * (sizeof(unit) - 1)));
+    UD_CHECK_EQ_INT(n * (sizeof(nfc) - 1), len);
+    UD_CHECK(memcmp(out, expected, len) == 0);
+    free(text);
+    free(expected);
+    ud_arena_dispose(&arena);
 }

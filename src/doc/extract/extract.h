@@ -26,9 +26,12 @@ typedef enum {
 } ud_format;
 
 /* What an extractor found. Strings live in the arena passed in; any may be
- * NULL when the file does not say. */
+ * NULL when the file does not say. The text of plain text and Markdown is
+ * not copied: it points into the data given to the extractor (its whole or
+ * the part after the front matter), so it lives as long as that does, and
+ * it is text_len bytes, NUL-terminated only when the data is. */
 typedef struct ud_extracted {
-    char *text;
+    const char *text;
     size_t text_len;
     const char *title;
     const char *author;

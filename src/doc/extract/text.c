@@ -1,8 +1,10 @@
 /*
  * Plain text and Markdown. The text is kept as it is (cleaning comes later);
  * what we add is the metadata such files carry by convention: a YAML front
- * matter block, a first "# Title" heading, and "Author:" / "Date:" lines
- * near the top.
+ * matter block (Markdown), a first "# Title" heading (Markdown), and
+ * "Author:" / "Date:" / "Updated:" lines near the top (both). A date that
+ * cannot be read is no date: the next one found, or at last the file's,
+ * is used (docs/ingest.md).
  */
 #include <stdbool.h>
 #include <string.h>
@@ -14,18 +16,6 @@
 #define MAX_TITLE_BYTES 200
 /* "Author:" and "Date:" lines are looked for only in the first lines. */
 #define HEADER_LINES 12
-
-int ud_extract_text(ud_extracted *out, ud_arena *arena, const char *data, size_t len,
-                    const char *name, const ud_extract_limits *limits)
-{
-    if (len > limits->max_text_bytes)
-        return ud_error_set(UD_ELIMIT, "%s: text is larger than the %zu MiB limit", name,
-                            limits->max_text_bytes >> 20);
-    out->text = ud_arena_strndup(arena, data, len);
-    out->text_len = len;
-    out->title = ud_first_line(arena, data, len, MAX_TITLE_BYTES);
-    return 0;
-}
 
 /* Value of a "Key: value" or "**Key:** value" line, or NULL. */
 static const char *field_value(ud_arena *arena, ud_str line, const char *key)
@@ -64,6 +54,24 @@ static bool next_line(ud_str *rest, ud_str *line)
     return true;
 }
 
+/* The keys of the dates a header or front matter states, first found wins:
+ * "Date:" and "Created:" date the document, "Updated:" and its synonyms
+ * its last change. */
+static const char *const CREATED_KEYS[] = {"date", "created", "published", NULL};
+static const char *const UPDATED_KEYS[] = {"updated", "modified", "lastmod", "last_modified",
+                                           NULL};
+
+/* The first plausible date of a line among keys (extract_util.h), else 0. */
+static int64_t field_date(ud_arena *arena, ud_str line, const char *const *keys)
+{
+    for (size_t i = 0; keys[i]; i++) {
+        const char *v = field_value(arena, line, keys[i]);
+        if (v)
+            return ud_parse_date_or_zero(v);
+    }
+    return 0;
+}
+
 static void take_fields(ud_extracted *out, ud_arena *arena, ud_str line)
 {
     const char *v;
@@ -71,10 +79,32 @@ static void take_fields(ud_extracted *out, ud_arena *arena, ud_str line)
         out->author = v;
     if (!out->title && (v = field_value(arena, line, "title")) != NULL)
         out->title = v;
-    if (!out->created_at && (v = field_value(arena, line, "date")) != NULL)
-        out->created_at = ud_parse_date_or_zero(v);
-    if (!out->updated_at && (v = field_value(arena, line, "updated")) != NULL)
-        out->updated_at = ud_parse_date_or_zero(v);
+    if (!out->created_at)
+        out->created_at = field_date(arena, line, CREATED_KEYS);
+    if (!out->updated_at)
+        out->updated_at = field_date(arena, line, UPDATED_KEYS);
+}
+
+/* "Author:", "Date:", "Updated:" lines among the first HEADER_LINES. */
+static void take_header_lines(ud_extracted *out, ud_arena *arena, ud_str text)
+{
+    ud_str line;
+    for (int i = 0; i < HEADER_LINES && next_line(&text, &line); i++)
+        take_fields(out, arena, line);
+}
+
+int ud_extract_text(ud_extracted *out, ud_arena *arena, const char *data, size_t len,
+                    const char *name, const ud_extract_limits *limits)
+{
+    if (len > limits->max_text_bytes)
+        return ud_error_set(UD_ELIMIT, "%s: text is larger than the %zu MiB limit", name,
+                            limits->max_text_bytes >> 20);
+    /* The bytes are the text: borrowed, not copied (extract.h). */
+    out->text = data;
+    out->text_len = len;
+    out->title = ud_first_line(arena, data, len, MAX_TITLE_BYTES);
+    take_header_lines(out, arena, (ud_str){data, len});
+    return 0;
 }
 
 int ud_extract_markdown(ud_extracted *out, ud_arena *arena, const char *data, size_t len,
@@ -110,7 +140,7 @@ int ud_extract_markdown(ud_extracted *out, ud_arena *arena, const char *data, si
         }
     }
 
-    out->text = ud_arena_strndup(arena, rest.ptr, rest.len);
+    out->text = rest.ptr; /* borrowed, as for plain text */
     out->text_len = rest.len;
 
     ud_str scan = rest;
