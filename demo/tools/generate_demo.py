@@ -693,6 +693,7 @@ HR_TXT = {}
 
 HR_TXT["hr/politique-teletravail-lyon.txt"] = """
 Politique de télétravail — site de Lyon
+Date: 2025-03-10
 Northwind Robotics SAS, 14 rue de la Part-Dieu, 69003 Lyon
 Mise à jour : 10 mars 2025 — rédigée par François Lefèvre et Inês Carvalho
 
@@ -725,6 +726,7 @@ Contact : François Lefèvre, responsable du site, ou le CSE de Lyon.
 
 HR_TXT["hr/office-notes-munich.txt"] = """
 Munich office notes — Atelierstraße 7, 81671 München
+Updated: 2025-09-02
 Maintained by the office team, last edited 2025-09-02
 
 Access: badge readers on the main door and the test hall. Visitors sign in at
@@ -1065,6 +1067,7 @@ ENG_TXT = {}
 
 ENG_TXT["engineering/notes/hil-rig-notes.txt"] = """
 HIL rig notes (hardware-in-the-loop), Munich lab bench 3
+Updated: 2025-08-14
 Kept by Aiko Tanaka. Newest entries at the top.
 
 2025-08-14  Swapped the CAN interface on bench 3 to the new 4-channel
@@ -1081,6 +1084,7 @@ Kept by Aiko Tanaka. Newest entries at the top.
 
 ENG_TXT["engineering/notes/test-hall-schedule.txt"] = """
 Munich test hall booking — week 38/2025
+Date: 2025-09-12
 (copy of the whiteboard, typed by Noah)
 
 Mon 15.09  08:00-12:00  Pallas cell calibration (Camille, remote from Lyon)
@@ -1098,6 +1102,7 @@ confuses scanner matching. Use the matte one from the blue box.
 
 ENG_TXT["engineering/notes/gen3-bom-scratch.txt"] = """
 Atlas Gen 3 BOM deltas vs Gen 2 (scratch, Omar Haddad, 2025-05-20)
+Date: 2025-05-20
 
 + safety PLC (SIL2/PLd)                    +310 USD
 + second depth camera (rear)               +145 USD
@@ -2181,6 +2186,7 @@ closed-won when the kick-off date is set.
 SALES_TXT = {}
 SALES_TXT["sales/call-notes/2025-02-19-venlo-discovery.txt"] = """
 Call notes — Acme Logistics Venlo discovery, 19 Feb 2025
+Date: 2025-02-19
 Attendees: Hanna de Vries, Femke Bakker (procurement), Pieter Jansen (IT);
 Luca Bianchi, Lena Fischer (Northwind)
 
@@ -2195,6 +2201,7 @@ Luca Bianchi, Lena Fischer (Northwind)
 """
 SALES_TXT["sales/call-notes/2025-05-07-kessler-kickoff.txt"] = """
 Kickoff call Kessler Getränke (Augsburg) — 7. Mai 2025
+Date: 2025-05-07
 Notes by Noah Schreiber, in English for the team
 
 People: Stefan Brandl (Leiter Logistik), Andrea Maier (IT), Luca, Noah
@@ -2209,6 +2216,7 @@ People: Stefan Brandl (Leiter Logistik), Andrea Maier (IT), Luca, Noah
 """
 SALES_TXT["sales/call-notes/2025-10-02-harbor-home-qbr.txt"] = """
 Harbor Home QBR, 2 Oct 2025 (José, Lena; Nina Patel + Greg Olsen, CFO)
+Date: 2025-10-02
 - Greg: happy with the throughput, unhappy with the Hermes price increase
   announced for 2026 (+6%). Asked for a cap at 3% in exchange for 3-year term.
 - Nina: filter on epoxy floors solved the phantom stops. Wants SSO by Q1.
@@ -2217,6 +2225,7 @@ Harbor Home QBR, 2 Oct 2025 (José, Lena; Nina Patel + Greg Olsen, CFO)
 """
 SALES_TXT["sales/call-notes/2025-11-20-granite-mezzanine-golive.txt"] = """
 Granite Foods mezzanine go-live check, 20 Nov 2025
+Date: 2025-11-20
 (José Peña, Noah on site, Marcus Bell by phone)
 
 12 new robots arrived on 12 Nov, all commissioned by 18 Nov.
@@ -2546,8 +2555,8 @@ def meetings():
                 lines.append("- [ ] %s: %s (due %s)" % (name(t[2]), t[3], due.strftime("%Y-%m-%d")))
             write("meetings/%s/%s-%s.md" % (kind, date, kind), "\n".join(lines))
     for date, manager, report, notes in ONE_ON_ONES:
-        text = "1:1 %s / %s — %s\nPrivate notes, shared with both.\n\n%s\n" % (
-            name(manager), name(report), date, notes)
+        text = "1:1 %s / %s — %s\nDate: %s\nPrivate notes, shared with both.\n\n%s\n" % (
+            name(manager), name(report), date, date, notes)
         write("meetings/one-on-ones/%s-%s-%s.txt" % (date, PEOPLE[manager][1].split(".")[0],
                                                       PEOPLE[report][1].split(".")[0]), text)
     write("meetings/all-hands/2025-02-14-all-hands.md", dedent("""
@@ -2788,6 +2797,7 @@ SITE_PAGES = {
     since June 2025 without a single lost-robot event.</p>"""),
     "blog/index.html": ("Northwind Robotics Blog", "News and engineering stories.", """
     <h1>Blog</h1>
+    <p>Updated <time datetime="2025-09-05">5 September 2025</time></p>
     <ul>
       <li><a href="2025-02-scheduler-v2.html">How we cut shift-change congestion by 38%</a></li>
       <li><a href="2025-06-cold-store.html">Lessons from robots in freezers</a></li>
@@ -2796,7 +2806,7 @@ SITE_PAGES = {
     "blog/2025-02-scheduler-v2.html": ("How we cut shift-change congestion by 38%",
         "Engineering blog: batched assignment in Hermes.", """
     <h1>How we cut shift-change congestion by 38%</h1>
-    <p class="byline">By Ben Adeyemi, 27 February 2025</p>
+    <p class="byline">By Ben Adeyemi, <time datetime="2025-02-27">27 February 2025</time></p>
     <p>Assigning each mission to the nearest idle robot is simple and works well
     until 30 robots finish their missions at the same minute. Our new scheduler
     looks at all open missions and soon-to-be-idle robots every two seconds and
@@ -2807,7 +2817,7 @@ SITE_PAGES = {
     "blog/2025-06-cold-store.html": ("Lessons from robots in freezers",
         "What -25 C does to lasers, wheels and people.", """
     <h1>Lessons from robots in freezers</h1>
-    <p class="byline">By Aiko Tanaka, 19 June 2025</p>
+    <p class="byline">By Aiko Tanaka, <time datetime="2025-06-19">19 June 2025</time></p>
     <p>Frost on the floor changes wheel slip, condensation fogs scanner windows
     when a robot leaves the freezer, and long identical aisles make every laser
     scan look the same. We fixed the first with traction control, the second
@@ -2817,13 +2827,44 @@ SITE_PAGES = {
     "blog/2025-09-logimat-recap.html": ("What we learned at three trade fairs",
         "Notes from LogiMAT, ProMat and SITL.", """
     <h1>What we learned at three trade fairs</h1>
-    <p class="byline">By Luca Bianchi, 5 September 2025</p>
+    <p class="byline">By Luca Bianchi, <time datetime="2025-09-05">5 September 2025</time></p>
     <p>This year we exhibited at LogiMAT in Stuttgart, ProMat in Chicago and SITL
     in Paris. Visitors asked less about robot speed and much more about
     integration effort, uptime guarantees and what happens when the Wi-Fi fails.</p>
     <p>Our demo of Atlas feeding a Pallas cell ran 2,940 picks over three days in
     Stuttgart without a single intervention.</p>"""),
 }
+
+
+# The date each page states: the last revision of a page ("date" meta tag),
+# the publication of an article (article:published_time, and the byline's
+# <time>). The blog index has only the <time> of its last update.
+SITE_DATES = {
+    "index.html": ("date", "2025-10-01"),
+    "about.html": ("date", "2025-03-04"),
+    "careers.html": ("date", "2025-11-10"),
+    "contact.html": ("date", "2025-01-13"),
+    "security.html": ("date", "2025-05-26"),
+    "privacy.html": ("date", "2024-12-16"),
+    "products/atlas.html": ("date", "2025-04-07"),
+    "products/hermes.html": ("date", "2025-08-27"),
+    "products/pallas.html": ("date", "2025-05-19"),
+    "customers/granitefoods.html": ("article", "2025-07-24T14:00:00-05:00"),
+    "customers/cobaltpharma.html": ("article", "2025-09-03T10:00:00+02:00"),
+    "customers/fjordfreight.html": ("article", "2025-10-20T09:00:00+02:00"),
+    "blog/2025-02-scheduler-v2.html": ("article", "2025-02-27T09:00:00-05:00"),
+    "blog/2025-06-cold-store.html": ("article", "2025-06-19T09:00:00+02:00"),
+    "blog/2025-09-logimat-recap.html": ("article", "2025-09-05T09:00:00-04:00"),
+}
+
+
+def date_meta(path):
+    if path not in SITE_DATES:
+        return ""
+    kind, value = SITE_DATES[path]
+    if kind == "article":
+        return '\n  <meta property="article:published_time" content="%s">' % value
+    return '\n  <meta name="date" content="%s">' % value
 
 
 def website():
@@ -2836,7 +2877,7 @@ def website():
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <meta name="description" content="{desc}">
-  <meta name="author" content="Northwind Robotics Marketing">
+  <meta name="author" content="Northwind Robotics Marketing">{date_meta}
   <title>{title}</title>
   <link rel="stylesheet" href="{root}assets/site.css">
   <style>{style}</style>
@@ -2851,8 +2892,9 @@ def website():
 {footer}
 </body>
 </html>
-""".format(desc=desc, title=title, root=root, style=SITE_STYLE, script=SITE_SCRIPT,
-           nav=SITE_NAV.format(root=root), body=body.strip("\n"), footer=SITE_FOOTER.format(root=root))
+""".format(desc=desc, date_meta=date_meta(path), title=title, root=root, style=SITE_STYLE,
+           script=SITE_SCRIPT, nav=SITE_NAV.format(root=root), body=body.strip("\n"),
+           footer=SITE_FOOTER.format(root=root))
         write("website/" + path, html)
 
 
@@ -3192,6 +3234,7 @@ blameless, with action items that have owners and due dates.
 OPS_TXT = {}
 OPS_TXT["ops/status-page-history-2025.txt"] = """
 status.northwind-robotics.example — incident history 2025 (exported 2026-01-05)
+Date: 2026-01-05
 
 2025-01-22  EU   Resolved  SAP connector not receiving tasks (47 min)
 2025-03-12  US   Resolved  Hermes unavailable in the US region (2 h 7 min)
@@ -3266,6 +3309,7 @@ def finance():
     for slug, label, date, rev, plan, hw_margin, sw_margin, ebitda, cash, robots, comment in QUARTERS:
         text = dedent("""
             Northwind Robotics — {label} financial summary
+            Date: {date}
             Prepared by Marta Kowalska (Controller), reviewed by Sam Whitfield (CFO), {date}
 
             Revenue:            {rev:.1f} M EUR   (plan {plan:.2f} M EUR, {diff:+.1f}%)
@@ -3445,6 +3489,7 @@ def support():
         """))
     write("support/reply-macros.txt", dedent("""
         Support reply macros (v7, Sofia Alvarez, 2025-08-12)
+        Date: 2025-08-12
 
         [ACK-URGENT]
         Thanks for calling this in. An engineer is looking at your site right now

@@ -114,6 +114,8 @@ static int emit_file(const char *path, const ud_source_config *config, const ud_
     }
     ud_arena_on_dispose(arena, free, raw);
     struct stat st;
+    /* The dates of last resort: the pipeline puts those the document
+     * states about itself over them (sync/pipeline.c, docs/ingest.md). */
     int64_t mtime = stat(abs, &st) == 0 ? (int64_t)st.st_mtime : 0;
     static const char *everyone[] = {UD_ACL_EVERYONE};
     ud_source_document doc = {

@@ -58,6 +58,8 @@ static int ingest_one(ud_doc_outcome *out_outcome, size_t *out_chunks, bool *sto
 
     static const char *everyone[] = {UD_ACL_EVERYONE};
     struct stat st;
+    /* The dates of last resort: the pipeline puts those the document
+     * states about itself over them (sync/pipeline.c, docs/ingest.md). */
     int64_t mtime = stat(abs_path, &st) == 0 ? (int64_t)st.st_mtime : 0;
     /* Keys, titles and paths are text in the store and in JSON: a file name
      * that is not valid UTF-8 is repaired like document text. */

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/clock.h"
 #include "doc/acl.h"
 #include "doc/clean.h"
 #include "doc/language.h"
@@ -40,6 +41,23 @@ static const char *title_from_path(ud_arena *arena, const char *path)
     return ud_clean_field(arena, ud_arena_strndup(arena, base, len));
 }
 
+/* The dates a document states about itself win over those the source
+ * gave (for files, the modification time, the last resort): a document
+ * that says only one date has it for both, so that a note dated in March
+ * is not "updated today" because its file was copied today. Dates outside
+ * the plausible window (base/date.h) count as unsaid. */
+static void take_dates(ud_document *doc, int64_t created, int64_t updated, int64_t now)
+{
+    if (!ud_date_plausible(created, now))
+        created = 0;
+    if (!ud_date_plausible(updated, now))
+        updated = 0;
+    if (!created && !updated)
+        return;
+    doc->created_at = created ? created : updated;
+    doc->updated_at = updated ? updated : created;
+}
+
 /* Extracts the raw bytes when the source gave no text; fills what the
  * bytes know and the source did not say (title, author, dates, metadata). */
 static int extract(ud_document *doc, const ud_source_document *source, const ud_doc_pipeline *p,
@@ -66,10 +84,7 @@ static int extract(ud_document *doc, const ud_source_document *source, const ud_
         doc->title = ud_clean_field(arena, ex.title);
     if (!doc->author)
         doc->author = ud_clean_field(arena, ex.author);
-    if (ex.created_at)
-        doc->created_at = ex.created_at;
-    if (ex.updated_at)
-        doc->updated_at = ex.updated_at;
+    take_dates(doc, ex.created_at, ex.updated_at, ud_now());
     if ((!doc->metadata_json || strcmp(doc->metadata_json, "{}") == 0) && ex.metadata_json)
         doc->metadata_json = ex.metadata_json;
     *text = ex.text ? ex.text : "";

@@ -127,9 +127,11 @@ int ud_extract_email(ud_extracted *out, ud_arena *arena, const char *data, size_
         if (iso)
             snprintf(date_text, sizeof(date_text), "%s", iso);
         g_free(iso);
-        out->created_at = (int64_t)g_date_time_to_unix(date);
-        out->updated_at = out->created_at;
     }
+    /* The date is read by our own parser (base/date.h), like every other
+     * document date; GMime's reading above is only how the line is shown. */
+    out->created_at = ud_parse_date_or_zero(g_mime_object_get_header(GMIME_OBJECT(msg), "Date"));
+    out->updated_at = out->created_at;
     header_line(&t, meta, "Subject", NULL, subject);
     header_line(&t, meta, "From", "from", from);
     header_line(&t, meta, "To", "to", to);

@@ -107,10 +107,5 @@ const char *ud_first_line(ud_arena *arena, const char *text, size_t len, size_t 
 
 int64_t ud_parse_date_or_zero(const char *text)
 {
-    int64_t when = 0;
-    if (!text || ud_time_parse(&when, text) < 0) {
-        ud_error_clear();
-        return 0;
-    }
-    return when;
+    return ud_date_from_document(text, ud_now());
 }

@@ -40,7 +40,10 @@ int ud_text_out_finish(ud_extracted *out, ud_arena *arena, ud_text_out *t) UD_MU
  * UTF-8 boundary), in the arena; NULL if there is none. */
 const char *ud_first_line(ud_arena *arena, const char *text, size_t len, size_t max_len);
 
-/* Parses a date in any format ud_time_parse knows; 0 if it cannot. */
+/* A date the document states about itself, in any format ud_time_parse
+ * knows; 0 if it cannot be read or is not plausible now (before 1970, or
+ * in the future: base/date.h), so that the caller falls back to the next
+ * date the document has. */
 int64_t ud_parse_date_or_zero(const char *text);
 
 #endif

@@ -3,7 +3,8 @@
  * written out as markdown: headings as "#", list items as "- ", table rows
  * as "| a | b |", paragraphs as blocks. Scripts, styles and page chrome
  * (navigation, footers, forms) are dropped: they are not the document.
- * Title, author and dates come from <title> and <meta> tags.
+ * Title, author and dates come from <title> and <meta> tags, the date
+ * also from the first <time datetime> when no meta tag gives one.
  *
  * Nesting: libxml2 stops parsing at 256 levels unless told otherwise, which
  * loses the rest of the file, so the parser runs with XML_PARSE_HUGE (it
@@ -357,32 +358,83 @@ static const char *node_text(ud_arena *arena, xmlNode *node)
     return result;
 }
 
-/* <meta name="author" content="…"> and friends. */
+/* The <meta> keys (name, property, itemprop or http-equiv) that date a
+ * page: when it was written or published, and when it last changed. */
+static const char *const CREATED_META[] = {"date",
+                                           "dc.date",
+                                           "dcterms.date",
+                                           "dc.date.created",
+                                           "dcterms.created",
+                                           "dcterms.issued",
+                                           "created",
+                                           "pubdate",
+                                           "publish-date",
+                                           "publication_date",
+                                           "datePublished",
+                                           "dateCreated",
+                                           "article:published_time",
+                                           "og:published_time",
+                                           NULL};
+static const char *const UPDATED_META[] = {
+    "dcterms.modified", "dc.date.modified",      "modified",        "revised", "last-modified",
+    "dateModified",     "article:modified_time", "og:updated_time", NULL};
+
+static xmlChar *meta_key(xmlNode *meta)
+{
+    static const char *const ATTRIBUTES[] = {"name", "property", "itemprop", "http-equiv"};
+    for (size_t i = 0; i < sizeof(ATTRIBUTES) / sizeof(ATTRIBUTES[0]); i++) {
+        xmlChar *key = xmlGetProp(meta, (const xmlChar *)ATTRIBUTES[i]);
+        if (key)
+            return key;
+    }
+    return NULL;
+}
+
+/* <meta name="author" content="…"> and friends; for each field the first
+ * tag with a plausible value wins. */
 static void read_meta(ud_extracted *out, ud_arena *arena, xmlNode *head)
 {
     for (xmlNode *c = head ? head->children : NULL; c; c = c->next) {
         if (c->type != XML_ELEMENT_NODE || !is(c, "meta"))
             continue;
-        xmlChar *key = xmlGetProp(c, (const xmlChar *)"name");
-        if (!key)
-            key = xmlGetProp(c, (const xmlChar *)"property");
+        xmlChar *key = meta_key(c);
         xmlChar *content = xmlGetProp(c, (const xmlChar *)"content");
         if (key && content) {
-            const char *k = (const char *)key;
+            const xmlChar *k = key;
             const char *v = (const char *)content;
-            if (!out->author && strcasecmp(k, "author") == 0)
+            if (!out->author && strcasecmp((const char *)k, "author") == 0)
                 out->author = ud_arena_strdup(arena, v);
-            else if (!out->created_at &&
-                     (strcasecmp(k, "date") == 0 || strcasecmp(k, "dcterms.created") == 0 ||
-                      strcasecmp(k, "article:published_time") == 0))
+            else if (!out->created_at && name_in(k, CREATED_META))
                 out->created_at = ud_parse_date_or_zero(v);
-            else if (!out->updated_at && (strcasecmp(k, "dcterms.modified") == 0 ||
-                                          strcasecmp(k, "article:modified_time") == 0))
+            else if (!out->updated_at && name_in(k, UPDATED_META))
                 out->updated_at = ud_parse_date_or_zero(v);
         }
         xmlFree(key);
         xmlFree(content);
     }
+}
+
+/* The first <time datetime="…"> with a plausible date outside the dropped
+ * page chrome (a footer's date is not the page's), else 0. */
+static int64_t first_time_element(xmlNode *node, int depth)
+{
+    if (depth > MAX_DEPTH)
+        return 0;
+    for (xmlNode *c = node; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE || name_in(c->name, DROPPED))
+            continue;
+        int64_t when = 0;
+        if (is(c, "time")) {
+            xmlChar *value = xmlGetProp(c, (const xmlChar *)"datetime");
+            when = ud_parse_date_or_zero((const char *)value);
+            xmlFree(value);
+        }
+        if (!when)
+            when = first_time_element(c->children, depth + 1);
+        if (when)
+            return when;
+    }
+    return 0;
 }
 
 int ud_extract_html(ud_extracted *out, ud_arena *arena, const char *data, size_t len,
@@ -407,6 +459,8 @@ int ud_extract_html(ud_extracted *out, ud_arena *arena, const char *data, size_t
     if (title)
         out->title = node_text(arena, title);
     read_meta(out, arena, head);
+    if (!out->created_at)
+        out->created_at = first_time_element(root, 0);
     if (!out->title) {
         xmlNode *h1 = find_element(root, "h1", 0);
         if (h1)

@@ -41,6 +41,18 @@ static const char *string_field(json_t *object, const char *const *keys)
     return NULL;
 }
 
+/* The first of keys whose value is a plausible date (extract_util.h): a
+ * "created_at" that cannot be read gives way to a readable "date". */
+static int64_t date_field(json_t *object, const char *const *keys)
+{
+    for (size_t i = 0; keys[i]; i++) {
+        int64_t when = ud_parse_date_or_zero(json_string_value(json_object_get(object, keys[i])));
+        if (when)
+            return when;
+    }
+    return 0;
+}
+
 static void indent(ud_text_out *t, int depth)
 {
     for (int i = 0; i < depth; i++)
@@ -131,8 +143,8 @@ int ud_extract_json(ud_extracted *out, ud_arena *arena, const char *data, size_t
             out->title = ud_arena_strdup(arena, v);
         if ((v = string_field(root, AUTHOR_KEYS)) != NULL)
             out->author = ud_arena_strdup(arena, v);
-        out->created_at = ud_parse_date_or_zero(string_field(root, CREATED_KEYS));
-        out->updated_at = ud_parse_date_or_zero(string_field(root, UPDATED_KEYS));
+        out->created_at = date_field(root, CREATED_KEYS);
+        out->updated_at = date_field(root, UPDATED_KEYS);
     }
     ud_text_out t;
     ud_text_out_init(&t, name, limits);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/clock.h"
 #include "doc/extract/extract.h"
 #include "doc/extract/extract_util.h"
 
@@ -51,10 +52,14 @@ int ud_extract_pdf(ud_extracted *out, ud_arena *arena, const char *data, size_t 
     }
     out->title = keep(arena, poppler_document_get_title(doc));
     out->author = keep(arena, poppler_document_get_author(doc));
-    time_t created = poppler_document_get_creation_date(doc);
-    time_t modified = poppler_document_get_modification_date(doc);
-    out->created_at = created > 0 ? (int64_t)created : 0;
-    out->updated_at = modified > 0 ? (int64_t)modified : 0;
+    /* poppler reads the Info dictionary's "D:..." dates itself (it has them
+     * parsed before we could see the strings); they are held to the window
+     * of every document date (base/date.h). -1 means absent. */
+    int64_t now = ud_now();
+    int64_t created = (int64_t)poppler_document_get_creation_date(doc);
+    int64_t modified = (int64_t)poppler_document_get_modification_date(doc);
+    out->created_at = ud_date_plausible(created, now) ? created : 0;
+    out->updated_at = ud_date_plausible(modified, now) ? modified : 0;
     char meta[64];
     snprintf(meta, sizeof(meta), "{\"pages\": %d}", pages);
     out->metadata_json = ud_arena_strdup(arena, meta);
