@@ -58,8 +58,7 @@ static bool next_line(ud_str *rest, ud_str *line)
  * "Date:" and "Created:" date the document, "Updated:" and its synonyms
  * its last change. */
 static const char *const CREATED_KEYS[] = {"date", "created", "published", NULL};
-static const char *const UPDATED_KEYS[] = {"updated", "modified", "lastmod", "last_modified",
-                                           NULL};
+static const char *const UPDATED_KEYS[] = {"updated", "modified", "lastmod", "last_modified", NULL};
 
 /* The first plausible date of a line among keys (extract_util.h), else 0. */
 static int64_t field_date(ud_arena *arena, ud_str line, const char *const *keys)
