@@ -29,6 +29,11 @@ static void day_text(char out[16], int64_t day, bool month_only)
     strftime(out, 16, month_only ? "%Y-%m" : "%Y-%m-%d", &tm);
 }
 
+static json_t *caller_json(const ud_usage_caller *c)
+{
+    return json_pack("{s:I,s:I}", "searches", (json_int_t)c->searches, "asks", (json_int_t)c->asks);
+}
+
 void *ud_usage_json(const ud_usage *usage, double alert_threshold_usd)
 {
     json_t *days = json_array(), *months = json_array();
@@ -65,9 +70,14 @@ void *ud_usage_json(const ud_usage *usage, double alert_threshold_usd)
     for (size_t i = 0; i < usage->ask_count; i++)
         total += usage->ask_costs[i];
     size_t n = usage->ask_count;
-    return json_pack("{s:o,s:o,s:{s:I,s:f,s:f,s:f,s:f},s:f}", "days", days, "months", months,
-                     "answers", "count", (json_int_t)n, "total_usd", total, "average_usd",
-                     n ? total / (double)n : 0.0, "p95_usd", ud_quantile(usage->ask_costs, n, 0.95),
-                     "p99_usd", ud_quantile(usage->ask_costs, n, 0.99), "alert_threshold_usd",
-                     alert_threshold_usd);
+    json_t *out = json_pack(
+        "{s:o,s:o,s:{s:I,s:f,s:f,s:f,s:f},s:f}", "days", days, "months", months, "answers", "count",
+        (json_int_t)n, "total_usd", total, "average_usd", n ? total / (double)n : 0.0, "p95_usd",
+        ud_quantile(usage->ask_costs, n, 0.95), "p99_usd", ud_quantile(usage->ask_costs, n, 0.99),
+        "alert_threshold_usd", alert_threshold_usd);
+    json_object_set_new(out, "callers",
+                        json_pack("{s:o,s:o,s:o}", UD_CALLER_USER, caller_json(&usage->users),
+                                  UD_CALLER_KEY, caller_json(&usage->keys), UD_CALLER_CLI,
+                                  caller_json(&usage->cli)));
+    return out;
 }

@@ -12,7 +12,8 @@
  *            "cache_read_tokens", "cost_usd"}],
  *  "months": [{"month", "searches", "asks", "cost_usd"}],
  *  "answers": {"count", "total_usd", "average_usd", "p95_usd", "p99_usd"},
- *  "alert_threshold_usd"} */
+ *  "alert_threshold_usd",
+ *  "callers": {"user"|"key"|"cli": {"searches", "asks"}}: who made them} */
 void *ud_usage_json(const ud_usage *usage, double alert_threshold_usd);
 
 /* The q-quantile (0..1) of sorted values by the nearest-rank method; 0

@@ -1,8 +1,8 @@
 /*
  * `unify ask QUESTION`: an answer with citations from the command line, as
  * POST /v1/ask gives it, streamed to the terminal as it is written. The
- * CLI acts as the operator: it reads what the org-wide principal may read,
- * and records no history.
+ * CLI acts as the operator: it reads what the org-wide principal may read;
+ * the answer is counted in the organization's usage as the CLI's.
  */
 #include <getopt.h>
 #include <jansson.h>
@@ -14,6 +14,8 @@
 #include "answer/pipeline.h"
 #include "answer/setup.h"
 #include "cli/cli.h"
+#include "connectors/connector.h"
+#include "store/meta_history.h"
 
 static const char usage[] =
     "usage: unify ask [--data DIR] [--top K] [--source TYPE]... [--json] QUESTION...\n\n"
@@ -74,6 +76,10 @@ int ud_cmd_ask(int argc, char **argv)
         fputs(usage, stderr);
         return 2;
     }
+    if (ud_source_types_check(sources, source_count) < 0) {
+        fprintf(stderr, "unify ask: --source: %s\n", ud_error_last());
+        return 2;
+    }
     char question[2001] = "";
     for (int i = optind; i < argc; i++) {
         size_t used = strlen(question);
@@ -124,6 +130,24 @@ int ud_cmd_ask(int argc, char **argv)
         goto done;
     }
     double cost = ud_answer_cost(&prices, answer.result.model, &answer.result.usage);
+    ud_history_entry entry = {.caller = UD_CALLER_CLI,
+                              .kind = "ask",
+                              .query = question,
+                              .results_count = (int64_t)answer.citations.count,
+                              .response_time_ms = answer.took_ms,
+                              .provider = answer.result.provider,
+                              .model = answer.result.model,
+                              .route = answer.result.route,
+                              .input_tokens = answer.result.usage.input_tokens,
+                              .output_tokens = answer.result.usage.output_tokens,
+                              .cache_read_tokens = answer.result.usage.cache_read_tokens,
+                              .cache_write_tokens = answer.result.usage.cache_write_tokens,
+                              .cost_usd = cost,
+                              .citations_dropped = (int64_t)answer.citations.dropped};
+    for (size_t i = 0; i < answer.citations.count; i++)
+        ud_history_add_source(&entry, answer.citations.items[i].source_type);
+    if (ud_meta_history_add(&entry, meta, &arena, org.id) < 0) /* usage undercounts; go on */
+        fprintf(stderr, "unify: the answer is not counted in usage: %s\n", ud_error_last());
     if (json) {
         json_t *citations = json_array();
         for (size_t i = 0; i < answer.citations.count; i++) {

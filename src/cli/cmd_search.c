@@ -11,7 +11,9 @@
 #include "base/clock.h"
 #include "base/str.h"
 #include "cli/cli.h"
+#include "connectors/connector.h"
 #include "index/search.h"
+#include "store/meta_history.h"
 
 static const char usage[] =
     "usage: unify search [--data DIR] [--top K] [--source TYPE]... [--mode MODE]\n"
@@ -111,6 +113,10 @@ int ud_cmd_search(int argc, char **argv)
         fputs(usage, stderr);
         return 2;
     }
+    if (ud_source_types_check(sources, source_count) < 0) {
+        fprintf(stderr, "unify search: --source: %s\n", ud_error_last());
+        return 2;
+    }
     /* The words of the query may come as separate arguments. */
     ud_buf qbuf;
     ud_buf_init(&qbuf, 4096);
@@ -168,6 +174,14 @@ int ud_cmd_search(int argc, char **argv)
         goto done;
     }
     double took = ud_monotonic_ms() - start;
+    ud_history_entry entry = {.caller = UD_CALLER_CLI,
+                              .query = query,
+                              .results_count = (int64_t)count,
+                              .response_time_ms = (int64_t)(took + 0.5)};
+    for (size_t i = 0; i < count; i++)
+        ud_history_add_source(&entry, hits[i].source_type);
+    if (ud_meta_history_add(&entry, meta, &arena, org.id) < 0) /* usage undercounts; go on */
+        fprintf(stderr, "unify: the search is not counted in usage: %s\n", ud_error_last());
     if (json) {
         json_t *o = hits_json(hits, count, took, explain);
         char *text = json_dumps(o, JSON_INDENT(2));

@@ -48,6 +48,11 @@ static int source_add(int argc, char **argv, const char *usage)
         fputs("unify source add: --type is required\n", stderr);
         return 2;
     }
+    const ud_connector *connector = NULL;
+    if (ud_source_connector(&connector, type) < 0) {
+        fprintf(stderr, "unify source add: --type: %s\n", ud_error_last());
+        return 2;
+    }
     long minutes = 30;
     if (frequency) {
         char *end = NULL;
@@ -309,11 +314,15 @@ static int source_remove(int argc, char **argv, const char *usage)
     ud_cli_session s;
     int status = 1;
     ud_blobs *blobs = NULL;
+    ud_embedder *embedder = NULL; /* the index's vectors: a writer opens with them */
     ud_source_row row;
-    if (ud_cli_session_open(&s, &flags, true) != 0 || open_blobs(&blobs, &s.config) != 0)
+    if (ud_cli_session_open(&s, &flags, true) != 0 || open_blobs(&blobs, &s.config) != 0 ||
+        ud_cli_open_embedder(&embedder, &s.config) != 0)
         goto done;
+    ud_sync_env env;
+    ud_cli_sync_env(&env, &s.config, s.meta, blobs, embedder);
     if (ud_meta_source_get(&row, s.meta, &s.arena, s.org.id, id) < 0 ||
-        ud_source_remove(s.meta, blobs, s.org.id, id) < 0) {
+        ud_source_remove(&env, &s.arena, s.org.id, id) < 0) {
         ud_cli_fail("source remove");
         goto done;
     }
@@ -321,11 +330,10 @@ static int source_remove(int argc, char **argv, const char *usage)
     if (s.json)
         ud_cli_print_json(json_pack("{s:s,s:b}", "id", row.id, "removed", 1));
     else
-        printf("Removed source '%s' with its documents; the index drops them on its next "
-               "write.\n",
-               row.name);
+        printf("Removed source '%s' with its documents; they are out of search now.\n", row.name);
     status = 0;
 done:
+    ud_embedder_free(embedder);
     ud_blobs_free(blobs);
     ud_cli_session_close(&s);
     return status;
@@ -335,8 +343,9 @@ static const ud_cli_subcommand SUBCOMMANDS[] = {
     {"add",
      "add --type TYPE [--path P] [--name N] [--config JSON] [--credentials JSON]\n"
      "    [--pii off|redact|exclude] [--frequency MINUTES]\n\n"
-     "Adds a data source after checking it can be read. TYPE: folder, slack-export,\n"
-     "gmail-export, notion-export, salesforce-export. --path: the export or folder.\n"
+     "Adds a data source after checking it can be read. TYPE, its connector: folder,\n"
+     "slack-export, gmail-export, notion-export, salesforce-export. --path: the export or\n"
+     "folder.\n"
      "--config: the connector's settings as JSON (e.g. {\"include_private\": true} for Slack,\n"
      "{\"owner\": \"ann@acme.com\", \"full_content\": true} for Gmail). --credentials are\n"
      "encrypted (Fernet) before they are stored. --pii: what to do with SSNs, card numbers,\n"
@@ -352,7 +361,10 @@ static const ud_cli_subcommand SUBCOMMANDS[] = {
      "Exits 1 if the sync failed.\n",
      source_sync},
     {"logs", "logs ID [--limit N]\n\nThe source's syncs, newest first.\n", source_logs},
-    {"remove", "remove ID\n\nRemoves the source with its documents and raw files.\n",
+    {"remove",
+     "remove ID\n\nRemoves the source with its documents and raw files; its documents leave\n"
+     "search and answers at once. Exits 1, removing nothing, while a sync or an ingest\n"
+     "of the organization is writing its index.\n",
      source_remove},
 };
 

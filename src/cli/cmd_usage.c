@@ -75,6 +75,17 @@ int ud_cmd_usage(int argc, char **argv)
                json_real_value(json_object_get(a, "average_usd")),
                json_real_value(json_object_get(a, "p95_usd")),
                json_real_value(json_object_get(a, "p99_usd")), s.config.cost_alert_usd);
+        json_t *who = json_object_get(out, "callers");
+        static const char *const callers[][2] = {
+            {UD_CALLER_USER, "users"}, {UD_CALLER_KEY, "API keys"}, {UD_CALLER_CLI, "the CLI"}};
+        printf("by caller:");
+        for (size_t k = 0; k < sizeof(callers) / sizeof(callers[0]); k++) {
+            json_t *c = json_object_get(who, callers[k][0]);
+            printf("%s %s %lld searches, %lld answers", k ? ";" : "", callers[k][1],
+                   (long long)json_integer_value(json_object_get(c, "searches")),
+                   (long long)json_integer_value(json_object_get(c, "asks")));
+        }
+        printf("\n");
         json_decref(out);
     }
     status = 0;

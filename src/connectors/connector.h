@@ -92,9 +92,25 @@ typedef struct ud_connector {
                    const ud_sync_sink *sink);
 } ud_connector;
 
-/* The registry: every connector, and the one of a type (NULL if none). */
+/* The registry: every connector, and the one of a type (NULL if none).
+ * People spell a connector with '-' ("slack-export": `unify source add
+ * --type`, POST /v1/sources, every message and page); the stored config
+ * keeps the type with '_'. ud_connector_find takes either. */
 const ud_connector *const *ud_connectors(size_t *out_count);
 const ud_connector *ud_connector_find(const char *type);
+/* The connector's type as people spell it ("slack-export") into out. */
+void ud_connector_spelling(char *out, size_t size, const char *type);
+/* "folder, slack-export, ...": every connector, as people spell them. */
+void ud_connector_names(char *out, size_t size);
+
+/* Source types are what documents say they come from ("file", "slack",
+ * "gmail", "notion", "salesforce": the connectors' source_type), the
+ * filter of `unify search --source` and of "source_types" in /v1/search
+ * and /v1/ask. Not the connectors above, nor the spec's data_sources.type.
+ * ud_source_types_check is UD_EINVAL, with a message that lists the known
+ * ones, for any type no connector gives its documents. */
+void ud_source_type_names(char *out, size_t size);
+int ud_source_types_check(const char *const *types, size_t count) UD_MUST_CHECK;
 
 /* The importer whose export format `path` is, by its shape alone (NULL if
  * none): a folder with channels.json and users.json (Slack), with

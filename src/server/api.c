@@ -15,6 +15,7 @@
 #include "answer/setup.h"
 #include "base/clock.h"
 #include "base/log.h"
+#include "connectors/connector.h"
 #include "server/api_routes.h"
 #include "server/api_util.h"
 #include "server/settings.h"
@@ -151,6 +152,9 @@ static int read_search_request(const char **out_query, bool *out_explain, ud_sea
                                     "field source_types must contain only short strings");
             list[i] = ud_arena_strdup(arena, json_string_value(item));
         }
+        rc = ud_source_types_check(list, n);
+        if (rc < 0)
+            return rc;
         if (n > 0) {
             opts->source_types = list;
             opts->source_type_count = n;
@@ -177,26 +181,19 @@ static int read_search_request(const char **out_query, bool *out_explain, ud_sea
     return 0;
 }
 
-/* Records the search in the caller's history. Searches by a key whose
- * creator was removed have no user to record them under. */
+/* Records the search in the caller's history and the organization's
+ * usage. A key's search counts even when the key has no creator (`unify
+ * apikey create` keys, or one whose creator was removed). */
 static void record_search(ud_api_context *ctx, const ud_caller *caller, const char *query,
                           const ud_search_hit *hits, size_t count, double took_ms, ud_arena *arena)
 {
-    if (!caller->user_id)
-        return;
     ud_history_entry entry = {.user_id = caller->user_id,
                               .api_key_id = caller->api_key_id,
                               .query = query,
                               .results_count = (int64_t)count,
                               .response_time_ms = (int64_t)(took_ms + 0.5)};
-    for (size_t i = 0; i < count && entry.source_count < UD_HISTORY_MAX_SOURCES; i++) {
-        const char *type = hits[i].source_type;
-        bool seen = !type || !type[0];
-        for (size_t j = 0; j < entry.source_count && !seen; j++)
-            seen = strcmp(entry.sources_used[j], type) == 0;
-        if (!seen)
-            entry.sources_used[entry.source_count++] = type;
-    }
+    for (size_t i = 0; i < count; i++)
+        ud_history_add_source(&entry, hits[i].source_type);
     if (ud_meta_history_add(&entry, ctx->meta, arena, caller->org_id) < 0)
         UD_LOG(NULL, UD_LOG_ERROR, "search history: %s", ud_error_last());
 }

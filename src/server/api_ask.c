@@ -27,6 +27,7 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/mem.h"
+#include "connectors/connector.h"
 #include "server/api_routes.h"
 #include "server/api_util.h"
 #include "server/settings.h"
@@ -134,6 +135,8 @@ static int read_ask(ask_job **out, ud_api_context *ctx, const ud_http_request *r
             rc =
                 ud_error_set(UD_EINVAL, "field source_types must be an array of at most %d strings",
                              MAX_SOURCE_TYPES);
+        if (rc == 0)
+            rc = ud_source_types_check(list, n);
         if (rc == 0 && n > 0) {
             s->source_types = list;
             s->source_type_count = n;
@@ -222,7 +225,8 @@ static answer_record record_of(const ud_answer *a, double cost)
     return rec;
 }
 
-/* Records the answer in the caller's history; alerts on a costly one. */
+/* Records the answer in the caller's history and the organization's usage
+ * (a key's too, with or without a creator); alerts on a costly one. */
 static void record_answer(ask_job *job, const answer_record *rec)
 {
     ud_api_context *ctx = job->ctx;
@@ -233,8 +237,6 @@ static void record_answer(ask_job *job, const answer_record *rec)
                      json_pack("{s:f,s:f,s:s}", "cost_usd", rec->cost, "threshold_usd",
                                ctx->cost_alert_usd, "question", job->opts.question));
     }
-    if (!job->user_id)
-        return;
     ud_history_entry entry = {.user_id = job->user_id,
                               .api_key_id = job->api_key_id,
                               .query = job->opts.question,

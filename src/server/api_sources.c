@@ -123,6 +123,10 @@ int ud_api_sources_create(ud_http_response *res, const ud_http_request *req, voi
     if (rc == 0 && !spec.path && json_is_string(json_object_get(config, "path")))
         spec.path = ud_arena_strdup(req->arena, json_string_value(json_object_get(config, "path")));
     json_decref(body);
+    /* The type first: an unknown one is a bad request whatever its path. */
+    const struct ud_connector *connector = NULL;
+    if (rc == 0)
+        rc = ud_source_connector(&connector, spec.connector);
     if (rc < 0)
         return rc;
     if (spec.path && !under_allowed_root(ctx->source_roots, spec.path))
@@ -154,6 +158,21 @@ int ud_api_source_get(ud_http_response *res, const ud_http_request *req, void *p
                                 ud_source_json(&row, latest(ctx, req, row.id), ud_now()));
 }
 
+/* How long a removal waits for the organization's running sync job. */
+#define REMOVE_WAIT_SECONDS 10
+
+typedef struct removal {
+    const char *org_id;
+    const char *source_id;
+    ud_arena *arena;
+} removal;
+
+static int remove_source(const ud_sync_env *env, void *payload)
+{
+    const removal *r = payload;
+    return ud_source_remove(env, r->arena, r->org_id, r->source_id);
+}
+
 int ud_api_source_delete(ud_http_response *res, const ud_http_request *req, void *payload)
 {
     ud_api_context *ctx = payload;
@@ -163,12 +182,16 @@ int ud_api_source_delete(ud_http_response *res, const ud_http_request *req, void
         ud_meta_source_get(&row, ctx->meta, req->arena, caller->org_id, ud_http_param(req, "id"));
     if (rc == 0 && strcmp(row.status, "syncing") == 0)
         rc = ud_error_set(UD_EEXISTS, "the source is syncing; remove it when the sync is done");
+    if (rc == 0 && !ctx->scheduler)
+        rc = ud_error_set(UD_EUNSUPPORTED, "this server runs no sync workers to update the index");
+    /* Its documents leave the index now, written as the sync jobs write
+     * it: one writer per organization, taken on the scheduler's terms. */
+    removal r = {.org_id = caller->org_id, .source_id = row.id, .arena = req->arena};
     if (rc == 0)
-        rc = ud_source_remove(ctx->meta, ctx->blobs, caller->org_id, row.id);
+        rc = ud_scheduler_exclusive(ctx->scheduler, caller->org_id, REMOVE_WAIT_SECONDS,
+                                    remove_source, &r);
     if (rc < 0)
         return rc;
-    if (ctx->cache)
-        (void)ud_cache_drop_org(ctx->cache, caller->org_id);
     ud_api_audit(ctx, caller->org_id, caller->actor, "source_remove", row.id,
                  json_pack("{s:s}", "name", row.name));
     return ud_http_respond_json(res, req, 200, json_pack("{s:s,s:b}", "id", row.id, "removed", 1));

@@ -67,12 +67,49 @@ static void parse_sources(ud_history_entry *entry, ud_arena *arena, const char *
     }
 }
 
-int ud_meta_history_add(ud_history_entry *entry, ud_meta *meta, ud_arena *arena, const char *org_id)
+void ud_history_add_source(ud_history_entry *entry, const char *type)
 {
-    if (!ud_meta_is_uuid(org_id) || !ud_meta_is_uuid(entry->user_id))
-        return ud_error_set(UD_EINVAL, "a history entry needs an organization and a user");
+    if (!type || !type[0] || entry->source_count >= UD_HISTORY_MAX_SOURCES)
+        return;
+    for (size_t i = 0; i < entry->source_count; i++)
+        if (strcmp(entry->sources_used[i], type) == 0)
+            return;
+    entry->sources_used[entry->source_count++] = type;
+}
+
+/* Checks who made the entry and fills in entry->caller. */
+static int check_caller(ud_history_entry *entry, const char *org_id)
+{
+    const char *caller = entry->caller;
+    if (!caller)
+        caller = entry->api_key_id ? UD_CALLER_KEY : UD_CALLER_USER;
+    if (!ud_meta_is_uuid(org_id))
+        return ud_error_set(UD_EINVAL, "a history entry needs an organization");
+    if (entry->user_id && !ud_meta_is_uuid(entry->user_id))
+        return ud_error_set(UD_EINVAL, "unknown user '%s'", entry->user_id);
     if (entry->api_key_id && !ud_meta_is_uuid(entry->api_key_id))
         return ud_error_set(UD_EINVAL, "unknown API key '%s'", entry->api_key_id);
+    bool ok = false;
+    if (strcmp(caller, UD_CALLER_USER) == 0)
+        ok = entry->user_id && !entry->api_key_id;
+    else if (strcmp(caller, UD_CALLER_KEY) == 0)
+        ok = entry->api_key_id != NULL;
+    else if (strcmp(caller, UD_CALLER_CLI) == 0)
+        ok = !entry->user_id && !entry->api_key_id;
+    if (!ok)
+        return ud_error_set(UD_EINVAL,
+                            "a history entry is a user's (with a user), a key's (with a key) or "
+                            "the CLI's (with neither), not '%s'",
+                            caller);
+    entry->caller = caller;
+    return 0;
+}
+
+int ud_meta_history_add(ud_history_entry *entry, ud_meta *meta, ud_arena *arena, const char *org_id)
+{
+    int rc = check_caller(entry, org_id);
+    if (rc < 0)
+        return rc;
     if (entry->source_count > UD_HISTORY_MAX_SOURCES)
         return ud_error_set(UD_ELIMIT, "at most %d source types per history entry",
                             UD_HISTORY_MAX_SOURCES);
@@ -84,7 +121,7 @@ int ud_meta_history_add(ud_history_entry *entry, ud_meta *meta, ud_arena *arena,
         return ud_error_set(UD_EINVAL, "a history entry is a search or an ask, not '%s'", kind);
     char id[UD_UUID_LEN + 1], results[24], took[24], now[24], input[24], output[24], read[24],
         write[24], dropped[24], cost[40];
-    int rc = ud_uuid_v4(id);
+    rc = ud_uuid_v4(id);
     if (rc < 0)
         return rc;
     int64_t when = entry->timestamp ? entry->timestamp : ud_now();
@@ -106,16 +143,17 @@ int ud_meta_history_add(ud_history_entry *entry, ud_meta *meta, ud_arena *arena,
                             entry->model, entry->route,
                             input,        output,
                             read,         write,
-                            cost,         dropped};
+                            cost,         dropped,
+                            entry->caller};
     pthread_mutex_lock(&meta->lock);
     rc = ud_meta_sql_run(meta,
                          "INSERT INTO search_history (id, user_id, org_id, query, results_count, "
                          "response_time_ms, sources_used, is_saved, timestamp, api_key_id, kind, "
                          "provider, model, route, input_tokens, output_tokens, cache_read_tokens, "
-                         "cache_write_tokens, cost_usd, citations_dropped) VALUES ($1, $2, $3, $4, "
-                         "$5, $6, $7, $8 = 'TRUE', to_timestamp($9), $10, $11, $12, $13, $14, $15, "
-                         "$16, $17, $18, $19, $20)",
-                         params, 20);
+                         "cache_write_tokens, cost_usd, citations_dropped, caller) VALUES ($1, $2, "
+                         "$3, $4, $5, $6, $7, $8 = 'TRUE', to_timestamp($9), $10, $11, $12, $13, "
+                         "$14, $15, $16, $17, $18, $19, $20, $21)",
+                         params, 21);
     pthread_mutex_unlock(&meta->lock);
     if (rc == 0) {
         entry->id = ud_arena_strdup(arena, id);
@@ -144,8 +182,8 @@ int ud_meta_history_list(ud_history_entry **out, size_t *out_count, ud_meta *met
              "SELECT id, user_id, api_key_id, query, results_count, response_time_ms, "
              "sources_used, CASE WHEN is_saved THEN 1 ELSE 0 END, ud_epoch(timestamp), kind, "
              "provider, model, route, input_tokens, output_tokens, cache_read_tokens, "
-             "cache_write_tokens, cost_usd, citations_dropped FROM search_history WHERE org_id = "
-             "$1 AND user_id = $2%s ORDER BY timestamp DESC, id "
+             "cache_write_tokens, cost_usd, citations_dropped, caller FROM search_history WHERE "
+             "org_id = $1 AND user_id = $2%s ORDER BY timestamp DESC, id "
              "LIMIT $3 OFFSET $4",
              conditions[filter]);
     ud_sql_rows rows;
@@ -177,6 +215,7 @@ int ud_meta_history_list(ud_history_entry **out, size_t *out_count, ud_meta *met
             .cache_write_tokens = ud_meta_sql_int(c[16], 0),
             .cost_usd = c[17] ? strtod(c[17], NULL) : 0,
             .citations_dropped = ud_meta_sql_int(c[18], 0),
+            .caller = c[19],
         };
         parse_sources(&entries[i], arena, c[6]);
     }
@@ -240,9 +279,30 @@ int ud_meta_usage(ud_usage *out, ud_meta *meta, ud_arena *arena, const char *org
                                "timestamp >= to_timestamp($2) AND kind = 'ask' ORDER BY "
                                "timestamp DESC LIMIT $3",
                                params, 3);
+    ud_sql_rows callers;
+    if (rc == 0)
+        rc = ud_meta_sql_query(&callers, meta, arena,
+                               "SELECT caller, SUM(CASE WHEN kind = 'search' THEN 1 ELSE 0 END), "
+                               "SUM(CASE WHEN kind = 'ask' THEN 1 ELSE 0 END) FROM search_history "
+                               "WHERE org_id = $1 AND timestamp >= to_timestamp($2) GROUP BY "
+                               "caller",
+                               params, 2);
     pthread_mutex_unlock(&meta->lock);
     if (rc < 0)
         return rc;
+    for (size_t i = 0; i < callers.count; i++) {
+        const char *caller = ud_sql_cell(&callers, i, 0);
+        ud_usage_caller *c = NULL;
+        if (caller && strcmp(caller, UD_CALLER_USER) == 0)
+            c = &out->users;
+        else if (caller && strcmp(caller, UD_CALLER_KEY) == 0)
+            c = &out->keys;
+        else if (caller && strcmp(caller, UD_CALLER_CLI) == 0)
+            c = &out->cli;
+        if (c)
+            *c = (ud_usage_caller){.searches = ud_meta_sql_int(ud_sql_cell(&callers, i, 1), 0),
+                                   .asks = ud_meta_sql_int(ud_sql_cell(&callers, i, 2), 0)};
+    }
     out->days = ud_arena_alloc(arena, (days.count ? days.count : 1) * sizeof(*out->days));
     for (size_t i = 0; i < days.count; i++) {
         const char *const *c = &days.cells[i * days.columns];

@@ -18,10 +18,17 @@ typedef struct ud_meta ud_meta;
 
 #define UD_HISTORY_MAX_SOURCES 16
 
+/* Who made a search or an ask (search_history.caller, migration 8). */
+#define UD_CALLER_USER "user" /* a signed-in user */
+#define UD_CALLER_KEY "key"   /* an API key, its creator as user_id if it has one */
+#define UD_CALLER_CLI "cli"   /* `unify search` and `unify ask`: no user */
+
 typedef struct ud_history_entry {
     const char *id;
-    const char *user_id;
+    const char *user_id;    /* NULL for the CLI and a key whose creator is unknown */
     const char *api_key_id; /* NULL unless an API key made the request */
+    /* UD_CALLER_*; NULL when adding: a key if api_key_id is set, else a user. */
+    const char *caller;
     const char *query;
     int64_t results_count;
     int64_t response_time_ms;
@@ -42,10 +49,15 @@ typedef struct ud_history_entry {
     int64_t citations_dropped;
 } ud_history_entry;
 
-/* Records one search. entry->id and timestamp are filled in (the id in
- * the arena). Source types must be [a-z0-9_] words. */
+/* Records one search or ask, whoever made it: every one counts in the
+ * organization's usage. A user's row needs user_id; a key's api_key_id;
+ * the CLI's neither. entry->id, caller and timestamp are filled in (the id
+ * in the arena). Source types must be [a-z0-9_] words. */
 int ud_meta_history_add(ud_history_entry *entry, ud_meta *meta, ud_arena *arena,
                         const char *org_id) UD_MUST_CHECK;
+/* Adds a source type to entry->sources_used unless it is there, empty or
+ * the list is full. `type` is borrowed. */
+void ud_history_add_source(ud_history_entry *entry, const char *type);
 
 typedef enum {
     UD_HISTORY_ALL,
@@ -74,10 +86,17 @@ typedef struct ud_usage_day {
     double cost_usd;
 } ud_usage_day;
 
+/* Searches and asks of one kind of caller over the whole period. */
+typedef struct ud_usage_caller {
+    int64_t searches;
+    int64_t asks;
+} ud_usage_caller;
+
 typedef struct ud_usage {
     ud_usage_day *days; /* oldest first, only days with activity */
     size_t day_count;
-    double *ask_costs; /* the cost of each answer, ascending (for percentiles) */
+    ud_usage_caller users, keys, cli; /* UD_CALLER_USER, _KEY, _CLI */
+    double *ask_costs;                /* the cost of each answer, ascending (for percentiles) */
     size_t ask_count;
 } ud_usage;
 

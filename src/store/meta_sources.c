@@ -557,20 +557,13 @@ int ud_meta_document_mark_seen(ud_meta *meta, const char *org_id, const char *so
     return rc;
 }
 
-int ud_meta_documents_unseen(char ***out_ids, size_t *out_count, ud_meta *meta, ud_arena *arena,
-                             const char *org_id, const char *source_id, const char *sync_id)
+/* The ids of the first column of a query's rows, in the arena. */
+static int query_ids(char ***out_ids, size_t *out_count, ud_meta *meta, ud_arena *arena,
+                     const char *sql, const char *const *params, size_t param_count)
 {
-    *out_ids = NULL;
-    *out_count = 0;
-    if (!ud_meta_is_uuid(org_id) || !ud_meta_is_uuid(source_id) || !ud_meta_is_uuid(sync_id))
-        return 0;
-    const char *params[] = {org_id, source_id, sync_id};
     ud_sql_rows rows;
     pthread_mutex_lock(&meta->lock);
-    int rc = ud_meta_sql_query(&rows, meta, arena,
-                               "SELECT id FROM documents WHERE org_id = $1 AND data_source_id = "
-                               "$2 AND (last_sync_id IS NULL OR last_sync_id <> $3) ORDER BY id",
-                               params, 3);
+    int rc = ud_meta_sql_query(&rows, meta, arena, sql, params, param_count);
     pthread_mutex_unlock(&meta->lock);
     if (rc < 0)
         return rc;
@@ -580,4 +573,32 @@ int ud_meta_documents_unseen(char ***out_ids, size_t *out_count, ud_meta *meta, 
     *out_ids = ids;
     *out_count = rows.count;
     return 0;
+}
+
+int ud_meta_documents_unseen(char ***out_ids, size_t *out_count, ud_meta *meta, ud_arena *arena,
+                             const char *org_id, const char *source_id, const char *sync_id)
+{
+    *out_ids = NULL;
+    *out_count = 0;
+    if (!ud_meta_is_uuid(org_id) || !ud_meta_is_uuid(source_id) || !ud_meta_is_uuid(sync_id))
+        return 0;
+    const char *params[] = {org_id, source_id, sync_id};
+    return query_ids(out_ids, out_count, meta, arena,
+                     "SELECT id FROM documents WHERE org_id = $1 AND data_source_id = $2 AND "
+                     "(last_sync_id IS NULL OR last_sync_id <> $3) ORDER BY id",
+                     params, 3);
+}
+
+int ud_meta_source_documents(char ***out_ids, size_t *out_count, ud_meta *meta, ud_arena *arena,
+                             const char *org_id, const char *source_id)
+{
+    *out_ids = NULL;
+    *out_count = 0;
+    if (!ud_meta_is_uuid(org_id) || !ud_meta_is_uuid(source_id))
+        return 0;
+    const char *params[] = {org_id, source_id};
+    return query_ids(out_ids, out_count, meta, arena,
+                     "SELECT id FROM documents WHERE org_id = $1 AND data_source_id = $2 ORDER "
+                     "BY id",
+                     params, 2);
 }

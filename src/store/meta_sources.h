@@ -113,5 +113,9 @@ int ud_meta_document_mark_seen(ud_meta *meta, const char *org_id, const char *so
 int ud_meta_documents_unseen(char ***out_ids, size_t *out_count, ud_meta *meta, ud_arena *arena,
                              const char *org_id, const char *source_id,
                              const char *sync_id) UD_MUST_CHECK;
+/* Every document of the source (their ids, in the arena): what leaves the
+ * index when the source is removed. */
+int ud_meta_source_documents(char ***out_ids, size_t *out_count, ud_meta *meta, ud_arena *arena,
+                             const char *org_id, const char *source_id) UD_MUST_CHECK;
 
 #endif

@@ -4,13 +4,19 @@
  * processes), foreign keys on, a busy timeout so that a second process
  * (`unify ingest` while `unify serve` runs) waits instead of failing.
  * to_timestamp() and ud_epoch() are registered so the query text of meta.c
- * runs unchanged (see meta_backend.h).
+ * runs unchanged (see meta_backend.h). The database holds password hashes
+ * and encrypted credentials: it is created 0600, and one found readable by
+ * others (made by an older version) is made 0600 when it is opened.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "store/meta_backend.h"
 
@@ -74,6 +80,40 @@ static void fn_epoch(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_int64(ctx, (sqlite3_int64)timegm(&tm));
 }
 
+/* Takes group and other permissions off the file, if it exists and is
+ * ours (another owner's file is theirs to set). */
+static int keep_private(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) < 0)
+        return errno == ENOENT ? 0 : ud_error_set(UD_EIO, "cannot stat %s", path);
+    if ((st.st_mode & 077) && chmod(path, st.st_mode & 0700) < 0 && errno != EPERM)
+        return ud_error_set(UD_EIO, "cannot make %s private (chmod 0600)", path);
+    return 0;
+}
+
+/* Creates the database file 0600 when it is missing (SQLite would create
+ * it by the umask, and its -wal and -shm files take its mode), or makes the
+ * existing file and its -wal and -shm private. */
+static int make_private(const char *path)
+{
+    int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+        close(fd);
+        return 0;
+    }
+    if (errno != EEXIST)
+        return ud_error_set(UD_EIO, "cannot create %s", path);
+    int rc = keep_private(path);
+    static const char *const companions[] = {"-wal", "-shm"};
+    for (size_t i = 0; rc == 0 && i < sizeof(companions) / sizeof(companions[0]); i++) {
+        char other[4200];
+        snprintf(other, sizeof(other), "%s%s", path, companions[i]);
+        rc = keep_private(other);
+    }
+    return rc;
+}
+
 static int sqlite_open(void **out_conn, const char *url)
 {
     const char *prefix = "sqlite://";
@@ -82,8 +122,11 @@ static int sqlite_open(void **out_conn, const char *url)
     const char *path = url + strlen(prefix);
     if (!path[0])
         return ud_error_set(UD_EINVAL, "sqlite URL without a path: %s", url);
+    int rc = make_private(path);
+    if (rc < 0)
+        return rc;
     sqlite3 *db = NULL;
-    int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
     if (rc != SQLITE_OK) {
         int err = ud_error_set(UD_EIO, "cannot open %s: %s", path,
                                db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));

@@ -311,6 +311,58 @@ static const ud_meta_migration MIGRATIONS[] = {
      /* Stored ACLs and group lists are rewritten in C (migrate_acl.c): the
       * rule of what an untyped name was is doc/acl.h's, not SQL's. */
      NULL},
+    {.version = 8,
+     .name = "usage counts every caller: search_history.caller, user_id optional",
+     /* Every search and ask is a row, whoever made it: a user, an API key
+      * (under its creator when it has one: `unify apikey create` keys have
+      * none) or the CLI (no user). caller says which; rows of before are a
+      * key's when they name one. SQLite cannot drop a NOT NULL, so the
+      * table is rebuilt (nothing references it). */
+     .sql = "{if postgres}"
+            "ALTER TABLE search_history ALTER COLUMN user_id DROP NOT NULL;\n"
+            "ALTER TABLE search_history ADD COLUMN caller VARCHAR(8) NOT NULL DEFAULT 'user' "
+            "CHECK (caller IN ('user', 'key', 'cli'));\n"
+            "{end}"
+            "{if sqlite}"
+            "CREATE TABLE search_history_v8 (\n"
+            "    id {uuid_pk},\n"
+            "    user_id {uuid} REFERENCES users(id) ON DELETE CASCADE,\n"
+            "    org_id {uuid} NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,\n"
+            "    query TEXT NOT NULL,\n"
+            "    results_count INTEGER DEFAULT 0,\n"
+            "    response_time_ms INTEGER,\n"
+            "    sources_used {text_array},\n"
+            "    is_saved BOOLEAN DEFAULT FALSE,\n"
+            "    timestamp TIMESTAMP DEFAULT {now},\n"
+            "    api_key_id {uuid} REFERENCES api_keys(id) ON DELETE SET NULL,\n"
+            "    kind VARCHAR(16) NOT NULL DEFAULT 'search' CHECK (kind IN ('search', 'ask')),\n"
+            "    provider VARCHAR(32),\n"
+            "    model VARCHAR(128),\n"
+            "    route VARCHAR(64),\n"
+            "    input_tokens BIGINT NOT NULL DEFAULT 0,\n"
+            "    output_tokens BIGINT NOT NULL DEFAULT 0,\n"
+            "    cache_read_tokens BIGINT NOT NULL DEFAULT 0,\n"
+            "    cache_write_tokens BIGINT NOT NULL DEFAULT 0,\n"
+            "    cost_usd DOUBLE PRECISION NOT NULL DEFAULT 0,\n"
+            "    citations_dropped INTEGER NOT NULL DEFAULT 0,\n"
+            "    caller VARCHAR(8) NOT NULL DEFAULT 'user' CHECK (caller IN ('user', 'key', "
+            "'cli'))\n"
+            ");\n"
+            "INSERT INTO search_history_v8 (id, user_id, org_id, query, results_count, "
+            "response_time_ms, sources_used, is_saved, timestamp, api_key_id, kind, provider, "
+            "model, route, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, "
+            "cost_usd, citations_dropped) SELECT id, user_id, org_id, query, results_count, "
+            "response_time_ms, sources_used, is_saved, timestamp, api_key_id, kind, provider, "
+            "model, route, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, "
+            "cost_usd, citations_dropped FROM search_history;\n"
+            "DROP TABLE search_history;\n"
+            "ALTER TABLE search_history_v8 RENAME TO search_history;\n"
+            "CREATE INDEX idx_search_history_user_id ON search_history(user_id);\n"
+            "CREATE INDEX idx_search_history_timestamp ON search_history(timestamp DESC);\n"
+            "CREATE INDEX idx_search_history_org_user ON search_history(org_id, user_id);\n"
+            "CREATE INDEX idx_search_history_org_time ON search_history(org_id, timestamp);\n"
+            "{end}"
+            "UPDATE search_history SET caller = 'key' WHERE api_key_id IS NOT NULL;\n"},
 };
 
 /* The migrations that also rewrite stored values in C. */

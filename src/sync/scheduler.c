@@ -1,10 +1,13 @@
 /*
  * The in-process scheduler and worker pool (scheduler.h). One mutex guards
  * the queue and the set of running jobs; workers sleep on a condition
- * until there is a job they may run.
+ * until there is a job they may run. An exclusive section is an entry of
+ * the same table, running from the start, so that the one rule "one
+ * running entry per organization" keeps the org's index to one writer.
  */
 #include "sync/scheduler.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -20,8 +23,11 @@
 
 typedef struct queued {
     char org_id[UD_UUID_LEN + 1];
-    char source_id[UD_UUID_LEN + 1];
+    char source_id[UD_UUID_LEN + 1]; /* "" for an exclusive section */
     bool running;
+    /* ud_scheduler_exclusive's caller holds the organization's writer:
+     * always running, never picked by a worker. */
+    bool exclusive;
 } queued;
 
 struct ud_scheduler {
@@ -60,6 +66,14 @@ static void remove_job(ud_scheduler *s, const char *source_id)
             s->count--;
             return;
         }
+}
+
+static bool org_running(const ud_scheduler *s, const char *org_id)
+{
+    for (size_t i = 0; i < s->count; i++)
+        if (s->jobs[i].running && strcmp(s->jobs[i].org_id, org_id) == 0)
+            return true;
+    return false;
 }
 
 static void *work(void *arg)
@@ -180,6 +194,48 @@ int ud_scheduler_enqueue(ud_scheduler *s, const char *org_id, const char *source
         memcpy(q->source_id, source_id, UD_UUID_LEN);
         pthread_cond_broadcast(&s->changed);
     }
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int ud_scheduler_exclusive(ud_scheduler *s, const char *org_id, int64_t wait_seconds,
+                           int (*fn)(const ud_sync_env *env, void *payload), void *payload)
+{
+    if (!org_id || strlen(org_id) != UD_UUID_LEN)
+        return ud_error_set(UD_EINVAL, "an exclusive section needs an organization id");
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += wait_seconds;
+    pthread_mutex_lock(&s->lock);
+    bool timed_out = false;
+    while (!s->stopping && !timed_out && org_running(s, org_id))
+        timed_out = pthread_cond_timedwait(&s->changed, &s->lock, &deadline) == ETIMEDOUT;
+    int rc = 0;
+    if (s->stopping)
+        rc = ud_error_set(UD_EAGAIN, "the server is stopping");
+    else if (org_running(s, org_id))
+        rc = ud_error_set(UD_EEXISTS, "a sync of the organization is running; try again when it "
+                                      "is done");
+    else if (s->count == s->opts.max_queued)
+        rc = ud_error_set(UD_ELIMIT, "the sync queue is full");
+    if (rc == 0) {
+        queued *q = &s->jobs[s->count++];
+        memset(q, 0, sizeof(*q));
+        memcpy(q->org_id, org_id, UD_UUID_LEN);
+        q->running = q->exclusive = true;
+    }
+    pthread_mutex_unlock(&s->lock);
+    if (rc < 0)
+        return rc;
+    rc = fn(s->env, payload);
+    pthread_mutex_lock(&s->lock);
+    for (size_t i = 0; i < s->count; i++)
+        if (s->jobs[i].exclusive && strcmp(s->jobs[i].org_id, org_id) == 0) {
+            memmove(&s->jobs[i], &s->jobs[i + 1], (s->count - i - 1) * sizeof(queued));
+            s->count--;
+            break;
+        }
+    pthread_cond_broadcast(&s->changed);
     pthread_mutex_unlock(&s->lock);
     return rc;
 }

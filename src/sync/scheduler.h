@@ -32,6 +32,17 @@ int ud_scheduler_start(ud_scheduler **out, const ud_sync_env *env,
  * is full. */
 int ud_scheduler_enqueue(ud_scheduler *s, const char *org_id, const char *source_id) UD_MUST_CHECK;
 
+/* Runs fn(env, payload) on the calling thread as the organization's one
+ * index writer, as a job would (removing a source: sync/sources.h): it
+ * waits, at most wait_seconds, for the organization's running job to end,
+ * and none of its jobs starts until fn returns (other organizations' go
+ * on). Without calling fn: UD_EEXISTS when a job of the organization still
+ * runs, UD_EAGAIN when the scheduler is stopping, UD_ELIMIT when the queue
+ * is full. Else fn's result. */
+int ud_scheduler_exclusive(ud_scheduler *s, const char *org_id, int64_t wait_seconds,
+                           int (*fn)(const ud_sync_env *env, void *payload),
+                           void *payload) UD_MUST_CHECK;
+
 /* Waits until nothing is queued or running (tests). */
 void ud_scheduler_drain(ud_scheduler *s);
 

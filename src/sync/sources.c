@@ -14,16 +14,7 @@
 #include "base/fs.h"
 #include "connectors/connector.h"
 #include "sync/job.h"
-
-/* "slack-export" -> "slack_export" */
-static char *normalise(ud_arena *arena, const char *name)
-{
-    char *out = ud_arena_strdup(arena, name ? name : "");
-    for (char *p = out; *p; p++)
-        if (*p == '-')
-            *p = '_';
-    return out;
-}
+#include "sync/reindex.h"
 
 static int encrypt(const char **out, ud_arena *arena, const char *credentials, const char *key)
 {
@@ -50,22 +41,29 @@ static int encrypt(const char **out, ud_arena *arena, const char *credentials, c
     return 0;
 }
 
+int ud_source_connector(const ud_connector **out, const char *type)
+{
+    const ud_connector *connector = ud_connector_find(type);
+    if (!connector) {
+        char names[256];
+        ud_connector_names(names, sizeof(names));
+        return ud_error_set(UD_EINVAL, "unknown data source type '%s'; the types are %s",
+                            type ? type : "", names);
+    }
+    *out = connector;
+    return 0;
+}
+
 int ud_source_add(ud_source_row *out, char *out_message, size_t message_size, ud_meta *meta,
                   ud_arena *arena, const char *org_id, const ud_source_spec *spec,
                   const char *fernet_key)
 {
-    const char *type = normalise(arena, spec->connector);
-    const ud_connector *connector = ud_connector_find(type);
-    if (!connector) {
-        size_t count = 0;
-        const ud_connector *const *all = ud_connectors(&count);
-        char names[512] = "";
-        for (size_t i = 0; i < count; i++)
-            snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s", i ? ", " : "",
-                     all[i]->type);
-        return ud_error_set(UD_EINVAL, "unknown source type '%s' (%s)",
-                            spec->connector ? spec->connector : "", names);
-    }
+    const ud_connector *connector = NULL;
+    int rc = ud_source_connector(&connector, spec->connector);
+    if (rc < 0)
+        return rc;
+    char spelling[64];
+    ud_connector_spelling(spelling, sizeof(spelling), connector->type);
     json_t *config =
         json_loads(spec->config_json && spec->config_json[0] ? spec->config_json : "{}", 0, NULL);
     if (!json_is_object(config)) {
@@ -90,7 +88,7 @@ int ud_source_add(ud_source_row *out, char *out_message, size_t message_size, ud
     if (!name || !name[0]) {
         const char *path = json_string_value(json_object_get(config, "path"));
         const char *base = path ? strrchr(path, '/') : NULL;
-        name = ud_arena_sprintf(arena, "%s %s", connector->type, base ? base + 1 : "source");
+        name = ud_arena_sprintf(arena, "%s %s", spelling, base ? base + 1 : "source");
     }
     json_decref(config);
     const char *saved = ud_arena_strdup(arena, config_text);
@@ -103,11 +101,11 @@ int ud_source_add(ud_source_row *out, char *out_message, size_t message_size, ud
                               .max_item_bytes = 64u << 20,
                               .max_total_bytes = (size_t)4 << 30};
     char message[512] = "";
-    int rc = connector->test_connection(&probe, message, sizeof(message));
+    rc = connector->test_connection(&probe, message, sizeof(message));
     if (rc < 0) {
         char reason[512];
         snprintf(reason, sizeof(reason), "%s", ud_error_last());
-        return ud_error_set(UD_EINVAL, "%s cannot read this source: %s", connector->type, reason);
+        return ud_error_set(UD_EINVAL, "%s cannot read this source: %s", spelling, reason);
     }
     const char *credentials = NULL;
     rc = encrypt(&credentials, arena, spec->credentials_json, fernet_key);
@@ -121,14 +119,44 @@ int ud_source_add(ud_source_row *out, char *out_message, size_t message_size, ud
     return rc;
 }
 
-int ud_source_remove(ud_meta *meta, ud_blobs *blobs, const char *org_id, const char *source_id)
+int ud_source_remove(const ud_sync_env *env, ud_arena *arena, const char *org_id,
+                     const char *source_id)
 {
-    int rc = ud_meta_source_delete(meta, org_id, source_id);
-    if (rc < 0 || !blobs)
+    ud_source_row row;
+    int rc = ud_meta_source_get(&row, env->meta, arena, org_id, source_id);
+    if (rc < 0)
+        return rc;
+    /* The writer first: when another holds it, nothing is removed. */
+    ud_collection_writer *writer = NULL;
+    rc = ud_index_open_writer(&writer, NULL, env->data_dir, env->meta, org_id, env->embedder);
+    if (rc == UD_EAGAIN)
+        return ud_error_prefix(UD_EAGAIN, "the source stays, try again when the running sync "
+                                          "or ingest is done: ");
+    if (rc < 0)
+        return rc;
+    char **ids = NULL;
+    size_t count = 0;
+    rc = ud_meta_source_documents(&ids, &count, env->meta, arena, org_id, source_id);
+    if (rc == 0)
+        rc = ud_meta_source_delete(env->meta, org_id, source_id);
+    /* From here the store has no such documents. Should the index not
+     * follow, its generation stays behind the store's and the next writer
+     * rebuilds it from the store. */
+    for (size_t i = 0; rc == 0 && i < count; i++)
+        rc = ud_collection_writer_delete(writer, ids[i]);
+    int64_t generation = 0;
+    if (rc == 0)
+        rc = ud_meta_generation(env->meta, org_id, &generation);
+    if (rc == 0)
+        rc = ud_collection_writer_commit(writer, generation);
+    ud_collection_writer_close(writer);
+    if (rc == 0 && env->cache)
+        (void)ud_cache_drop_org(env->cache, org_id);
+    if (rc < 0 || !env->blobs)
         return rc;
     char prefix[512];
     rc = ud_blob_source_prefix(prefix, sizeof(prefix), org_id, source_id);
-    return rc == 0 ? ud_blobs_remove_prefix(blobs, prefix) : rc;
+    return rc == 0 ? ud_blobs_remove_prefix(env->blobs, prefix) : rc;
 }
 
 /* Keys a connector's config might hold secrets under: never shown. */
@@ -170,12 +198,17 @@ void *ud_sync_log_json(const ud_sync_log *l)
 void *ud_source_json(const ud_source_row *s, const ud_sync_log *latest, int64_t now)
 {
     json_t *config = json_loads(s->config_json ? s->config_json : "{}", 0, NULL);
-    const char *connector = json_string_value(json_object_get(config, "connector"));
+    char connector[64] = "";
+    const char *stored = json_string_value(json_object_get(config, "connector"));
+    if (stored) {
+        ud_connector_spelling(connector, sizeof(connector), stored);
+        json_object_set_new(config, "connector", json_string(connector));
+    }
     strip_secrets(config);
     json_t *out = json_pack(
         "{s:s,s:s,s:o,s:s,s:s,s:o,s:o,s:o,s:I,s:o,s:b,s:o}", "id", s->id, "type", s->type,
-        "connector", text_or_null(connector), "name", s->name, "status", s->status, "config",
-        config ? config : json_object(), "last_sync_at", time_or_null(s->last_sync_at),
+        "connector", text_or_null(stored ? connector : NULL), "name", s->name, "status", s->status,
+        "config", config ? config : json_object(), "last_sync_at", time_or_null(s->last_sync_at),
         "last_sync_status", text_or_null(s->last_sync_status), "sync_frequency_minutes",
         (json_int_t)s->sync_frequency_minutes, "error_message", text_or_null(s->error_message),
         "has_credentials", s->credentials_encrypted && s->credentials_encrypted[0], "created_at",
@@ -267,11 +300,13 @@ int ud_source_import(struct ud_sync_result *out, ud_source_row *out_source,
             config = ud_arena_sprintf(arena, "{\"owner\": \"%s\"}", owner);
         }
         const char *base = strrchr(abs, '/');
+        char spelling[64];
+        ud_connector_spelling(spelling, sizeof(spelling), connector);
         ud_source_spec spec = {
             .connector = connector,
             .path = abs,
             .config_json = config,
-            .name = ud_arena_sprintf(arena, "%s %s", connector, base ? base + 1 : abs)};
+            .name = ud_arena_sprintf(arena, "%s %s", spelling, base ? base + 1 : abs)};
         char message[512];
         rc = ud_source_add(out_source, message, sizeof(message), env->meta, arena, org_id, &spec,
                            env->fernet_key);

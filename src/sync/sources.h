@@ -16,7 +16,7 @@
 #include "store/meta_sources.h"
 
 typedef struct ud_source_spec {
-    const char *connector;        /* "slack_export", "folder", ... ('-' taken for '_') */
+    const char *connector;        /* "slack-export", "folder", ... ('_' taken for '-') */
     const char *name;             /* NULL: from the connector and the path */
     const char *path;             /* the export or folder (made absolute); may be NULL */
     const char *config_json;      /* more settings, merged ("{}" or NULL) */
@@ -25,6 +25,11 @@ typedef struct ud_source_spec {
     int64_t frequency_minutes;    /* 0: 30 */
     const char *created_by;       /* a user id or NULL */
 } ud_source_spec;
+
+/* The connector of a data source's type ("slack-export" or "slack_export").
+ * UD_EINVAL, with a message that lists the known types, if there is none. */
+struct ud_connector;
+int ud_source_connector(const struct ud_connector **out, const char *type) UD_MUST_CHECK;
 
 /* Checks the connector can read the source (test_connection), then stores
  * the source. *out_message says what the check found. UD_EINVAL for an
@@ -44,8 +49,16 @@ int ud_source_import(struct ud_sync_result *out, ud_source_row *out_source,
                      const struct ud_sync_env *env, ud_arena *arena, const char *org_id,
                      const char *connector, const char *path) UD_MUST_CHECK;
 
-/* Removes a source with its documents and raw files. */
-int ud_source_remove(ud_meta *meta, ud_blobs *blobs, const char *org_id,
+/* Removes a source with its documents and raw files, and takes the
+ * documents out of search at once: they are deleted in the organization's
+ * index, which is committed at the store's new generation, and its query
+ * cache (env->cache, may be NULL) is dropped. It takes the index's writer
+ * (the collection's LOCK) to do so: UD_EAGAIN, with nothing removed, while
+ * another holds it (a sync or an ingest of the organization in another
+ * process); in `unify serve` call it through ud_scheduler_exclusive, so
+ * that no sync job of the organization holds it. env->blobs NULL: the raw
+ * files stay. UD_ENOTFOUND for another organization's source. */
+int ud_source_remove(const struct ud_sync_env *env, ud_arena *arena, const char *org_id,
                      const char *source_id) UD_MUST_CHECK;
 
 /* The source as JSON (a json_t *, new reference), never its credentials

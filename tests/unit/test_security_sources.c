@@ -382,10 +382,12 @@ void test_security_sources__folder_sources_over_overlapping_paths_keep_their_own
     UD_CHECK_EQ_INT(0, hits_for(&s, s.ann, "narwhal"));
 
     /* Removing the narrower source takes its documents and no other. */
-    UD_CHECK_OK(ud_source_remove(s.api.meta, NULL, s.api.acme.id, team.id));
+    UD_CHECK_OK(ud_source_remove(&s.env, &s.api.arena, s.api.acme.id, team.id));
     UD_CHECK_OK(ud_meta_document_count(s.api.meta, s.api.acme.id, &count));
     UD_CHECK_EQ_INT(before + 2, count);
-    log = sync_source(&s, &whole); /* its writer brings the index up to the store */
+    UD_CHECK_EQ_INT(1, hits_for(&s, s.ann, "walrus")); /* out of the index at once */
+    UD_CHECK_EQ_INT(1, hits_for(&s, s.ann, "puffin"));
+    log = sync_source(&s, &whole);
     check_counts(&log, 0, 0, 0);
     UD_CHECK_EQ_INT(1, hits_for(&s, s.ann, "walrus"));
     UD_CHECK_EQ_INT(1, hits_for(&s, s.ann, "puffin"));

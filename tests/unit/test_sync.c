@@ -216,7 +216,7 @@ void test_sync__a_job_counts_adds_updates_deletes_and_failures(void)
     UD_CHECK_OK(ud_meta_document_count(l.meta, l.org.id, &count));
     UD_CHECK_EQ_INT(2, count);
     /* Removing the source takes its documents and raw files with it. */
-    UD_CHECK_OK(ud_source_remove(l.meta, l.blobs, l.org.id, src.id));
+    UD_CHECK_OK(ud_source_remove(&l.env, &l.arena, l.org.id, src.id));
     UD_CHECK_OK(ud_meta_document_count(l.meta, l.org.id, &count));
     UD_CHECK_EQ_INT(0, count);
     UD_CHECK_EQ_INT(UD_ENOTFOUND, ud_blobs_get(l.blobs, key, &bytes, &len, 1 << 20));
@@ -516,7 +516,7 @@ void test_sync__sensitive_data_is_redacted_or_excluded_as_the_source_says(void)
             UD_CHECK_CONTAINS(out, "[REDACTED:credit_card]");
             UD_CHECK(!strstr(out, "6789") && !strstr(out, "4111"));
             free(out);
-            UD_CHECK_OK(ud_source_remove(l.meta, l.blobs, l.org.id, src.id));
+            UD_CHECK_OK(ud_source_remove(&l.env, &l.arena, l.org.id, src.id));
         } else {
             UD_CHECK_EQ_INT(UD_ENOTFOUND, rc); /* kept out of the store and the index */
             UD_CHECK_CONTAINS(r.log.details_json, "\"excluded\":1");
