@@ -236,3 +236,43 @@ int ud_analyze(ud_term **out, size_t *out_count, ud_analyzer *analyzer, ud_arena
     *out_count = count;
     return 0;
 }
+
+size_t ud_analyzer_fold_name(char *out, size_t size, const char *name, size_t len)
+{
+    if (size == 0)
+        return 0;
+    out[0] = '\0';
+    /* Marks are stripped after decomposition, so "ë" is "e" and "Ü" is
+     * "u"; case folding makes "ß" "ss". Invalid UTF-8 folds to nothing. */
+    utf8proc_uint8_t *folded = NULL;
+    utf8proc_ssize_t n =
+        utf8proc_map((const utf8proc_uint8_t *)name, (utf8proc_ssize_t)len, &folded,
+                     UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
+                         UTF8PROC_STRIPMARK);
+    if (n < 0)
+        return 0;
+    size_t at = 0;
+    bool gap = false;
+    for (size_t pos = 0; pos < (size_t)n;) {
+        int32_t cp;
+        size_t step = ud_utf8_decode((const char *)folded + pos, (size_t)n - pos, &cp);
+        if (!is_word_cp(cp)) {
+            gap = at > 0;
+            pos += step;
+            continue;
+        }
+        if (at + (gap ? 1 : 0) + step >= size) {
+            at = 0; /* too long: nothing, rather than a cut name */
+            break;
+        }
+        if (gap)
+            out[at++] = ' ';
+        gap = false;
+        memcpy(out + at, folded + pos, step);
+        at += step;
+        pos += step;
+    }
+    free(folded);
+    out[at] = '\0';
+    return at;
+}

@@ -44,6 +44,14 @@ void ud_analyzer_free(ud_analyzer *analyzer);
 int ud_analyze(ud_term **out, size_t *out_count, ud_analyzer *analyzer, ud_arena *arena,
                const char *text, size_t len) UD_MUST_CHECK;
 
+/* A person's name as the author filter compares it (docs/search.md): its
+ * words (runs of letters and digits) NFKC-normalised, case-folded and
+ * without accents, joined by single spaces: "Zoë  MÜLLER" is "zoe muller",
+ * "j.doe@acme.test" is "j doe acme test". Writes at most size bytes with
+ * the NUL; returns the length, 0 when no word is left, the input is not
+ * UTF-8 or the result does not fit. */
+size_t ud_analyzer_fold_name(char *out, size_t size, const char *name, size_t len);
+
 /* True if the case-folded word is on the default stop list. */
 bool ud_analyzer_is_stop(const char *folded, size_t len);
 

@@ -102,10 +102,12 @@ static int field_clause(ud_query *q, ud_arena *arena, const char *name, size_t n
     if (name_len == 6 && memcmp(name, "source", 6) == 0)
         return add_filter(q->sources, &q->source_count, value, "source") < 0 ? -1 : 1;
     if (name_len == 6 && memcmp(name, "author", 6) == 0) {
-        char *folded = ud_arena_strdup(arena, value);
-        for (char *p = folded; *p; p++)
-            if (*p >= 'A' && *p <= 'Z')
-                *p = (char)(*p + 32);
+        /* Matched by words (filter.c): folded the way the names are.
+         * A value with no word folds to "", which matches no one. */
+        size_t len = strlen(value);
+        size_t size = 4 * len + 16; /* folding can grow text: "ß" is "ss" */
+        char *folded = ud_arena_alloc(arena, size);
+        ud_analyzer_fold_name(folded, size, value, len);
         return add_filter(q->authors, &q->author_count, folded, "author") < 0 ? -1 : 1;
     }
     if (name_len == 5 && memcmp(name, "after", 5) == 0)

@@ -5,7 +5,9 @@
  *   "exact phrase"            terms that must appear in this order
  *   +required  -excluded      a term that must / must not appear
  *   source:slack              only these source types (several: any of them)
- *   author:"Zoë Müller"       only documents by one of these authors
+ *   author:"Zoë Müller"       only documents by one of these authors (each
+ *                             word of the value is a word of the author's
+ *                             name, in any case, with or without accents)
  *   after:2025-01-01          updated on or after (before: strictly before)
  *
  * The caller's principals are not part of the text: the server adds them
@@ -56,7 +58,7 @@ typedef struct ud_query {
     size_t phrase_count;
     const char *sources[UD_QUERY_MAX_FILTERS];
     size_t source_count;
-    const char *authors[UD_QUERY_MAX_FILTERS]; /* case-folded */
+    const char *authors[UD_QUERY_MAX_FILTERS]; /* ud_analyzer_fold_name'd words */
     size_t author_count;
     int64_t after;                 /* 0 = none */
     int64_t before;                /* 0 = none */

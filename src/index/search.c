@@ -16,6 +16,7 @@
 #include "index/bm25_topk.h"
 #include "index/collection.h"
 #include "index/excerpt.h"
+#include "index/filter.h"
 #include "index/query.h"
 #include "index/visible.h"
 
@@ -171,6 +172,162 @@ static void release_visible(void *visible)
     ud_visible_release(visible);
 }
 
+/* Appends the chunk (doc of view `view`) to results[*n] as its document's
+ * result, unless the document has one already (one result per document:
+ * the first chunk of it that comes is its best). */
+static int add_result(ud_search_hit *results, size_t *n, const ud_segment_view *views,
+                      const ud_ranked *factors, ud_arena *arena)
+{
+    ud_stored_doc stored;
+    int rc = ud_segment_stored(&stored, views[factors->view].segment, arena, factors->doc);
+    if (rc < 0)
+        return rc;
+    for (size_t j = 0; j < *n; j++)
+        if (strcmp(results[j].doc_id, stored.doc_id) == 0)
+            return 0;
+    results[(*n)++] = (ud_search_hit){.doc_id = stored.doc_id,
+                                      .chunk_index = stored.chunk_index,
+                                      .score = factors->score,
+                                      .title = stored.title,
+                                      .source_type = stored.source_type,
+                                      .url = stored.url[0] ? stored.url : NULL,
+                                      .path = stored.path[0] ? stored.path : NULL,
+                                      .heading_path = stored.heading_path,
+                                      .excerpt = stored.text,
+                                      .text = stored.text,
+                                      .updated_at = stored.updated_at,
+                                      .factors = *factors};
+    return 0;
+}
+
+/* Whether the query has words to rank by: an optional or required term, or
+ * a phrase that must appear. Exclusions alone rank nothing. */
+static bool has_ranking_words(const ud_query *q)
+{
+    for (size_t i = 0; i < q->term_count; i++)
+        if (q->terms[i].kind == UD_TERM_OPTIONAL || q->terms[i].kind == UD_TERM_REQUIRED)
+            return true;
+    for (size_t i = 0; i < q->phrase_count; i++)
+        if (!q->phrases[i].excluded)
+            return true;
+    return false;
+}
+
+/* A chunk that a filter-only query lists, and the order of the list:
+ * newest first, then by view and doc (so ties are stable). */
+typedef struct listed {
+    int64_t updated_at;
+    uint32_t view;
+    uint32_t doc;
+} listed;
+
+static bool listed_before(const listed *a, const listed *b)
+{
+    if (a->updated_at != b->updated_at)
+        return a->updated_at > b->updated_at;
+    if (a->view != b->view)
+        return a->view < b->view;
+    return a->doc < b->doc;
+}
+
+static int compare_listed(const void *a, const void *b)
+{
+    return listed_before(a, b) ? -1 : listed_before(b, a) ? 1 : 0;
+}
+
+/* A heap of the best `cap` chunks, the last of them at the root. */
+static void heap_offer(listed *heap, size_t *count, size_t cap, listed item)
+{
+    size_t i;
+    if (*count < cap) {
+        i = (*count)++;
+        while (i > 0 && listed_before(&heap[(i - 1) / 2], &item)) {
+            heap[i] = heap[(i - 1) / 2];
+            i = (i - 1) / 2;
+        }
+        heap[i] = item;
+        return;
+    }
+    if (!listed_before(&item, &heap[0]))
+        return;
+    i = 0;
+    for (;;) {
+        size_t child = 2 * i + 1;
+        if (child >= *count)
+            break;
+        if (child + 1 < *count && listed_before(&heap[child], &heap[child + 1]))
+            child++;
+        if (!listed_before(&item, &heap[child]))
+            break;
+        heap[i] = heap[child];
+        i = child;
+    }
+    heap[i] = item;
+}
+
+/* A query of filters alone (source:, author:, after:, before:, and maybe
+ * exclusions) has nothing to rank by: it lists the chunks the filters let
+ * through, newest first, one per document, score 0. The same filter as
+ * every search (filter.c over the caller's visible set), so nothing the
+ * caller may not read is listed or counted. The best fetch chunks are kept
+ * in a heap; when documents with many chunks leave fewer than top_k
+ * documents, it is run again with more. */
+static int list_filtered(ud_search_hit *results, size_t *out_count, const ud_segment_view *views,
+                         size_t view_count, const ud_query *q, size_t top_k, ud_arena *arena)
+{
+    bool boolean = q->term_count > 0 || q->phrase_count > 0; /* exclusions to check */
+    size_t n = 0;
+    for (size_t fetch = top_k * FETCH_FACTOR;; fetch *= 4) {
+        listed *heap = ud_arena_alloc(arena, fetch * sizeof(listed));
+        size_t count = 0;
+        uint64_t candidates = 0;
+        for (size_t v = 0; v < view_count; v++) {
+            const uint8_t *allowed = ud_filter_allowed_shared(&views[v], v, q, arena);
+            uint32_t doc_count = ud_segment_header(views[v].segment)->doc_count;
+            for (uint32_t doc = 0; doc < doc_count; doc++) {
+                if (!allowed[doc >> 3]) {
+                    doc |= 7; /* a byte with no allowed chunk */
+                    continue;
+                }
+                if (!ud_filter_accepts(&views[v], q, allowed, doc) ||
+                    (boolean && !ud_query_matches(&views[v], q, doc, arena)))
+                    continue;
+                candidates++;
+                listed item = {ud_segment_doc(views[v].segment, doc)->updated_at, (uint32_t)v, doc};
+                heap_offer(heap, &count, fetch, item);
+            }
+        }
+        qsort(heap, count, sizeof(listed), compare_listed);
+        n = 0;
+        for (size_t i = 0; i < count && n < top_k; i++) {
+            ud_ranked factors = {
+                .view = heap[i].view, .doc = heap[i].doc, .recency = 1, .phrase = 1, .source = 1};
+            int rc = add_result(results, &n, views, &factors, arena);
+            if (rc < 0)
+                return rc;
+        }
+        if (n == top_k || candidates <= fetch)
+            break;
+    }
+    *out_count = n;
+    return 0;
+}
+
+/* Replaces each result's text by its excerpt, the words of query_text marked. */
+static int build_excerpts(ud_search_hit *results, size_t n, ud_analyzer *analyzer, ud_arena *arena,
+                          const char *query_text, const ud_excerpt_opts *xo)
+{
+    for (size_t i = 0; i < n; i++) {
+        char *excerpt = NULL;
+        int rc = ud_excerpt_build(&excerpt, analyzer, arena, results[i].excerpt,
+                                  strlen(results[i].excerpt), query_text, xo);
+        if (rc < 0)
+            return rc;
+        results[i].excerpt = excerpt;
+    }
+    return 0;
+}
+
 static int search_snapshot(ud_search_hit **out, size_t *out_count, ud_searcher *s,
                            ud_snapshot *snap, ud_analyzer *analyzer, ud_arena *arena,
                            const char *query_text, const ud_search_opts *opts)
@@ -181,6 +338,9 @@ static int search_snapshot(ud_search_hit **out, size_t *out_count, ud_searcher *
     int rc = ud_query_parse(&q, analyzer, arena, query_text);
     if (rc < 0)
         return rc;
+    /* Filters of the query's own, with no words to rank by: a listing. */
+    bool listing =
+        !has_ranking_words(&q) && (q.source_count || q.author_count || q.after || q.before);
     if (!apply_sources(&q, opts))
         return 0;
     q.principals = opts->principals ? opts->principals : DEFAULT_PRINCIPALS;
@@ -200,10 +360,28 @@ static int search_snapshot(ud_search_hit **out, size_t *out_count, ud_searcher *
     size_t view_count = 0;
     const ud_segment_view *views = ud_snapshot_views(snap, &view_count);
 
+    ud_search_hit *results = ud_arena_alloc(arena, top_k * sizeof(ud_search_hit));
+    size_t n = 0;
+    ud_excerpt_opts xo = {240, opts->mark_open ? opts->mark_open : "<mark>",
+                          opts->mark_close ? opts->mark_close : "</mark>"};
+    const char *plain = plain_words(arena, query_text);
+    if (listing) {
+        rc = list_filtered(results, &n, views, view_count, &q, top_k, arena);
+        if (rc < 0)
+            return rc;
+        /* The excerpt marks the plain words only: a filter's value (the
+         * "slack" of source:slack) is not a word the user looked for. */
+        rc = build_excerpts(results, n, analyzer, arena, plain, &xo);
+        if (rc < 0)
+            return rc;
+        *out = results;
+        *out_count = n;
+        return 0;
+    }
+
     /* The query's vector, when the collection holds vectors of our kind. */
     float *vector = NULL;
     uint32_t dims = 0;
-    const char *plain = plain_words(arena, query_text);
     if (opts->mode != UD_MODE_BM25 && s->embedder &&
         strcmp(ud_snapshot_embedding(snap), s->embedding) == 0) {
         dims = s->embedder->info.dims;
@@ -224,10 +402,6 @@ static int search_snapshot(ud_search_hit **out, size_t *out_count, ud_searcher *
     ro.source_weights = opts->source_weights;
     ro.source_weight_count = opts->source_weights ? opts->source_weight_count : 0;
 
-    ud_search_hit *results = ud_arena_alloc(arena, top_k * sizeof(ud_search_hit));
-    size_t n = 0;
-    ud_excerpt_opts xo = {240, opts->mark_open ? opts->mark_open : "<mark>",
-                          opts->mark_close ? opts->mark_close : "</mark>"};
     /* One result per document: fetch more chunks than wanted and keep each
      * document's best; fetch again, more, if duplicates ate the margin. */
     for (size_t fetch = top_k * FETCH_FACTOR;; fetch *= 4) {
@@ -241,40 +415,16 @@ static int search_snapshot(ud_search_hit **out, size_t *out_count, ud_searcher *
             return rc;
         n = 0;
         for (size_t i = 0; i < ranked_count && n < top_k; i++) {
-            ud_stored_doc stored;
-            rc = ud_segment_stored(&stored, views[ranked[i].view].segment, arena, ranked[i].doc);
+            rc = add_result(results, &n, views, &ranked[i], arena);
             if (rc < 0)
                 return rc;
-            bool seen = false;
-            for (size_t j = 0; j < n && !seen; j++)
-                seen = strcmp(results[j].doc_id, stored.doc_id) == 0;
-            if (seen)
-                continue;
-            results[n] = (ud_search_hit){.doc_id = stored.doc_id,
-                                         .chunk_index = stored.chunk_index,
-                                         .score = ranked[i].score,
-                                         .title = stored.title,
-                                         .source_type = stored.source_type,
-                                         .url = stored.url[0] ? stored.url : NULL,
-                                         .path = stored.path[0] ? stored.path : NULL,
-                                         .heading_path = stored.heading_path,
-                                         .excerpt = stored.text,
-                                         .text = stored.text,
-                                         .updated_at = stored.updated_at,
-                                         .factors = ranked[i]};
-            n++;
         }
         if (n == top_k || ranked_count < fetch || fetch == MAX_FETCH)
             break;
     }
-    for (size_t i = 0; i < n; i++) {
-        char *excerpt = NULL;
-        rc = ud_excerpt_build(&excerpt, analyzer, arena, results[i].excerpt,
-                              strlen(results[i].excerpt), query_text, &xo);
-        if (rc < 0)
-            return rc;
-        results[i].excerpt = excerpt;
-    }
+    rc = build_excerpts(results, n, analyzer, arena, query_text, &xo);
+    if (rc < 0)
+        return rc;
     *out = results;
     *out_count = n;
     return 0;

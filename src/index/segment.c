@@ -285,6 +285,50 @@ const ud_seg_term *ud_segment_term(const ud_segment *s, const char *term, size_t
     return NULL;
 }
 
+void ud_segment_term_range(size_t *out_first, size_t *out_end, const ud_segment *s,
+                           const char *prefix, size_t len)
+{
+    /* The first term not below the prefix, then the first past every term
+     * that starts with it: both by binary search, damaged entries sorting
+     * as if empty (they are refused by ud_segment_term_at). */
+    size_t bounds[2];
+    for (int upper = 0; upper < 2; upper++) {
+        size_t lo = 0, hi = s->header->term_count;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            const ud_seg_term *t = &s->terms[mid];
+            const uint8_t *text = term_text(s, t);
+            size_t tlen = text ? t->bytes_len : 0;
+            size_t n = tlen < len ? tlen : len;
+            int c = n ? memcmp(text, prefix, n) : 0;
+            if (c == 0 && tlen < len)
+                c = -1; /* a shorter term that the prefix extends sorts first */
+            if (c < 0 || (upper && c == 0))
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        bounds[upper] = lo;
+    }
+    *out_first = bounds[0];
+    *out_end = bounds[1];
+}
+
+const ud_seg_term *ud_segment_term_at(const ud_segment *s, size_t i, const char **out_text,
+                                      size_t *out_len)
+{
+    if (i >= s->header->term_count)
+        return NULL;
+    const ud_seg_term *t = &s->terms[i];
+    const uint8_t *text = term_text(s, t);
+    if (!text || t->first_block > s->header->block_count ||
+        t->block_count > s->header->block_count - t->first_block)
+        return NULL;
+    *out_text = (const char *)text;
+    *out_len = t->bytes_len;
+    return t;
+}
+
 /* ---- stored fields ------------------------------------------------------ */
 
 static bool read_string(const uint8_t **p, const uint8_t *end, ud_arena *arena, const char **out)

@@ -53,6 +53,15 @@ const ud_seg_doc *ud_segment_doc(const ud_segment *segment, uint32_t doc);
 /* The term's entry, or NULL when the segment does not have it. */
 const ud_seg_term *ud_segment_term(const ud_segment *segment, const char *term, size_t len);
 
+/* The dictionary entries whose bytes start with prefix: indexes
+ * [*out_first, *out_end) of the sorted term table (empty when none). */
+void ud_segment_term_range(size_t *out_first, size_t *out_end, const ud_segment *segment,
+                           const char *prefix, size_t len);
+/* Entry i of the term table and its bytes (borrowed, not NUL-terminated),
+ * or NULL when i is out of range or the entry is damaged. */
+const ud_seg_term *ud_segment_term_at(const ud_segment *segment, size_t i, const char **out_text,
+                                      size_t *out_len);
+
 /* A chunk's stored fields, copied into the arena. */
 typedef struct ud_stored_doc {
     const char *doc_id;

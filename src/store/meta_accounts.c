@@ -566,3 +566,29 @@ int ud_meta_user_delete(ud_meta *meta, const char *org_id, const char *id)
     ud_arena_dispose(&arena);
     return rc;
 }
+
+int ud_meta_user_principals(const char ***out, size_t *out_count, ud_arena *arena,
+                            const ud_user *user)
+{
+    json_t *groups = json_loads(user->groups_json ? user->groups_json : "[]", 0, NULL);
+    size_t group_count = json_is_array(groups) ? json_array_size(groups) : 0;
+    if (group_count > UD_META_MAX_GROUPS)
+        group_count = UD_META_MAX_GROUPS;
+    const char **principals = ud_arena_alloc(arena, (group_count + 2) * sizeof(char *));
+    size_t n = 0;
+    principals[n++] = UD_ACL_EVERYONE;
+    const char *self = ud_acl_user(arena, user->email);
+    if (self)
+        principals[n++] = self;
+    /* Typed (doc/acl.h): a group is "group:NAME" and can never be read as
+     * a user. A stored name that is not a valid group name is skipped. */
+    for (size_t i = 0; i < group_count; i++) {
+        const char *g = ud_acl_group(arena, json_string_value(json_array_get(groups, i)));
+        if (g)
+            principals[n++] = g;
+    }
+    json_decref(groups);
+    *out = principals;
+    *out_count = n;
+    return 0;
+}

@@ -101,6 +101,12 @@ int ud_meta_user_set_groups(ud_meta *meta, const char *org_id, const char *id,
 int ud_meta_user_set_settings(ud_meta *meta, const char *org_id, const char *id,
                               const char *settings_json) UD_MUST_CHECK;
 int ud_meta_user_touch_login(ud_meta *meta, const char *id, int64_t when) UD_MUST_CHECK;
+/* The ACL principals a user's searches carry (doc/acl.h): "org:*",
+ * "user:EMAIL" and "group:NAME" for each of their valid groups, in the
+ * arena. The one definition the server (its callers) and the CLI (`unify
+ * search --as`) share, so both see exactly what the user sees. */
+int ud_meta_user_principals(const char ***out, size_t *out_count, ud_arena *arena,
+                            const ud_user *user) UD_MUST_CHECK;
 /* Deletes the user; their history and sessions go with them (CASCADE). */
 int ud_meta_user_delete(ud_meta *meta, const char *org_id, const char *id) UD_MUST_CHECK;
 
