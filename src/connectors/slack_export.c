@@ -23,6 +23,7 @@
  * ACL: a public channel is readable by the whole organisation
  * (UD_ACL_EVERYONE); any other conversation by its members' emails only.
  */
+#include <ctype.h>
 #include <inttypes.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -103,7 +104,8 @@ typedef struct slack_ctx {
     json_t *folders;    /* folder name -> array of entry indexes */
     conversation *convs;
     size_t conv_count;
-    const char *host; /* "acme.slack.com", or NULL */
+    const char *host; /* "acme.slack.com" from the config, or NULL */
+    const char *team; /* the workspace id (T…) that users.json names, or NULL */
     bool include_bots;
     size_t item_cap;
 } slack_ctx;
@@ -398,6 +400,19 @@ static bool selected(const slack_ctx *c, const conversation *conv)
 
 /* Reads users, the conversation lists and the folders; keeps the selected
  * conversations, in name order. */
+/* Whether s looks like a Slack id (upper-case letters and digits, as
+ * T0BMHLSRH or C1): only such a value goes into a link. */
+static bool slack_id(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n < 2 || n > 24)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!isupper((unsigned char)s[i]) && !isdigit((unsigned char)s[i]))
+            return false;
+    return true;
+}
+
 static int load_export(slack_ctx *c, ud_arena *arena, const char *path, size_t total_cap)
 {
     int rc = ud_export_open(&c->ex, path, c->item_cap, total_cap);
@@ -421,6 +436,9 @@ static int load_export(slack_ctx *c, ud_arena *arena, const char *path, size_t t
         const char *id = json_string_value(json_object_get(u, "id"));
         if (id)
             json_object_set(c->users, id, u);
+        const char *team = json_string_value(json_object_get(u, "team_id"));
+        if (!c->team && slack_id(team))
+            c->team = ud_arena_strdup(arena, team);
     }
     json_decref(users);
     size_t cap = 0;
@@ -932,11 +950,20 @@ static void conversation_acl(const slack_ctx *c, const conversation *conv, ud_ar
     *out_count = count;
 }
 
+/* The link back to a message. A message's own permalink needs the
+ * workspace's domain, which an export does not hold: it comes from the
+ * config's "workspace". Without it, the workspace id that users.json
+ * names gives a link that opens the conversation (Slack's app_redirect
+ * deep link, by channel and team id), not the message; with neither there
+ * is no link, and test_connection says why. */
 static const char *permalink(const slack_ctx *c, ud_arena *arena, const char *channel,
                              const char *ts)
 {
     if (!c->host)
-        return NULL;
+        return c->team && slack_id(channel)
+                   ? ud_arena_sprintf(arena, "https://slack.com/app_redirect?team=%s&channel=%s",
+                                      c->team, channel)
+                   : NULL;
     char digits[32];
     size_t n = 0;
     for (const char *p = ts; *p && n + 1 < sizeof(digits); p++)
@@ -1104,9 +1131,14 @@ static int slack_test_connection(const ud_source_config *config, char *message, 
         size_t days = 0;
         for (size_t i = 0; i < c.conv_count; i++)
             days += json_array_size(c.convs[i].entries);
+        const char *links =
+            c.host   ? "links to each message"
+            : c.team ? "links open the conversation, not the message (set \"workspace\" for "
+                       "message links)"
+                     : "no links: the export names no workspace id (set \"workspace\")";
         snprintf(message, size,
-                 "Slack export: %zu users, %zu conversations selected, %zu day files to read",
-                 json_object_size(c.users), c.conv_count, days);
+                 "Slack export: %zu users, %zu conversations selected, %zu day files to read; %s",
+                 json_object_size(c.users), c.conv_count, days, links);
     }
     dispose_ctx(&c);
     ud_arena_dispose(&arena);

@@ -476,6 +476,46 @@ void test_importers__slack_folder_public_channels(void)
     collected_dispose(&c);
 }
 
+/* Without a "workspace", the export's own workspace id (users.json's
+ * team_id) gives a link that opens the conversation; with neither, there
+ * is no link and the connection test says why. */
+void test_importers__slack_links_from_the_exports_team_id(void)
+{
+    static const char *const names[] = {"users.json", "channels.json", "general/2025-03-12.json"};
+    static const char *const with_team[] = {
+        "[{\"id\":\"U1\",\"team_id\":\"T0NW0001\",\"name\":\"ada\",\"profile\":{\"email\":"
+        "\"ada@northwind.example\"}}]",
+        "[{\"id\":\"C1\",\"name\":\"general\",\"members\":[\"U1\"]}]",
+        "[{\"type\":\"message\",\"user\":\"U1\",\"text\":\"Hello\",\"ts\":\"1741770000.000100\"}]",
+    };
+    char dir[600];
+    snprintf(dir, sizeof(dir), "%s/slack-team", ud_test_tmpdir());
+    for (size_t i = 0; i < 3; i++)
+        ud_test_write_file(dir, names[i], with_team[i], strlen(with_team[i]));
+    collected c;
+    collected_init(&c);
+    UD_CHECK_OK(run(&c, &ud_connector_slack_export, config_for("{\"path\":\"%s\"}", dir), NULL));
+    UD_CHECK_EQ_STR("https://slack.com/app_redirect?team=T0NW0001&channel=C1",
+                    str(must_doc(&c, "slack:conversation:C1:2025-03-12"), "url"));
+    collected_dispose(&c);
+    char message[512];
+    UD_CHECK_OK(test_connection(&ud_connector_slack_export, config_for("{\"path\":\"%s\"}", dir),
+                                message, sizeof(message)));
+    UD_CHECK_CONTAINS(message, "links open the conversation, not the message");
+
+    /* A team id that is not an id is not put in a link. */
+    const char *odd = "[{\"id\":\"U1\",\"team_id\":\"x&y=1\",\"name\":\"ada\"}]";
+    ud_test_write_file(dir, "users.json", odd, strlen(odd));
+    collected_init(&c);
+    UD_CHECK_OK(run(&c, &ud_connector_slack_export, config_for("{\"path\":\"%s\"}", dir), NULL));
+    UD_CHECK(
+        json_is_null(json_object_get(must_doc(&c, "slack:conversation:C1:2025-03-12"), "url")));
+    collected_dispose(&c);
+    UD_CHECK_OK(test_connection(&ud_connector_slack_export, config_for("{\"path\":\"%s\"}", dir),
+                                message, sizeof(message)));
+    UD_CHECK_CONTAINS(message, "no links: the export names no workspace id");
+}
+
 /* A member list is turned into user principals only: a profile "email"
  * that spells everyone, a group or nothing at all gives no principal, so a
  * hostile export cannot open a private channel or name a group. */
