@@ -4,6 +4,7 @@
 #                (plain and under ASan+UBSan); ends with "N passed, N failed"
 #   make asan    the suite under ASan+UBSan only
 #   make eval    nDCG@10, Recall@100, MRR@10 on ../shared/data/eval
+#   make eval-answers  the extractive answers' citations and first sentences
 #   make format-check / make format
 
 CC ?= cc
@@ -29,7 +30,7 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/%.o)
 TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/%.o)
 
-.PHONY: all run test asan setup format format-check clean demo-data eval bench
+.PHONY: all run test asan setup format format-check clean demo-data eval eval-answers bench
 
 all: $(BUILD)/unify $(BUILD)/unify-tests
 
@@ -65,6 +66,11 @@ $(BUILD)/bench/bench_xapian $(BUILD)/bench/bench_hnswlib: $(BUILD)/bench/%: benc
 # Retrieval quality on ../shared/data/eval (not part of `make test`).
 eval: $(BUILD)/unify
 	@UNIFY_BIN=$(BUILD)/unify bash scripts/eval.sh
+
+# Answer quality: ../shared/data/eval asked as questions and the demo
+# questions of eval/demo-questions.tsv (not part of `make test`).
+eval-answers: $(BUILD)/unify
+	@UNIFY_BIN=$(BUILD)/unify bash scripts/eval-answers.sh
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -14,7 +14,9 @@
  *      U.S.), an initial or a decimal says otherwise.
  *      JSON documents (flattened to "key: value" lines by ingest) give
  *      their prose fields as prose and the rest as one "key: value; ..."
- *      sentence per record.
+ *      sentence per record. Message headers ("From:", "Subject:"), closing
+ *      lines and the signature under them, and mail boilerplate are
+ *      dropped.
  *   2. Each sentence is scored by the share of the question's terms it
  *      holds (stemmed by the index's analyzer, question words like "what"
  *      and "how many" left out), each weighted by how rare it is among the
@@ -23,10 +25,12 @@
  *      title count in part; words next to each other in the question and
  *      in the sentence count extra. With word vectors, the cosine of
  *      sentence and question scales the score. Higher-ranked chunks win
- *      ties.
+ *      ties. A sentence holding the kind of answer the question asks for
+ *      (a person for "who", a date for "when", answer_type.h) scores more.
  *   3. The best few sentences, near-duplicates dropped, are grouped by
- *      source: a paragraph per document in rank order, sentences in their
- *      order in the text, each paragraph ending with its [Source: Title]
+ *      source: a paragraph per document in rank order, its best sentence
+ *      first, a sentence that leans on the one before it ("It was ...")
+ *      joined to it, each paragraph ending with its [Source: Title]
  *      marker (written as citations.c reads it). If no sentence covers
  *      enough of the question, the answer says nothing was found.
  *
@@ -41,6 +45,7 @@
 
 #include <utf8proc.h>
 
+#include "answer/answer_type.h"
 #include "answer/citations.h"
 #include "answer/llm.h"
 #include "base/arena.h"
@@ -65,7 +70,8 @@
 #define ANSWER_SENTENCES 5
 #define ANSWER_SOURCES 3
 #define SENTENCES_PER_SOURCE 3
-#define ANSWER_BYTES 900 /* of sentences, after the first */
+#define ANSWER_BYTES 900                 /* of sentences, after the first */
+#define MAX_PICKS (2 * ANSWER_SENTENCES) /* with the sentences joined to them */
 
 /* Scoring. Coverage is the share of the question's term weight a sentence
  * holds; below MIN_COVERAGE for the best sentence, nothing was found. */
@@ -81,6 +87,16 @@
 #define KEEP_RELATIVE 0.7 /* sentences after the best need this share of its score */
 #define DUPLICATE_JACCARD 0.6
 #define DUPLICATE_CONTAINMENT 0.85
+/* A sentence that holds what the question asks for (a person for "who",
+ * answer_type.h) scores this much more; one that does not, less. */
+#define TYPE_BONUS 1.25
+#define TYPE_MISSING 0.9
+/* Long questions (many terms) rarely meet in one sentence: past
+ * LONG_QUESTION_TERMS the coverage needed falls to LONG_COVERAGE_TERMS
+ * terms' worth, never below MIN_LONG_COVERAGE, and three terms must match. */
+#define LONG_QUESTION_TERMS 5
+#define LONG_COVERAGE_TERMS 2.5
+#define MIN_LONG_COVERAGE 0.25
 
 static const char NOTHING_FOUND[] =
     "I could not find anything about that in your connected sources.";
@@ -288,6 +304,115 @@ static bool is_page_footer(ud_str line)
     return false;
 }
 
+/* Field names of message and document headers ("From:", "Betreff:"),
+ * matched without case: what they label is metadata, never an answer. */
+static const char *const HEADER_FIELDS[] = {"from",
+                                            "to",
+                                            "cc",
+                                            "bcc",
+                                            "subject",
+                                            "date",
+                                            "sent",
+                                            "reply-to",
+                                            "message-id",
+                                            "mime-version",
+                                            "content-type",
+                                            "content-transfer-encoding",
+                                            "content-disposition",
+                                            "author",
+                                            "von",
+                                            "an",
+                                            "betreff",
+                                            "datum",
+                                            "gesendet",
+                                            "de",
+                                            "objet",
+                                            "envoy\xC3\xA9",
+                                            "\xC3\xA0",
+                                            NULL};
+
+/* "Subject: ..." and the like: a header field name, a colon, a space. */
+static bool is_header_line(ud_str line)
+{
+    if (!starts_upper(line.ptr, line.len)) /* "date: ..." is a JSON record's field */
+        return false;
+    size_t i = 0;
+    while (i < line.len && i < 28 && line.ptr[i] != ':' && line.ptr[i] != ' ')
+        i++;
+    if (i == 0 || i >= line.len || line.ptr[i] != ':' ||
+        (i + 1 < line.len && line.ptr[i + 1] != ' '))
+        return false;
+    for (size_t k = 0; HEADER_FIELDS[k]; k++)
+        if (strlen(HEADER_FIELDS[k]) == i && strncasecmp(HEADER_FIELDS[k], line.ptr, i) == 0)
+            return true;
+    return false;
+}
+
+/* Closing lines of a message ("Best regards," "Viele Grüße"): what follows
+ * them up to the paragraph's end is a signature. */
+static const char *const CLOSINGS[] = {"best regards",
+                                       "kind regards",
+                                       "regards",
+                                       "best",
+                                       "thanks",
+                                       "thank you",
+                                       "many thanks",
+                                       "cheers",
+                                       "sincerely",
+                                       "yours sincerely",
+                                       "all the best",
+                                       "best wishes",
+                                       "mit freundlichen gr\xC3\xBC\xC3\x9F"
+                                       "en",
+                                       "viele gr\xC3\xBC\xC3\x9F"
+                                       "e",
+                                       "beste gr\xC3\xBC\xC3\x9F"
+                                       "e",
+                                       "gru\xC3\x9F",
+                                       "cordialement",
+                                       "bien \xC3\xA0 vous",
+                                       "bien cordialement",
+                                       "merci",
+                                       NULL};
+
+static bool is_closing_line(ud_str line)
+{
+    if (line.len == 2 && memcmp(line.ptr, "--", 2) == 0)
+        return true;
+    while (line.len && (line.ptr[line.len - 1] == ',' || line.ptr[line.len - 1] == '!' ||
+                        line.ptr[line.len - 1] == '.'))
+        line.len--;
+    for (size_t k = 0; CLOSINGS[k]; k++)
+        if (strlen(CLOSINGS[k]) == line.len && strncasecmp(CLOSINGS[k], line.ptr, line.len) == 0)
+            return true;
+    return false;
+}
+
+/* Phrases of the text that mail systems and templates add to every
+ * message: a sentence holding one is not the author's. */
+static const char *const BOILERPLATE[] = {"multi-part message in mime format",
+                                          "unsubscribe",
+                                          "sent from my",
+                                          "this email and any",
+                                          "this e-mail and any",
+                                          "intended recipient",
+                                          "is confidential and",
+                                          "all rights reserved",
+                                          "do not reply to this",
+                                          "view this email in your browser",
+                                          NULL};
+
+static bool is_boilerplate(const char *text, size_t len)
+{
+    for (size_t k = 0; BOILERPLATE[k]; k++) {
+        size_t n = strlen(BOILERPLATE[k]);
+        for (size_t i = 0; i + n <= len; i++)
+            if (strncasecmp(text + i, BOILERPLATE[k], n) == 0)
+                return true;
+    }
+    return false;
+}
+
 /* The text of a Markdown heading line, or false. */
 static bool heading_text(ud_str line, ud_str *out)
 {
@@ -385,6 +510,7 @@ typedef struct sentence {
     const term_set *lead;    /* of the "...:" sentence its list hangs from (may be NULL) */
     double coverage;         /* share of the question's weight it holds */
     double score;
+    double type_factor; /* of the score: TYPE_BONUS, TYPE_MISSING or 1 */
     bool candidate;
 } sentence;
 
@@ -465,7 +591,8 @@ static int analyze_set(term_set *out, extractor *x, const char *text, size_t len
 static int add_sentence(extractor *x, const char *text, size_t len, int kind)
 {
     ud_str s = ud_str_trim((ud_str){text, len});
-    if (s.len < 8 || count_words(s) < 3 || x->order >= MAX_SENTENCES_PER_CHUNK)
+    if (s.len < 8 || count_words(s) < 3 || x->order >= MAX_SENTENCES_PER_CHUNK ||
+        is_boilerplate(s.ptr, s.len))
         return 0;
     bool cut = false;
     if (s.len > MAX_SENTENCE_BYTES) {
@@ -895,6 +1022,7 @@ static int read_chunk(extractor *x, size_t chunk, const char *text)
     ud_buf_reset(&x->block);
     ud_str prev = {NULL, 0};
     bool after_footer = false;
+    bool in_signature = false; /* after a closing line, until the paragraph ends */
     int rc = 0;
     size_t pos = 0;
     while (pos < len && rc == 0) {
@@ -908,11 +1036,20 @@ static int read_chunk(extractor *x, size_t chunk, const char *text)
                 continue;
             rc = flush_all(x);
             prev = (ud_str){NULL, 0};
+            in_signature = false;
             continue;
         }
         after_footer = false;
         if (is_page_footer(line)) {
             after_footer = true;
+            continue;
+        }
+        /* Headers, closings and the signature under them are never
+         * quoted; they end the block they interrupt. */
+        if (in_signature || is_header_line(line) || is_closing_line(line)) {
+            in_signature = in_signature || is_closing_line(line);
+            rc = flush_all(x);
+            prev = (ud_str){NULL, 0};
             continue;
         }
         while (line.len >= 1 && line.ptr[0] == '>')
@@ -1016,7 +1153,8 @@ static int question_terms(query_term *out, size_t *out_count, extractor *x, cons
     for (size_t i = 0; i < count && n < MAX_QUERY_TERMS; i++) {
         const char *word = question + terms[i].start;
         size_t word_len = terms[i].end - terms[i].start;
-        if (on_list(QUESTION_WORDS, word, word_len))
+        if (on_list(QUESTION_WORDS, word, word_len) ||
+            ud_answer_type_is_decision_word(word, word_len))
             continue;
         if (i > 0 && terms[i - 1].position + 1 == terms[i].position &&
             terms[i - 1].end - terms[i - 1].start == 3 &&
@@ -1080,6 +1218,7 @@ typedef struct scoring {
     query_term *query;
     size_t query_count;
     ud_embedder *embedder;
+    unsigned wants; /* UD_WANT_* of the question */
 } scoring;
 
 /* Scores every sentence; returns the best coverage of a candidate. */
@@ -1110,6 +1249,12 @@ static int score_sentences(double *out_best, extractor *x, scoring *sc)
     }
     if (total <= 0)
         return 0;
+    bool long_question = sc->query_count > LONG_QUESTION_TERMS;
+    double min_coverage = MIN_COVERAGE;
+    if (long_question && LONG_COVERAGE_TERMS / (double)sc->query_count < min_coverage)
+        min_coverage = LONG_COVERAGE_TERMS / (double)sc->query_count;
+    if (min_coverage < MIN_LONG_COVERAGE)
+        min_coverage = MIN_LONG_COVERAGE;
     float *qvec = NULL, *svec = NULL;
     uint32_t dims = sc->embedder ? sc->embedder->info.dims : 0;
     if (dims) {
@@ -1179,6 +1324,12 @@ static int score_sentences(double *out_best, extractor *x, scoring *sc)
             score *= 0.8;
         else if (s->kind == KIND_LEAD_IN)
             score *= 0.7;
+        s->type_factor = 1;
+        if (sc->wants)
+            s->type_factor = (ud_answer_type_of_sentence(s->text, s->len) & sc->wants)
+                                 ? TYPE_BONUS
+                                 : TYPE_MISSING;
+        score *= s->type_factor;
         score *= 1.0 - 0.03 * (double)s->chunk;
         double cosine = 0;
         if (dims) {
@@ -1197,8 +1348,10 @@ static int score_sentences(double *out_best, extractor *x, scoring *sc)
         s->score = score;
         /* One term of several is not an answer, however rare it is. */
         bool relevant =
-            matched >= (sc->query_count < 2 ? sc->query_count : 2) &&
-            (s->coverage >= MIN_COVERAGE ||
+            matched >= (sc->query_count < 2 ? sc->query_count
+                        : long_question     ? 3
+                                            : 2) &&
+            (s->coverage >= min_coverage ||
              (dims && s->coverage >= MIN_COVERAGE_WITH_VECTORS && cosine >= MIN_COSINE));
         if (relevant && s->coverage > *out_best)
             *out_best = s->coverage;
@@ -1221,19 +1374,73 @@ static int by_score(const void *a, const void *b)
 typedef struct pick {
     const sentence *sentence;
     size_t group; /* rank of its source paragraph */
+    size_t unit;  /* rank of the sentence it belongs with, in its paragraph */
 } pick;
 
+/* The answer's order: paragraphs by their best sentence (the first of
+ * which is the best document's best sentence), in a paragraph sentences
+ * by score, a sentence joined to another next to it in the text's order. */
 static int by_place(const void *a, const void *b)
 {
     const pick *x = a, *y = b;
     if (x->group != y->group)
         return x->group < y->group ? -1 : 1;
+    if (x->unit != y->unit)
+        return x->unit < y->unit ? -1 : 1;
     if (x->sentence->chunk != y->sentence->chunk)
         return x->sentence->chunk < y->sentence->chunk ? -1 : 1;
     return x->sentence->order < y->sentence->order ? -1 : 1;
 }
 
-/* Chooses the answer's sentences into picks (sorted for output). */
+/* Words that open a sentence which leans on the one before it ("It was
+ * signed on ...", "This means ..."). */
+static const char *const LEANING_OPENERS[] = {
+    "it",    "this", "that",    "these",   "those",     "they",  "its",
+    "their", "he",   "she",     "his",     "her",       "both",  "such",
+    "then",  "also", "however", "instead", "otherwise", "there", NULL};
+
+static bool leans_on_previous(const sentence *s)
+{
+    size_t n = 0;
+    while (n < s->len && n < 12 && s->text[n] != ' ' && s->text[n] != ',')
+        n++;
+    return s->order > 0 && s->kind == KIND_PROSE && starts_upper(s->text, s->len) &&
+           on_list(LEANING_OPENERS, s->text, n);
+}
+
+static bool picked(const pick *picks, size_t count, const sentence *s)
+{
+    for (size_t i = 0; i < count; i++)
+        if (picks[i].sentence == s)
+            return true;
+    return false;
+}
+
+/* Adds the sentences that the picks need next to them: the one before a
+ * sentence that leans on it, the one after a lead-in ("...:"). picks has
+ * room for MAX_PICKS. */
+static size_t join_neighbours(pick *picks, size_t count, const extractor *x)
+{
+    size_t main_count = count;
+    for (size_t i = 0; i < main_count && count < MAX_PICKS; i++) {
+        const sentence *s = picks[i].sentence;
+        size_t at = (size_t)(s - x->sentences);
+        const sentence *other = NULL;
+        if (leans_on_previous(s) && at > 0)
+            other = &x->sentences[at - 1];
+        else if (s->kind == KIND_LEAD_IN && at + 1 < x->count)
+            other = &x->sentences[at + 1];
+        if (!other || other->chunk != s->chunk ||
+            (other->order + 1 != s->order && s->order + 1 != other->order) ||
+            picked(picks, count, other))
+            continue;
+        picks[count++] = (pick){other, picks[i].group, picks[i].unit};
+    }
+    return count;
+}
+
+/* Chooses the answer's sentences into picks (sorted for output; room for
+ * MAX_PICKS). */
 static size_t choose(pick *picks, extractor *x, const char *const *group_titles)
 {
     sentence **ranked = ud_malloc((x->count ? x->count : 1) * sizeof(sentence *));
@@ -1256,7 +1463,10 @@ static size_t choose(pick *picks, extractor *x, const char *const *group_titles)
             continue;
         }
         const sentence *s = ranked[i];
-        if (count > 0 && s->score < KEEP_RELATIVE * ranked[0]->score) {
+        /* The type orders the sentences; it does not keep out one that
+         * matches the question as well as the best. */
+        if (count > 0 &&
+            s->score / s->type_factor < KEEP_RELATIVE * ranked[0]->score / ranked[0]->type_factor) {
             i = n - 1; /* the rest scores lower still */
             continue;
         }
@@ -1280,11 +1490,12 @@ static size_t choose(pick *picks, extractor *x, const char *const *group_titles)
             continue;
         per_group[g]++;
         bytes += s->len;
-        picks[count++] = (pick){s, g};
+        picks[count] = (pick){s, g, count};
+        count++;
     }
     free(ranked);
-    /* Paragraphs in rank order: a group's rank is that of its best-ranked
-     * chunk among the picks. */
+    /* Paragraphs in retrieval order (the rank of their best-ranked chunk
+     * among the picks): the first is the best document's. */
     size_t rank[ANSWER_SOURCES];
     for (size_t g = 0; g < group_count; g++) {
         rank[g] = SIZE_MAX;
@@ -1298,6 +1509,7 @@ static size_t choose(pick *picks, extractor *x, const char *const *group_titles)
             before += rank[h] < rank[g] || (rank[h] == rank[g] && h < g);
         picks[i].group = before;
     }
+    count = join_neighbours(picks, count, x);
     qsort(picks, count, sizeof(*picks), by_place);
     return count;
 }
@@ -1414,7 +1626,7 @@ static int extractive_generate(ud_llm *self, ud_llm_result *out, const ud_llm_re
     stream st = {.out = out, .on_text = on_text, .payload = payload};
     ud_buf_init(&st.text, 64 * 1024);
     size_t chunk_count = req->chunk_count < MAX_CHUNKS ? req->chunk_count : MAX_CHUNKS;
-    pick picks[ANSWER_SENTENCES];
+    pick picks[MAX_PICKS];
     size_t pick_count = 0;
     const char **group_titles = ud_arena_alloc(&arena, (chunk_count + 1) * sizeof(char *));
     term_set *titles = ud_arena_alloc(&arena, (chunk_count + 1) * sizeof(term_set));
@@ -1432,7 +1644,16 @@ static int extractive_generate(ud_llm *self, ud_llm_result *out, const ud_llm_re
     }
     double best = 0;
     if (rc == 0 && query_count > 0 && x.count > 0) {
-        scoring sc = {req, titles, query, query_count, e->embedder};
+        const char *question = req->question ? req->question : "";
+        size_t question_len = strlen(question);
+        scoring sc = {req,
+                      titles,
+                      query,
+                      query_count,
+                      e->embedder,
+                      ud_answer_type_of_question(question, question_len < MAX_QUESTION_BYTES
+                                                               ? question_len
+                                                               : MAX_QUESTION_BYTES)};
         rc = score_sentences(&best, &x, &sc);
     }
     if (rc == 0 && best > 0)

@@ -11,13 +11,14 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "answer/llm.h"
 #include "cli/cli.h"
 #include "eval/beir.h"
 
 static const char usage[] =
     "usage: unify eval --corpus corpus.jsonl --queries queries.jsonl --qrels qrels.tsv\n"
     "                  [--vectors FILE] [--mode MODE] [--fusion rrf|weighted] [--rerank]\n"
-    "                  [--run FILE] [--json]\n\n"
+    "                  [--run FILE] [--answers] [--json]\n\n"
     "Indexes the corpus into a temporary collection, runs every judged query as\n"
     "plain words and prints nDCG@10, Recall@100 and MRR@10 (trec_eval's\n"
     "definitions). BM25 uses bm25_k1, bm25_b and title_weight from the\n"
@@ -31,6 +32,9 @@ static const char usage[] =
     "                  (default 0.1)\n"
     "  --rerank        apply the product's recency and phrase boosts\n"
     "  --run FILE   also write the ranking as a TREC run file\n"
+    "  --answers    also ask each query as a question (the extractive answerer,\n"
+    "               top 10 documents as context) and compare its first citations\n"
+    "               with the top results: hit@1 and hit@3 of both\n"
     "  --json       print {\"docs\", \"queries\", \"ndcg_at_10\", \"recall_at_100\",\n"
     "               \"mrr_at_10\", \"index_seconds\", \"search_seconds\"}\n";
 
@@ -54,18 +58,20 @@ int ud_cmd_eval(int argc, char **argv)
                                             {"rerank", no_argument, NULL, 'R'},
                                             {"vector-weight", required_argument, NULL, 'w'},
                                             {"json", no_argument, NULL, 'j'},
+                                            {"answers", no_argument, NULL, 'A'},
                                             {"help", no_argument, NULL, 'h'},
                                             {0, 0, 0, 0}};
     ud_eval_paths paths = {0};
     const char *run_path = NULL, *vectors_path = NULL;
-    bool json = false, rerank = false;
+    bool json = false, rerank = false, answers = false;
     int mode = -1, fusion = UD_FUSION_WEIGHTED;
     double vector_weight = 0.1; /* ud_rank_opts_default's */
     int c;
-    while ((c = getopt_long(argc, argv, "c:q:r:o:v:m:f:w:Rjh", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "c:q:r:o:v:m:f:w:RAjh", options, NULL)) != -1) {
         switch (c) {
         case 'v': vectors_path = optarg; break;
         case 'R': rerank = true; break;
+        case 'A': answers = true; break;
         case 'w': {
             char *end = NULL;
             vector_weight = strtod(optarg, &end);
@@ -133,7 +139,13 @@ int ud_cmd_eval(int argc, char **argv)
         return 1;
     }
     ud_eval_result r;
-    int rc = ud_eval_run(&r, &paths, &rank, embedder, run);
+    ud_llm *answerer = NULL;
+    ud_llm_config answerer_config = {.kind = "extractive", .embedder = embedder};
+    int rc = answers ? ud_llm_new(&answerer, &answerer_config) : 0;
+    if (rc == 0)
+        rc = answers ? ud_eval_run_answers(&r, &paths, &rank, embedder, run, answerer)
+                     : ud_eval_run(&r, &paths, &rank, embedder, run);
+    ud_llm_free(answerer);
     ud_embedder_free(embedder);
     if (run && fclose(run) != 0 && rc == 0) {
         fprintf(stderr, "unify: cannot write %s\n", run_path);
@@ -144,7 +156,18 @@ int ud_cmd_eval(int argc, char **argv)
         ud_cli_fail("eval");
         return 1;
     }
-    if (json)
+    if (json && answers)
+        printf("{\"docs\": %zu, \"queries\": %zu, \"search_hit_at_1\": %.4f, "
+               "\"search_hit_at_3\": %.4f, \"answer_hit_at_1\": %.4f, \"answer_hit_at_3\": %.4f, "
+               "\"answer_nothing\": %.4f, \"answer_seconds\": %.3f}\n",
+               r.docs, r.queries, r.search_hit_at_1, r.search_hit_at_3, r.answer_hit_at_1,
+               r.answer_hit_at_3, r.answer_nothing, r.answer_seconds);
+    else if (answers)
+        printf("%zu documents, %zu queries: search hit@1 %.3f hit@3 %.3f; answer's citations "
+               "hit@1 %.3f hit@3 %.3f, nothing cited %.3f (answering %.2f s)\n",
+               r.docs, r.queries, r.search_hit_at_1, r.search_hit_at_3, r.answer_hit_at_1,
+               r.answer_hit_at_3, r.answer_nothing, r.answer_seconds);
+    else if (json)
         printf("{\"docs\": %zu, \"queries\": %zu, \"ndcg_at_10\": %.4f, \"recall_at_100\": %.4f, "
                "\"mrr_at_10\": %.4f, \"index_seconds\": %.3f, \"search_seconds\": %.3f}\n",
                r.docs, r.queries, r.ndcg_at_10, r.recall_at_100, r.mrr_at_10, r.index_seconds,

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "answer/citations.h"
+#include "answer/context.h"
 #include "base/clock.h"
 #include "base/mem.h"
 #include "eval/metrics.h"
@@ -18,6 +20,8 @@
 
 #define MAX_LINE_BYTES (16u << 20)
 #define RESULTS 100
+#define ANSWER_CONTEXT 10 /* documents an answer reads, as the answer pipeline's top_k */
+#define ANSWER_CITED 3    /* citations that count */
 
 typedef struct judgment {
     char *query_id;
@@ -177,9 +181,48 @@ typedef struct querying {
     ud_embedder *embedder;
     float *vector;
     FILE *run;
+    ud_llm *answerer; /* NULL: rankings only */
     size_t scored;
     double ndcg, recall, mrr;
+    double search_hit1, search_hit3, answer_hit1, answer_hit3, nothing, answer_ms;
 } querying;
+
+/* Asks the query as a question over its top documents (context[0..count),
+ * best first) and counts where the answer's citations are relevant. */
+static int answer_query(querying *qy, ud_arena *arena, const char *question,
+                        const ud_context_chunk *context, size_t count, const judgment *judged,
+                        size_t judged_count)
+{
+    double start = ud_monotonic_ms();
+    ud_context ctx;
+    int rc = ud_context_build(&ctx, arena, context, count, NULL);
+    if (rc < 0)
+        return rc;
+    ud_llm_request req = {.question = question,
+                          .context = ctx.text,
+                          .chunks = ctx.chunks,
+                          .chunk_count = ctx.count,
+                          .max_tokens = 1024};
+    ud_llm_result result;
+    rc = ud_llm_generate(qy->answerer, &result, &req, NULL, NULL);
+    ud_citations cits = {0};
+    if (rc == 0)
+        rc =
+            ud_citations_extract(&cits, arena, result.text, result.text_len, ctx.chunks, ctx.count);
+    ud_llm_result_dispose(&result);
+    if (rc < 0)
+        return rc;
+    qy->nothing += cits.count == 0;
+    for (size_t i = 0; i < cits.count && i < ANSWER_CITED; i++) {
+        if (grade_of(judged, judged_count, cits.items[i].doc_id) > 0) {
+            qy->answer_hit1 += i == 0;
+            qy->answer_hit3++;
+            break;
+        }
+    }
+    qy->answer_ms += ud_monotonic_ms() - start;
+    return 0;
+}
 
 static int run_query(json_t *obj, void *payload)
 {
@@ -209,12 +252,18 @@ static int run_query(json_t *obj, void *payload)
         rc = ud_rank(&hits, &count, views, view_count, &q, text, vector, dims, qy->rank,
                      RESULTS + 1, qy->analyzer, &arena);
     int grades[RESULTS];
+    ud_context_chunk context[ANSWER_CONTEXT];
     size_t ranked = 0;
     for (size_t i = 0; i < count && ranked < RESULTS && rc == 0; i++) {
         ud_stored_doc stored;
         rc = ud_segment_stored(&stored, views[hits[i].view].segment, &arena, hits[i].doc);
         if (rc < 0 || strcmp(stored.doc_id, qid) == 0)
             continue;
+        if (ranked < ANSWER_CONTEXT)
+            context[ranked] = (ud_context_chunk){stored.doc_id, stored.chunk_index,
+                                                 stored.title,  stored.source_type,
+                                                 stored.url,    stored.text ? stored.text : "",
+                                                 hits[i].score};
         grades[ranked++] = grade_of(judged, judged_count, stored.doc_id);
         if (qy->run)
             fprintf(qy->run, "%s Q0 %s %zu %.6f unify\n", qid, stored.doc_id, ranked,
@@ -228,13 +277,21 @@ static int run_query(json_t *obj, void *payload)
         qy->recall += ud_metric_recall(grades, ranked, all, judged_count, 100);
         qy->mrr += ud_metric_mrr(grades, ranked, 10);
         qy->scored++;
+        bool top1 = ranked > 0 && grades[0] > 0, top3 = false;
+        for (size_t i = 0; i < ranked && i < ANSWER_CITED; i++)
+            top3 = top3 || grades[i] > 0;
+        qy->search_hit1 += top1;
+        qy->search_hit3 += top3;
     }
+    if (rc == 0 && qy->answerer)
+        rc = answer_query(qy, &arena, text, context,
+                          ranked < ANSWER_CONTEXT ? ranked : ANSWER_CONTEXT, judged, judged_count);
     ud_arena_dispose(&arena);
     return rc;
 }
 
-int ud_eval_run(ud_eval_result *out, const ud_eval_paths *paths, const ud_rank_opts *rank,
-                ud_embedder *embedder, FILE *run)
+static int evaluate(ud_eval_result *out, const ud_eval_paths *paths, const ud_rank_opts *rank,
+                    ud_embedder *embedder, FILE *run, ud_llm *answerer)
 {
     judgments j = {0};
     int rc = read_qrels(&j, paths->qrels);
@@ -266,14 +323,28 @@ int ud_eval_run(ud_eval_result *out, const ud_eval_paths *paths, const ud_rank_o
         rc = ud_analyzer_new(&analyzer);
     if (rc == 0) {
         start = ud_monotonic_ms();
-        querying qy = {&j, snapshot, analyzer, rank, embedder, vector, run, 0, 0, 0, 0};
+        querying qy = {.judgments = &j,
+                       .snapshot = snapshot,
+                       .analyzer = analyzer,
+                       .rank = rank,
+                       .embedder = embedder,
+                       .vector = vector,
+                       .run = run,
+                       .answerer = answerer};
         rc = each_line(paths->queries, run_query, &qy);
-        result.search_seconds = (ud_monotonic_ms() - start) / 1000.0;
+        result.answer_seconds = qy.answer_ms / 1000.0;
+        result.search_seconds = (ud_monotonic_ms() - start) / 1000.0 - result.answer_seconds;
         result.queries = qy.scored;
         if (qy.scored) {
-            result.ndcg_at_10 = qy.ndcg / (double)qy.scored;
-            result.recall_at_100 = qy.recall / (double)qy.scored;
-            result.mrr_at_10 = qy.mrr / (double)qy.scored;
+            double n = (double)qy.scored;
+            result.ndcg_at_10 = qy.ndcg / n;
+            result.recall_at_100 = qy.recall / n;
+            result.mrr_at_10 = qy.mrr / n;
+            result.search_hit_at_1 = qy.search_hit1 / n;
+            result.search_hit_at_3 = qy.search_hit3 / n;
+            result.answer_hit_at_1 = qy.answer_hit1 / n;
+            result.answer_hit_at_3 = qy.answer_hit3 / n;
+            result.answer_nothing = qy.nothing / n;
         }
     }
     free(vector);
@@ -283,4 +354,18 @@ int ud_eval_run(ud_eval_result *out, const ud_eval_paths *paths, const ud_rank_o
     if (rc == 0)
         *out = result;
     return rc;
+}
+
+int ud_eval_run(ud_eval_result *out, const ud_eval_paths *paths, const ud_rank_opts *rank,
+                ud_embedder *embedder, FILE *run)
+{
+    return evaluate(out, paths, rank, embedder, run, NULL);
+}
+
+int ud_eval_run_answers(ud_eval_result *out, const ud_eval_paths *paths, const ud_rank_opts *rank,
+                        ud_embedder *embedder, FILE *run, ud_llm *answerer)
+{
+    if (!answerer)
+        return ud_error_set(UD_EINVAL, "eval: no answerer");
+    return evaluate(out, paths, rank, embedder, run, answerer);
 }
