@@ -14,7 +14,8 @@
 static const char usage[] = "usage: unify usage [--data DIR] [--org SLUG] [--days N] [--json]\n\n"
                             "Searches, answers, tokens and spend of the organization over the\n"
                             "last N days (default 30), per day and per month, and the average,\n"
-                            "p95 and p99 cost of an answer.\n";
+                            "p95 and p99 cost of an answer. Every search and answer counts, by\n"
+                            "whom: users, API keys and the CLI.\n";
 
 int ud_cmd_usage(int argc, char **argv)
 {
