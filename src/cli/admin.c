@@ -3,6 +3,8 @@
  */
 #include "cli/admin.h"
 
+#include <assert.h>
+#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,52 +12,108 @@
 
 #include "store/meta_audit.h"
 
-#define MAX_OPTIONS 16
-#define FIRST_OWN_OPTION 256 /* getopt values of a subcommand's own options */
+#define MAX_OPTIONS 24
+#define FIRST_OWN_OPTION 256 /* getopt values of a command's own long-only options */
 
-int ud_cli_parse(ud_cli_flags *flags, const ud_cli_option *own, const char **operands,
-                 int positional, int argc, char **argv, const char *usage)
+/* The own option that the letter c stands for, or -1. */
+static int own_letter(const ud_cli_spec *spec, size_t count, int c)
 {
-    struct option options[MAX_OPTIONS + 5] = {
-        {"data", required_argument, NULL, 'd'},
-        {"org", required_argument, NULL, 'O'},
-        {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},
-    };
-    size_t count = 4;
-    for (size_t i = 0; own && own[i].name && i < MAX_OPTIONS; i++, count++)
-        options[count] =
-            (struct option){own[i].name, own[i].has_arg ? required_argument : no_argument, NULL,
-                            (int)(FIRST_OWN_OPTION + i)};
+    for (const ud_cli_alias *a = spec->aliases; a && a->letter; a++)
+        if (a->letter == c)
+            for (size_t i = 0; i < count; i++)
+                if (strcmp(spec->options[i].name, a->name) == 0)
+                    return (int)i;
+    return -1;
+}
+
+int ud_cli_parse_spec(ud_cli_flags *flags, const ud_cli_spec *spec, int argc, char **argv)
+{
+    static const struct {
+        unsigned flag;
+        struct option option;
+        const char *shorts;
+    } COMMON[] = {{UD_CLI_DATA, {"data", required_argument, NULL, 'd'}, "d:"},
+                  {UD_CLI_ORG, {"org", required_argument, NULL, 'O'}, "O:"},
+                  {UD_CLI_JSON, {"json", no_argument, NULL, 'j'}, "j"}};
+    const ud_cli_option *own = spec->options;
+    struct option options[MAX_OPTIONS + 5];
+    char shorts[3 * (MAX_OPTIONS + 4) + 1];
+    size_t count = 0, s = 0;
+    for (size_t i = 0; i < sizeof(COMMON) / sizeof(COMMON[0]); i++)
+        if (spec->common & COMMON[i].flag) {
+            options[count++] = COMMON[i].option;
+            for (const char *p = COMMON[i].shorts; *p; p++)
+                shorts[s++] = *p;
+        }
+    options[count++] = (struct option){"help", no_argument, NULL, 'h'};
+    shorts[s++] = 'h';
+    size_t own_count = 0;
+    for (; own && own[own_count].name; own_count++) {
+        assert(own_count < MAX_OPTIONS);
+        const ud_cli_option *o = &own[own_count];
+        options[count++] = (struct option){o->name, o->has_arg ? required_argument : no_argument,
+                                           NULL, (int)(FIRST_OWN_OPTION + own_count)};
+    }
+    for (const ud_cli_alias *a = spec->aliases; a && a->letter; a++) {
+        assert(s + 2 < sizeof(shorts));
+        int index = own_letter(spec, own_count, a->letter);
+        assert(index >= 0); /* an alias names one of the options */
+        shorts[s++] = a->letter;
+        if (index >= 0 && own[index].has_arg)
+            shorts[s++] = ':';
+    }
+    options[count] = (struct option){0, 0, 0, 0};
+    shorts[s] = '\0';
     memset(flags, 0, sizeof(*flags));
+    optind = 0; /* a fresh scan of this argv */
     int c;
-    while ((c = getopt_long(argc, argv, "d:O:jh", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, shorts, options, NULL)) != -1) {
+        int index = c >= FIRST_OWN_OPTION ? c - FIRST_OWN_OPTION : own_letter(spec, own_count, c);
+        if (index >= 0 && (size_t)index < own_count) {
+            const ud_cli_option *o = &own[index];
+            if (o->has_arg == UD_CLI_REPEATED) {
+                ud_cli_values *list = o->value;
+                if (list->count == list->max) {
+                    fprintf(stderr, "unify: at most %zu --%s\n", list->max, o->name);
+                    return 2;
+                }
+                list->items[list->count++] = optarg;
+            } else {
+                *(const char **)o->value = o->has_arg ? optarg : "1";
+            }
+            continue;
+        }
         switch (c) {
         case 'd': flags->data = optarg; break;
         case 'O': flags->org = optarg; break;
         case 'j': flags->json = true; break;
         case 'h': flags->help = true; break;
-        default:
-            if (c >= FIRST_OWN_OPTION && c < FIRST_OWN_OPTION + (int)(count - 4)) {
-                const ud_cli_option *o = &own[c - FIRST_OWN_OPTION];
-                *o->value = o->has_arg ? optarg : "1";
-                break;
-            }
-            fputs(usage, stderr);
-            return 2;
+        default: fputs(spec->usage, stderr); return 2;
         }
     }
     if (flags->help) {
-        fputs(usage, stdout);
+        fputs(spec->usage, stdout);
         return -1;
     }
-    if (argc - optind != positional) {
-        fputs(usage, stderr);
+    int operands = argc - optind;
+    if (operands < spec->min_operands ||
+        (spec->max_operands >= 0 && operands > spec->max_operands)) {
+        fputs(spec->usage, stderr);
         return 2;
     }
-    for (int i = 0; i < positional; i++)
-        operands[i] = argv[optind + i];
+    flags->operands = (const char *const *)argv + optind;
+    flags->operand_count = (size_t)operands;
     return 0;
+}
+
+int ud_cli_parse(ud_cli_flags *flags, const ud_cli_option *own, const char **operands,
+                 int positional, int argc, char **argv, const char *usage)
+{
+    ud_cli_spec spec = {usage, own, UD_CLI_COMMON, positional, positional, NULL};
+    int rc = ud_cli_parse_spec(flags, &spec, argc, argv);
+    for (int i = 0; rc == 0 && i < positional; i++)
+        operands[i] = flags->operands[i];
+    return rc;
 }
 
 int ud_cli_session_open(ud_cli_session *out, const ud_cli_flags *flags, bool need_org)
@@ -92,6 +150,34 @@ void ud_cli_audit(ud_cli_session *s, const char *org_id, const char *action, con
     if (ud_meta_audit_append(s->meta, org_id, "cli", action, target, text) < 0)
         ud_cli_fail("audit log");
     free(text);
+}
+
+int ud_cli_principals_as(const char ***out, size_t *out_count, ud_cli_session *s, const char *email,
+                         const char *action, const char *what)
+{
+    *out = NULL;
+    *out_count = 0;
+    if (!email)
+        return 0;
+    ud_user user;
+    int rc = ud_meta_user_get_by_email(&user, s->meta, &s->arena, email);
+    /* Only a user of this organization: one of another is as unknown. */
+    if (rc == UD_ENOTFOUND || (rc == 0 && strcmp(user.org_id, s->org.id) != 0)) {
+        fprintf(stderr, "unify: --as: no user %s in organization '%s' (see `unify user list`)\n",
+                email, s->org.slug);
+        return 1;
+    }
+    if (rc < 0) {
+        ud_cli_fail("--as");
+        return 1;
+    }
+    if (ud_meta_user_principals(out, out_count, &s->arena, &user) < 0) {
+        ud_cli_fail("--as");
+        return 1;
+    }
+    ud_cli_audit(s, s->org.id, action, user.id,
+                 json_pack("{s:s,s:s}", "as", user.email, "query", what ? what : ""));
+    return 0;
 }
 
 void ud_cli_print_json(void *json)

@@ -1,9 +1,10 @@
 /*
- * What the account commands (`unify org`, `unify user`, `unify apikey`,
- * `unify audit`) share: a table of subcommands, the common flags (--data,
- * --org, --json, --help), and a session holding the configuration, the
- * store and the organization acted on. These commands act as the operator
- * of the data directory; their audit entries name the actor "cli".
+ * What the commands share: the one option parser (the common flags --data,
+ * --org, --json, --help and each command's own options), a table of
+ * subcommands (`unify org`, `user`, `apikey`, `audit`, `source`), and a
+ * session holding the configuration, the store and the organization acted
+ * on. The commands act as the operator of the data directory; their audit
+ * entries name the actor "cli".
  */
 #ifndef UD_CLI_ADMIN_H
 #define UD_CLI_ADMIN_H
@@ -21,26 +22,71 @@ typedef struct ud_cli_session {
     bool json;
 } ud_cli_session;
 
-/* Common flags, parsed by ud_cli_common_flag. */
+/* The common flags, and the operands left after the options (borrowed
+ * from argv). */
 typedef struct ud_cli_flags {
     const char *data;
     const char *org;
     bool json;
     bool help;
+    const char *const *operands;
+    size_t operand_count;
 } ud_cli_flags;
 
-/* A subcommand's own option: its long name, whether it takes a value, and
- * where the value (or "1" for a switch) goes. */
+/* Where a repeatable option's values go: items[count++], at most max. */
+typedef struct ud_cli_values {
+    const char **items;
+    size_t count;
+    size_t max;
+} ud_cli_values;
+
+#define UD_CLI_REPEATED 2 /* has_arg of an option given any number of times */
+
+/* A command's own option: its long name, whether it takes a value (false,
+ * true, or UD_CLI_REPEATED), and where the value (or "1" for a switch)
+ * goes: a const char ** , or the ud_cli_values * of a repeated one. */
 typedef struct ud_cli_option {
     const char *name;
-    bool has_arg;
-    const char **value;
+    int has_arg;
+    void *value;
 } ud_cli_option;
 
-/* Parses the common flags, the subcommand's options (an array ending with
- * {NULL}) and exactly `positional` operands into operands[]. Returns 0 to
- * go on, -1 after printing --help (exit 0), or 2 after printing the usage
- * for a usage error. */
+/* A one-letter form of an own option (-k for --top). */
+typedef struct ud_cli_alias {
+    char letter;
+    const char *name;
+} ud_cli_alias;
+
+/* The common flags a command takes (--help always). */
+#define UD_CLI_DATA 1u /* --data DIR, -d */
+#define UD_CLI_ORG 2u  /* --org SLUG, -O */
+#define UD_CLI_JSON 4u /* --json, -j */
+#define UD_CLI_COMMON (UD_CLI_DATA | UD_CLI_ORG | UD_CLI_JSON)
+
+/* What one command accepts: its --help text, its own options (an array
+ * ending with {NULL}; NULL for none), the common flags it takes and how
+ * many operands (max -1: any number), and the letters of its own options. */
+typedef struct ud_cli_spec {
+    const char *usage;
+    const ud_cli_option *options;
+    unsigned common;
+    int min_operands;
+    int max_operands;
+    const ud_cli_alias *aliases; /* ends with {0}; NULL for none */
+} ud_cli_spec;
+
+/* The one option parser of every command. Options and operands may come in
+ * any order (`--` ends the options). Returns 0 to go on, -1 after printing
+ * --help on stdout (exit 0), or 2 after printing the usage on stderr for a
+ * usage error: an unknown option, a missing value, a repeatable option
+ * given more than its max times, too few or too many operands. The global
+ * options written before the command (`unify --data DIR search …`) reach
+ * it too: main() moves them after the command. */
+int ud_cli_parse_spec(ud_cli_flags *flags, const ud_cli_spec *spec, int argc,
+                      char **argv) UD_MUST_CHECK;
+
+/* ud_cli_parse_spec with every common flag and exactly `positional`
+ * operands, copied into operands[]. */
 int ud_cli_parse(ud_cli_flags *flags, const ud_cli_option *options, const char **operands,
                  int positional, int argc, char **argv, const char *usage);
 
@@ -53,6 +99,16 @@ void ud_cli_session_close(ud_cli_session *s);
  * may be NULL); a failure is printed, not returned. */
 void ud_cli_audit(ud_cli_session *s, const char *org_id, const char *action, const char *target,
                   void *detail);
+
+/* The principals of a search or question made as the user with this email
+ * (`--as EMAIL`), built as the server builds a signed-in user's
+ * (ud_meta_user_principals), in the session's arena. The user must be one
+ * of the session's organization; each use is audited (action, e.g.
+ * "search_as", with the email and `what`, the query). A NULL email leaves
+ * *out NULL (the operator's default, "org:*"). Prints the error and returns
+ * 1 on failure. */
+int ud_cli_principals_as(const char ***out, size_t *out_count, ud_cli_session *s, const char *email,
+                         const char *action, const char *what);
 
 /* Prints a JSON value (stolen) indented, with a newline. */
 void ud_cli_print_json(void *json);

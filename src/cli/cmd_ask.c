@@ -1,10 +1,10 @@
 /*
  * `unify ask QUESTION`: an answer with citations from the command line, as
  * POST /v1/ask gives it, streamed to the terminal as it is written. The
- * CLI acts as the operator: it reads what the org-wide principal may read;
+ * CLI acts as the operator: it reads what the org-wide principal may read
+ * (with --as, what that user may);
  * the answer is counted in the organization's usage as the CLI's.
  */
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,18 +13,24 @@
 #include "answer/cost.h"
 #include "answer/pipeline.h"
 #include "answer/setup.h"
-#include "cli/cli.h"
+#include "cli/admin.h"
 #include "connectors/connector.h"
 #include "store/meta_history.h"
 
 static const char usage[] =
-    "usage: unify ask [--data DIR] [--top K] [--source TYPE]... [--json] QUESTION...\n\n"
+    "usage: unify ask [--data DIR] [--org SLUG] [--top K] [--source TYPE]... [--as EMAIL]\n"
+    "                 [--json] QUESTION...\n\n"
     "Answers the question from the organization's documents, citing them. The answer\n"
     "comes from the generator of the answer_* settings (default: extractive, the best\n"
-    "sentences of the best documents; anthropic or openai with a model and a key).\n\n"
-    "  --top K         documents to retrieve (1-50, default 10)\n"
-    "  --source TYPE   only this source type (repeatable)\n"
-    "  --json          print the whole answer as JSON at the end instead of streaming\n";
+    "sentences of the best documents; anthropic or openai with a model and a key).\n"
+    "It reads what everyone in the organization may read (--as: what one user may).\n\n"
+    "  -d, --data DIR    data directory (default: $UNIFY_DATA, else ./unify-data)\n"
+    "  -O, --org SLUG    organization (default: the `org` setting)\n"
+    "  -k, --top K       documents to retrieve (1-50, default 10)\n"
+    "  -s, --source TYPE only this source type (repeatable)\n"
+    "      --as EMAIL    answer from what this user of the organization may read\n"
+    "                    (their groups and their own documents, mail included); audited\n"
+    "  -j, --json        print the whole answer as JSON at the end instead of streaming\n";
 
 #define MAX_SOURCES 16
 
@@ -38,63 +44,46 @@ static int print_delta(const char *delta, size_t len, void *payload)
 
 int ud_cmd_ask(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"data", required_argument, NULL, 'd'},   {"top", required_argument, NULL, 'k'},
-        {"source", required_argument, NULL, 's'}, {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},         {0, 0, 0, 0}};
-    const char *data = NULL;
-    const char *sources[MAX_SOURCES];
-    size_t source_count = 0;
+    const char *source_items[MAX_SOURCES];
+    ud_cli_values source_list = {source_items, 0, MAX_SOURCES};
+    const char *top_arg = NULL, *as = NULL;
+    const ud_cli_option options[] = {{"top", true, &top_arg},
+                                     {"source", UD_CLI_REPEATED, &source_list},
+                                     {"as", true, &as},
+                                     {NULL, false, NULL}};
+    static const ud_cli_alias aliases[] = {{'k', "top"}, {'s', "source"}, {0, NULL}};
+    const ud_cli_spec spec = {usage, options, UD_CLI_COMMON, 1, -1, aliases};
+    ud_cli_flags flags;
+    int rc = ud_cli_parse_spec(&flags, &spec, argc, argv);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    const char **sources = source_items;
+    size_t source_count = source_list.count;
+    bool json = flags.json;
     long top = 10;
-    bool json = false;
-    int c;
-    while ((c = getopt_long(argc, argv, "d:k:s:jh", options, NULL)) != -1) {
-        switch (c) {
-        case 'd': data = optarg; break;
-        case 'k': {
-            char *end = NULL;
-            top = strtol(optarg, &end, 10);
-            if (end == optarg || *end || top < 1 || top > 50) {
-                fputs("unify ask: --top must be 1 to 50\n", stderr);
-                return 2;
-            }
-            break;
+    if (top_arg) {
+        char *end = NULL;
+        top = strtol(top_arg, &end, 10);
+        if (end == top_arg || *end || top < 1 || top > 50) {
+            fputs("unify ask: --top must be 1 to 50\n", stderr);
+            return 2;
         }
-        case 's':
-            if (source_count == MAX_SOURCES) {
-                fprintf(stderr, "unify ask: at most %d --source\n", MAX_SOURCES);
-                return 2;
-            }
-            sources[source_count++] = optarg;
-            break;
-        case 'j': json = true; break;
-        case 'h': fputs(usage, stdout); return 0;
-        default: fputs(usage, stderr); return 2;
-        }
-    }
-    if (optind >= argc) {
-        fputs(usage, stderr);
-        return 2;
     }
     if (ud_source_types_check(sources, source_count) < 0) {
         fprintf(stderr, "unify ask: --source: %s\n", ud_error_last());
         return 2;
     }
     char question[2001] = "";
-    for (int i = optind; i < argc; i++) {
+    for (size_t i = 0; i < flags.operand_count; i++) {
+        const char *word = flags.operands[i];
         size_t used = strlen(question);
-        if (used + strlen(argv[i]) + 2 > sizeof(question)) {
+        if (used + strlen(word) + 2 > sizeof(question)) {
             fputs("unify ask: the question is longer than 2000 bytes\n", stderr);
             return 2;
         }
-        snprintf(question + used, sizeof(question) - used, "%s%s", used ? " " : "", argv[i]);
+        snprintf(question + used, sizeof(question) - used, "%s%s", used ? " " : "", word);
     }
-    ud_config config;
-    if (ud_cli_load_config(&config, ud_cli_data_dir(data)) != 0)
-        return 1;
-    ud_meta *meta = NULL;
-    if (ud_cli_open_store(&meta, &config) != 0)
-        return 1;
+    ud_cli_session session;
     int status = 1;
     ud_arena arena;
     ud_arena_init(&arena);
@@ -103,14 +92,20 @@ int ud_cmd_ask(int argc, char **argv)
     ud_llm *llm = NULL;
     ud_answer answer = {0};
     ud_price_table prices;
-    ud_org org;
-    if (ud_cli_org(&org, meta, &arena, &config) != 0 ||
-        ud_cli_open_embedder(&embedder, &config) != 0)
+    const char **principals = NULL; /* NULL: the operator's, "org:*" */
+    size_t principal_count = 0;
+    if (ud_cli_session_open(&session, &flags, true) != 0 ||
+        ud_cli_principals_as(&principals, &principal_count, &session, as, "ask_as", question) != 0)
         goto done;
-    ud_bm25_params params = {config.bm25_k1, config.bm25_b, config.title_weight};
-    if (ud_searcher_new(&searcher, config.data_dir, &params, embedder) < 0 ||
-        ud_answer_llm_from_config(&llm, &config, embedder) < 0 ||
-        ud_price_table_init(&prices, config.llm_prices) < 0) {
+    const ud_config *config = &session.config;
+    ud_meta *meta = session.meta;
+    ud_org org = session.org;
+    if (ud_cli_open_embedder(&embedder, config) != 0)
+        goto done;
+    ud_bm25_params params = {config->bm25_k1, config->bm25_b, config->title_weight};
+    if (ud_searcher_new(&searcher, config->data_dir, &params, embedder) < 0 ||
+        ud_answer_llm_from_config(&llm, config, embedder) < 0 ||
+        ud_price_table_init(&prices, config->llm_prices) < 0) {
         ud_cli_fail("ask");
         goto done;
     }
@@ -119,9 +114,11 @@ int ud_cmd_ask(int argc, char **argv)
                                       .mode = UD_MODE_HYBRID,
                                       .fusion = UD_FUSION_WEIGHTED,
                                       .source_types = source_count ? sources : NULL,
-                                      .source_type_count = source_count},
-                           .context_tokens = (size_t)config.context_tokens,
-                           .max_tokens = (int)config.answer_max_tokens};
+                                      .source_type_count = source_count,
+                                      .principals = principals,
+                                      .principal_count = principal_count},
+                           .context_tokens = (size_t)config->context_tokens,
+                           .max_tokens = (int)config->answer_max_tokens};
     if (ud_answer_ask(&answer, searcher, llm, &arena, org.id, &opts, json ? NULL : print_delta,
                       NULL) < 0) {
         if (!json)
@@ -189,6 +186,6 @@ done:
     ud_searcher_free(searcher);
     ud_embedder_free(embedder);
     ud_arena_dispose(&arena);
-    ud_meta_close(meta);
+    ud_cli_session_close(&session);
     return status;
 }

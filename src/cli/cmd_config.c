@@ -1,14 +1,13 @@
 /*
  * `unify config`: the configuration in force and where each value came from.
  */
-#include <getopt.h>
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cli.h"
+#include "cli/admin.h"
 
 static const char usage[] =
     "usage: unify config [--data DIR] [--json]\n\n"
@@ -16,7 +15,8 @@ static const char usage[] =
     "environment). Settings live in DIR/unify.conf as `name = value` lines and can\n"
     "be overridden by UNIFY_<NAME> environment variables. Passwords in URLs are\n"
     "shown as ***.\n\n"
-    "  --json   print {\"data_dir\", \"settings\": {name: {\"value\", \"origin\"}}}\n";
+    "  -d, --data DIR  data directory (default: $UNIFY_DATA, else ./unify-data)\n"
+    "  -j, --json      print {\"data_dir\", \"settings\": {name: {\"value\", \"origin\"}}}\n";
 
 static void print_json(const ud_config *config)
 {
@@ -50,25 +50,13 @@ static void print_json(const ud_config *config)
 
 int ud_cmd_config(int argc, char **argv)
 {
-    static const struct option options[] = {{"data", required_argument, NULL, 'd'},
-                                            {"json", no_argument, NULL, 'j'},
-                                            {"help", no_argument, NULL, 'h'},
-                                            {0, 0, 0, 0}};
-    const char *data = NULL;
-    bool json = false;
-    int c;
-    while ((c = getopt_long(argc, argv, "d:h", options, NULL)) != -1) {
-        switch (c) {
-        case 'd': data = optarg; break;
-        case 'j': json = true; break;
-        case 'h': fputs(usage, stdout); return 0;
-        default: fputs(usage, stderr); return 2;
-        }
-    }
-    if (optind != argc) {
-        fputs(usage, stderr);
-        return 2;
-    }
+    const ud_cli_spec spec = {usage, NULL, UD_CLI_DATA | UD_CLI_JSON, 0, 0, NULL};
+    ud_cli_flags flags;
+    int rc = ud_cli_parse_spec(&flags, &spec, argc, argv);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    const char *data = flags.data;
+    bool json = flags.json;
     ud_config config;
     if (ud_cli_load_config(&config, ud_cli_data_dir(data)) != 0)
         return 1;

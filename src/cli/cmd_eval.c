@@ -5,38 +5,42 @@
  */
 #define _XOPEN_SOURCE 700
 #include <ftw.h>
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "answer/llm.h"
-#include "cli/cli.h"
+#include "cli/admin.h"
 #include "eval/beir.h"
 
 static const char usage[] =
     "usage: unify eval --corpus corpus.jsonl --queries queries.jsonl --qrels qrels.tsv\n"
-    "                  [--vectors FILE] [--mode MODE] [--fusion rrf|weighted] [--rerank]\n"
-    "                  [--run FILE] [--answers] [--json]\n\n"
+    "                  [--vectors FILE] [--mode MODE] [--fusion F] [--vector-weight W]\n"
+    "                  [--rerank] [--run FILE] [--answers] [--json]\n\n"
     "Indexes the corpus into a temporary collection, runs every judged query as\n"
     "plain words and prints nDCG@10, Recall@100 and MRR@10 (trec_eval's\n"
     "definitions). BM25 uses bm25_k1, bm25_b and title_weight from the\n"
     "environment (UNIFY_BM25_K1, ...) or their defaults.\n\n"
-    "  --vectors FILE  word vectors converted by `unify init` (DATA/embeddings/\n"
-    "                  glove-100d-sif.bin); without them every mode is BM25\n"
-    "  --mode MODE     bm25 (default without vectors), vector or hybrid (default\n"
-    "                  with them)\n"
-    "  --fusion F      weighted (default) or rrf, for hybrid\n"
-    "  --vector-weight W  share of the vector score in weighted fusion, 0..1\n"
-    "                  (default 0.1)\n"
-    "  --rerank        apply the product's recency and phrase boosts\n"
-    "  --run FILE   also write the ranking as a TREC run file\n"
-    "  --answers    also ask each query as a question (the extractive answerer,\n"
-    "               top 10 documents as context) and compare its first citations\n"
-    "               with the top results: hit@1 and hit@3 of both\n"
-    "  --json       print {\"docs\", \"queries\", \"ndcg_at_10\", \"recall_at_100\",\n"
-    "               \"mrr_at_10\", \"index_seconds\", \"search_seconds\"}\n";
+    "  -c, --corpus F        the corpus (BEIR corpus.jsonl)\n"
+    "  -q, --queries F       the queries (queries.jsonl)\n"
+    "  -r, --qrels F         the judgements (qrels/test.tsv)\n"
+    "  -v, --vectors FILE    word vectors converted by `unify init` (DATA/embeddings/\n"
+    "                        glove-100d-sif.bin); without them every mode is BM25\n"
+    "  -m, --mode MODE       bm25 (default without vectors), vector or hybrid\n"
+    "                        (default with them)\n"
+    "  -f, --fusion F        weighted (default), weighted-union or rrf, for hybrid\n"
+    "  -w, --vector-weight W share of the vector score in weighted fusion, 0..1\n"
+    "                        (default 0.1)\n"
+    "  -R, --rerank          apply the product's recency and phrase boosts\n"
+    "  -o, --run FILE        also write the ranking as a TREC run file\n"
+    "  -A, --answers         also ask each query as a question (the extractive\n"
+    "                        answerer, top 10 documents as context) and compare its\n"
+    "                        first citations with the top results: hit@1 and hit@3\n"
+    "  -j, --json            print {\"docs\", \"queries\", \"ndcg_at_10\",\n"
+    "                        \"recall_at_100\", \"mrr_at_10\", \"index_seconds\",\n"
+    "                        \"search_seconds\"} (with --answers: the hit rates)\n"
+    "It needs no data directory (so takes no --data).\n";
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
@@ -48,61 +52,49 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 
 int ud_cmd_eval(int argc, char **argv)
 {
-    static const struct option options[] = {{"corpus", required_argument, NULL, 'c'},
-                                            {"queries", required_argument, NULL, 'q'},
-                                            {"qrels", required_argument, NULL, 'r'},
-                                            {"run", required_argument, NULL, 'o'},
-                                            {"vectors", required_argument, NULL, 'v'},
-                                            {"mode", required_argument, NULL, 'm'},
-                                            {"fusion", required_argument, NULL, 'f'},
-                                            {"rerank", no_argument, NULL, 'R'},
-                                            {"vector-weight", required_argument, NULL, 'w'},
-                                            {"json", no_argument, NULL, 'j'},
-                                            {"answers", no_argument, NULL, 'A'},
-                                            {"help", no_argument, NULL, 'h'},
-                                            {0, 0, 0, 0}};
     ud_eval_paths paths = {0};
-    const char *run_path = NULL, *vectors_path = NULL;
-    bool json = false, rerank = false, answers = false;
-    int mode = -1, fusion = UD_FUSION_WEIGHTED;
+    const char *run_path = NULL, *vectors_path = NULL, *mode_arg = NULL, *fusion_arg = NULL,
+               *weight_arg = NULL, *rerank_arg = NULL, *answers_arg = NULL;
+    const ud_cli_option options[] = {{"corpus", true, &paths.corpus},
+                                     {"queries", true, &paths.queries},
+                                     {"qrels", true, &paths.qrels},
+                                     {"run", true, &run_path},
+                                     {"vectors", true, &vectors_path},
+                                     {"mode", true, &mode_arg},
+                                     {"fusion", true, &fusion_arg},
+                                     {"rerank", false, &rerank_arg},
+                                     {"vector-weight", true, &weight_arg},
+                                     {"answers", false, &answers_arg},
+                                     {NULL, false, NULL}};
+    static const ud_cli_alias aliases[] = {
+        {'c', "corpus"},        {'q', "queries"}, {'r', "qrels"},  {'o', "run"},
+        {'v', "vectors"},       {'m', "mode"},    {'f', "fusion"}, {'R', "rerank"},
+        {'w', "vector-weight"}, {'A', "answers"}, {0, NULL}};
+    /* No data directory: eval takes --json alone of the common flags. */
+    const ud_cli_spec spec = {usage, options, UD_CLI_JSON, 0, 0, aliases};
+    ud_cli_flags flags;
+    int parsed = ud_cli_parse_spec(&flags, &spec, argc, argv);
+    if (parsed)
+        return parsed < 0 ? 0 : parsed;
+    bool json = flags.json, rerank = rerank_arg != NULL, answers = answers_arg != NULL;
+    int mode = mode_arg ? ud_search_mode_parse(mode_arg) : -1;
+    int fusion = fusion_arg ? ud_fusion_parse(fusion_arg) : UD_FUSION_WEIGHTED;
     double vector_weight = 0.1; /* ud_rank_opts_default's */
-    int c;
-    while ((c = getopt_long(argc, argv, "c:q:r:o:v:m:f:w:RAjh", options, NULL)) != -1) {
-        switch (c) {
-        case 'v': vectors_path = optarg; break;
-        case 'R': rerank = true; break;
-        case 'A': answers = true; break;
-        case 'w': {
-            char *end = NULL;
-            vector_weight = strtod(optarg, &end);
-            if (!end || *end || vector_weight < 0 || vector_weight > 1) {
-                fprintf(stderr, "unify: --vector-weight must be a number from 0 to 1\n");
-                return 2;
-            }
-            break;
-        }
-        case 'm':
-            if ((mode = ud_search_mode_parse(optarg)) < 0) {
-                fprintf(stderr, "unify: --mode must be bm25, vector or hybrid\n");
-                return 2;
-            }
-            break;
-        case 'f':
-            if ((fusion = ud_fusion_parse(optarg)) < 0) {
-                fprintf(stderr, "unify: --fusion must be rrf or weighted\n");
-                return 2;
-            }
-            break;
-        case 'c': paths.corpus = optarg; break;
-        case 'q': paths.queries = optarg; break;
-        case 'r': paths.qrels = optarg; break;
-        case 'o': run_path = optarg; break;
-        case 'j': json = true; break;
-        case 'h': fputs(usage, stdout); return 0;
-        default: fputs(usage, stderr); return 2;
+    if (weight_arg) {
+        char *end = NULL;
+        vector_weight = strtod(weight_arg, &end);
+        if (end == weight_arg || *end || vector_weight < 0 || vector_weight > 1) {
+            fprintf(stderr, "unify: --vector-weight must be a number from 0 to 1\n");
+            return 2;
         }
     }
-    if (optind != argc || !paths.corpus || !paths.queries || !paths.qrels) {
+    if ((mode_arg && mode < 0) || fusion < 0) {
+        fprintf(stderr, "unify: %s\n",
+                fusion < 0 ? "--fusion must be rrf, weighted or weighted-union"
+                           : "--mode must be bm25, vector or hybrid");
+        return 2;
+    }
+    if (!paths.corpus || !paths.queries || !paths.qrels) {
         fputs(usage, stderr);
         return 2;
     }

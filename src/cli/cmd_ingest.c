@@ -2,14 +2,13 @@
  * `unify ingest PATH...`: runs the ingest pipeline over files and folders
  * and reports what was added, updated, unchanged and failed.
  */
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/progress.h"
-#include "cli/cli.h"
+#include "cli/admin.h"
 #include "store/blobs.h"
 #include "sync/ingest.h"
 #include "sync/job.h"
@@ -23,7 +22,8 @@ static const char usage[] =
     "A file whose SHA-256 is unchanged since the last run is not processed again.\n"
     "Files that cannot be ingested are reported with the reason and skipped.\n"
     "Exits 1 if any file failed, 0 otherwise.\n\n"
-    "  --json   print the counts and failures as JSON\n";
+    "  -d, --data DIR  data directory (default: $UNIFY_DATA, else ./unify-data)\n"
+    "  -j, --json      print the counts and failures as JSON\n";
 
 typedef struct ingest_ui {
     ud_progress progress;
@@ -121,25 +121,13 @@ static int import_exports(json_t *out, ud_doc_counts *counts, ingest_ui *ui,
 
 int ud_cmd_ingest(int argc, char **argv)
 {
-    static const struct option options[] = {{"data", required_argument, NULL, 'd'},
-                                            {"json", no_argument, NULL, 'j'},
-                                            {"help", no_argument, NULL, 'h'},
-                                            {0, 0, 0, 0}};
-    const char *data = NULL;
-    bool json = false;
-    int c;
-    while ((c = getopt_long(argc, argv, "d:jh", options, NULL)) != -1) {
-        switch (c) {
-        case 'd': data = optarg; break;
-        case 'j': json = true; break;
-        case 'h': fputs(usage, stdout); return 0;
-        default: fputs(usage, stderr); return 2;
-        }
-    }
-    if (optind == argc) {
-        fputs(usage, stderr);
-        return 2;
-    }
+    const ud_cli_spec spec = {usage, NULL, UD_CLI_DATA | UD_CLI_JSON, 1, -1, NULL};
+    ud_cli_flags flags;
+    int parsed = ud_cli_parse_spec(&flags, &spec, argc, argv);
+    if (parsed)
+        return parsed < 0 ? 0 : parsed;
+    const char *data = flags.data;
+    bool json = flags.json;
     ud_config config;
     if (ud_cli_load_config(&config, ud_cli_data_dir(data)) != 0)
         return 1;
@@ -196,8 +184,7 @@ int ud_cmd_ingest(int argc, char **argv)
         fprintf(stderr, "unify: the index was behind the metadata store and was rebuilt\n");
     opts.index = index;
     ud_ingest_stats stats;
-    int rc = ud_ingest_paths(&stats, meta, (const char *const *)argv + optind,
-                             (size_t)(argc - optind), &opts);
+    int rc = ud_ingest_paths(&stats, meta, flags.operands, flags.operand_count, &opts);
     ud_collection_writer_close(index);
     ud_progress_end(&ui.progress);
     if (rc < 0) {

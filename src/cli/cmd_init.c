@@ -4,7 +4,6 @@
  * on a directory that has them already, changes nothing and says so.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +13,7 @@
 #include "base/encoding.h"
 #include "base/fernet.h"
 #include "base/fs.h"
-#include "cli/cli.h"
+#include "cli/admin.h"
 #include "server/password.h"
 
 static const char usage[] =
@@ -24,9 +23,12 @@ static const char usage[] =
     "the `org` setting (slug, default \"default\") and an admin user.\n"
     "The admin password comes from $UNIFY_ADMIN_PASSWORD; without it one is\n"
     "generated and printed once. Running init again changes nothing.\n\n"
-    "  --org-name NAME       display name of the organization (default \"Default organization\")\n"
-    "  --admin-email EMAIL   the admin's email (default $UNIFY_ADMIN_EMAIL, else admin@localhost)\n"
-    "  --json                print what was done as JSON\n";
+    "  -d, --data DIR            the data directory\n"
+    "  -o, --org-name NAME       display name of the organization (default \"Default\n"
+    "                            organization\")\n"
+    "  -e, --admin-email EMAIL   the admin's email (default $UNIFY_ADMIN_EMAIL, else\n"
+    "                            admin@localhost)\n"
+    "  -j, --json                print what was done as JSON\n";
 
 static int write_config_template(const char *data_dir, bool *created)
 {
@@ -106,29 +108,19 @@ static int ensure_secrets(ud_config *config, bool *added)
 
 int ud_cmd_init(int argc, char **argv)
 {
-    static const struct option options[] = {{"data", required_argument, NULL, 'd'},
-                                            {"org-name", required_argument, NULL, 'o'},
-                                            {"admin-email", required_argument, NULL, 'e'},
-                                            {"json", no_argument, NULL, 'j'},
-                                            {"help", no_argument, NULL, 'h'},
-                                            {0, 0, 0, 0}};
-    const char *data = NULL, *org_name = "Default organization", *email = NULL;
-    bool json = false;
-    int c;
-    while ((c = getopt_long(argc, argv, "d:o:e:jh", options, NULL)) != -1) {
-        switch (c) {
-        case 'd': data = optarg; break;
-        case 'o': org_name = optarg; break;
-        case 'e': email = optarg; break;
-        case 'j': json = true; break;
-        case 'h': fputs(usage, stdout); return 0;
-        default: fputs(usage, stderr); return 2;
-        }
-    }
-    if (optind != argc) {
-        fputs(usage, stderr);
-        return 2;
-    }
+    const char *org_name = NULL, *email = NULL;
+    const ud_cli_option options[] = {
+        {"org-name", true, &org_name}, {"admin-email", true, &email}, {NULL, false, NULL}};
+    static const ud_cli_alias aliases[] = {{'o', "org-name"}, {'e', "admin-email"}, {0, NULL}};
+    const ud_cli_spec spec = {usage, options, UD_CLI_DATA | UD_CLI_JSON, 0, 0, aliases};
+    ud_cli_flags flags;
+    int parsed = ud_cli_parse_spec(&flags, &spec, argc, argv);
+    if (parsed)
+        return parsed < 0 ? 0 : parsed;
+    const char *data = flags.data;
+    bool json = flags.json;
+    if (!org_name)
+        org_name = "Default organization";
     if (!email)
         email = getenv("UNIFY_ADMIN_EMAIL");
     if (!email || !*email)

@@ -4,43 +4,31 @@
  * index format or analyzer settings; `unify ingest` also does it on its own
  * when it finds the index behind the store.
  */
-#include <getopt.h>
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "base/clock.h"
-#include "cli/cli.h"
+#include "cli/admin.h"
 #include "sync/reindex.h"
 
 static const char usage[] =
     "usage: unify reindex [--data DIR] [--json]\n\n"
     "Rebuilds the search index of the organization from the metadata store.\n"
     "Searches keep using the previous index until the new one is committed.\n\n"
-    "  --json   print {\"chunks\", \"seconds\"}\n";
+    "  -d, --data DIR  data directory (default: $UNIFY_DATA, else ./unify-data)\n"
+    "  -j, --json      print {\"chunks\", \"seconds\"}\n";
 
 int ud_cmd_reindex(int argc, char **argv)
 {
-    static const struct option options[] = {{"data", required_argument, NULL, 'd'},
-                                            {"json", no_argument, NULL, 'j'},
-                                            {"help", no_argument, NULL, 'h'},
-                                            {0, 0, 0, 0}};
-    const char *data = NULL;
-    bool json = false;
-    int c;
-    while ((c = getopt_long(argc, argv, "d:jh", options, NULL)) != -1) {
-        switch (c) {
-        case 'd': data = optarg; break;
-        case 'j': json = true; break;
-        case 'h': fputs(usage, stdout); return 0;
-        default: fputs(usage, stderr); return 2;
-        }
-    }
-    if (optind != argc) {
-        fputs(usage, stderr);
-        return 2;
-    }
+    const ud_cli_spec spec = {usage, NULL, UD_CLI_DATA | UD_CLI_JSON, 0, 0, NULL};
+    ud_cli_flags flags;
+    int rc = ud_cli_parse_spec(&flags, &spec, argc, argv);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    const char *data = flags.data;
+    bool json = flags.json;
     ud_config config;
     if (ud_cli_load_config(&config, ud_cli_data_dir(data)) != 0)
         return 1;

@@ -1,7 +1,6 @@
 /*
  * `unify search QUERY`: ranked results with an excerpt, matched words marked.
  */
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,24 +9,33 @@
 
 #include "base/clock.h"
 #include "base/str.h"
-#include "cli/cli.h"
+#include "cli/admin.h"
 #include "connectors/connector.h"
 #include "index/search.h"
 #include "store/meta_history.h"
 
 static const char usage[] =
-    "usage: unify search [--data DIR] [--top K] [--source TYPE]... [--mode MODE]\n"
-    "                    [--fusion rrf|weighted] [--explain] [--json] QUERY...\n\n"
+    "usage: unify search [--data DIR] [--org SLUG] [--top K] [--source TYPE]...\n"
+    "                    [--mode MODE] [--fusion F] [--explain] [--as EMAIL] [--json]\n"
+    "                    QUERY...\n\n"
     "Ranks the organization's documents for QUERY, one result per document, best\n"
     "first. The query language (\"phrases\", +must, -not, source:, author:, after:,\n"
-    "before:) is described in docs/search.md.\n\n"
-    "  --top K         number of results, 1..100 (default 10)\n"
-    "  --source TYPE   only documents of this source type (repeatable), e.g. file\n"
-    "  --mode MODE     bm25, vector or hybrid (default; BM25 alone when the data\n"
-    "                  directory has no word vectors)\n"
-    "  --fusion F      how hybrid combines the lists: weighted (default) or rrf\n"
-    "  --explain       show each factor of each result's score\n"
-    "  --json          print results as JSON, excerpts marked with <mark>\n";
+    "before:) is described in docs/search.md; a query of filters alone lists the\n"
+    "documents they let through, newest first. The CLI searches as the operator:\n"
+    "what everyone in the organization may read, no one's mail (--as to see what\n"
+    "one person sees).\n\n"
+    "  -d, --data DIR    data directory (default: $UNIFY_DATA, else ./unify-data)\n"
+    "  -O, --org SLUG    organization (default: the `org` setting)\n"
+    "  -k, --top K       number of results, 1..100 (default 10)\n"
+    "  -s, --source TYPE only documents of this source type (repeatable), e.g. file\n"
+    "  -m, --mode MODE   bm25, vector or hybrid (default; BM25 alone when the data\n"
+    "                    directory has no word vectors)\n"
+    "  -f, --fusion F    how hybrid combines the lists: weighted (default),\n"
+    "                    weighted-union or rrf\n"
+    "  -x, --explain     show each factor of each result's score\n"
+    "      --as EMAIL    search as this user of the organization would (their\n"
+    "                    groups and their own documents, mail included); audited\n"
+    "  -j, --json        print results as JSON, excerpts marked with <mark>\n";
 
 #define MAX_SOURCES 16
 
@@ -55,62 +63,42 @@ static json_t *hits_json(const ud_search_hit *hits, size_t count, double took_ms
 
 int ud_cmd_search(int argc, char **argv)
 {
-    static const struct option options[] = {{"data", required_argument, NULL, 'd'},
-                                            {"top", required_argument, NULL, 'k'},
-                                            {"source", required_argument, NULL, 's'},
-                                            {"json", no_argument, NULL, 'j'},
-                                            {"mode", required_argument, NULL, 'm'},
-                                            {"fusion", required_argument, NULL, 'f'},
-                                            {"explain", no_argument, NULL, 'x'},
-                                            {"help", no_argument, NULL, 'h'},
-                                            {0, 0, 0, 0}};
-    int mode = UD_MODE_HYBRID, fusion = UD_FUSION_WEIGHTED;
-    bool explain = false;
-    const char *data = NULL;
-    const char *sources[MAX_SOURCES];
-    size_t source_count = 0;
+    const char *source_items[MAX_SOURCES];
+    ud_cli_values source_list = {source_items, 0, MAX_SOURCES};
+    const char *top_arg = NULL, *mode_arg = NULL, *fusion_arg = NULL, *explain_arg = NULL,
+               *as = NULL;
+    const ud_cli_option options[] = {{"top", true, &top_arg},
+                                     {"source", UD_CLI_REPEATED, &source_list},
+                                     {"mode", true, &mode_arg},
+                                     {"fusion", true, &fusion_arg},
+                                     {"explain", false, &explain_arg},
+                                     {"as", true, &as},
+                                     {NULL, false, NULL}};
+    static const ud_cli_alias aliases[] = {{'k', "top"},    {'s', "source"},  {'m', "mode"},
+                                           {'f', "fusion"}, {'x', "explain"}, {0, NULL}};
+    const ud_cli_spec spec = {usage, options, UD_CLI_COMMON, 1, -1, aliases};
+    ud_cli_flags flags;
+    int rc = ud_cli_parse_spec(&flags, &spec, argc, argv);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    int mode = mode_arg ? ud_search_mode_parse(mode_arg) : UD_MODE_HYBRID;
+    int fusion = fusion_arg ? ud_fusion_parse(fusion_arg) : UD_FUSION_WEIGHTED;
+    bool explain = explain_arg != NULL, json = flags.json;
+    const char **sources = source_items;
+    size_t source_count = source_list.count;
     long top = 10;
-    bool json = false;
-    int c;
-    while ((c = getopt_long(argc, argv, "d:k:s:jm:f:xh", options, NULL)) != -1) {
-        switch (c) {
-        case 'm':
-            if ((mode = ud_search_mode_parse(optarg)) < 0) {
-                fprintf(stderr, "unify: --mode must be bm25, vector or hybrid\n");
-                return 2;
-            }
-            break;
-        case 'f':
-            if ((fusion = ud_fusion_parse(optarg)) < 0) {
-                fprintf(stderr, "unify: --fusion must be rrf or weighted\n");
-                return 2;
-            }
-            break;
-        case 'x': explain = true; break;
-        case 'd': data = optarg; break;
-        case 'k': {
-            char *end = NULL;
-            top = strtol(optarg, &end, 10);
-            if (!end || *end || top < 1 || top > 100) {
-                fprintf(stderr, "unify: --top must be a number from 1 to 100\n");
-                return 2;
-            }
-            break;
-        }
-        case 's':
-            if (source_count == MAX_SOURCES) {
-                fprintf(stderr, "unify: at most %d --source filters\n", MAX_SOURCES);
-                return 2;
-            }
-            sources[source_count++] = optarg;
-            break;
-        case 'j': json = true; break;
-        case 'h': fputs(usage, stdout); return 0;
-        default: fputs(usage, stderr); return 2;
+    if (top_arg) {
+        char *end = NULL;
+        top = strtol(top_arg, &end, 10);
+        if (end == top_arg || *end || top < 1 || top > 100) {
+            fprintf(stderr, "unify: --top must be a number from 1 to 100\n");
+            return 2;
         }
     }
-    if (optind == argc) {
-        fputs(usage, stderr);
+    if (mode < 0 || fusion < 0) {
+        fprintf(stderr, "unify: %s\n",
+                mode < 0 ? "--mode must be bm25, vector or hybrid"
+                         : "--fusion must be rrf, weighted or weighted-union");
         return 2;
     }
     if (ud_source_types_check(sources, source_count) < 0) {
@@ -120,8 +108,8 @@ int ud_cmd_search(int argc, char **argv)
     /* The words of the query may come as separate arguments. */
     ud_buf qbuf;
     ud_buf_init(&qbuf, 4096);
-    for (int i = optind; i < argc; i++) {
-        if ((i > optind && ud_buf_putc(&qbuf, ' ') < 0) || ud_buf_puts(&qbuf, argv[i]) < 0) {
+    for (size_t i = 0; i < flags.operand_count; i++) {
+        if ((i > 0 && ud_buf_putc(&qbuf, ' ') < 0) || ud_buf_puts(&qbuf, flags.operands[i]) < 0) {
             fprintf(stderr, "unify: the query is longer than 4096 bytes\n");
             ud_buf_dispose(&qbuf);
             return 2;
@@ -129,28 +117,24 @@ int ud_cmd_search(int argc, char **argv)
     }
     char *query = ud_buf_take(&qbuf);
 
-    ud_config config;
-    if (ud_cli_load_config(&config, ud_cli_data_dir(data)) != 0) {
-        free(query);
-        return 1;
-    }
-    ud_meta *meta = NULL;
-    if (ud_cli_open_store(&meta, &config) != 0) {
-        free(query);
-        return 1;
-    }
     int status = 1;
+    ud_cli_session session;
     ud_arena arena;
     ud_arena_init(&arena);
     ud_searcher *searcher = NULL;
     ud_embedder *embedder = NULL;
-    ud_org org;
-    if (ud_cli_org(&org, meta, &arena, &config) != 0)
+    const char **principals = NULL; /* NULL: the operator's, "org:*" */
+    size_t principal_count = 0;
+    if (ud_cli_session_open(&session, &flags, true) != 0 ||
+        ud_cli_principals_as(&principals, &principal_count, &session, as, "search_as", query) != 0)
         goto done;
-    ud_bm25_params params = {config.bm25_k1, config.bm25_b, config.title_weight};
-    if (ud_cli_open_embedder(&embedder, &config) != 0)
+    const ud_config *config = &session.config;
+    ud_meta *meta = session.meta;
+    ud_org org = session.org;
+    ud_bm25_params params = {config->bm25_k1, config->bm25_b, config->title_weight};
+    if (ud_cli_open_embedder(&embedder, config) != 0)
         goto done;
-    if (ud_searcher_new(&searcher, config.data_dir, &params, embedder) < 0) {
+    if (ud_searcher_new(&searcher, config->data_dir, &params, embedder) < 0) {
         ud_cli_fail("search");
         goto done;
     }
@@ -164,6 +148,8 @@ int ud_cmd_search(int argc, char **argv)
                            .mark_close = json  ? "</mark>"
                                          : tty ? "\033[0m"
                                                : "**",
+                           .principals = principals,
+                           .principal_count = principal_count,
                            .mode = (ud_search_mode)mode,
                            .fusion = (ud_fusion)fusion};
     double start = ud_monotonic_ms();
@@ -220,7 +206,7 @@ done:
     ud_searcher_free(searcher);
     ud_embedder_free(embedder);
     ud_arena_dispose(&arena);
-    ud_meta_close(meta);
+    ud_cli_session_close(&session);
     free(query);
     return status;
 }

@@ -3,6 +3,7 @@
  * file (cmd_*.c) and is listed in the table below; this file only dispatches.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -30,12 +31,65 @@ static void usage(FILE *out)
                  "UnifyData: all your data, one question away.\n\ncommands:\n");
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
-    fprintf(out, "\nEvery command takes --data DIR (default: $UNIFY_DATA, else ./unify-data)\n"
-                 "and --help. Run `unify COMMAND --help` for its options.\n");
+    fprintf(out, "\nGlobal options, before or after the command: --data DIR (default:\n"
+                 "$UNIFY_DATA, else ./unify-data), --org SLUG (search, ask, usage and the\n"
+                 "account and source commands; default: the `org` setting), --json\n"
+                 "(commands that print).\n"
+                 "Run `unify COMMAND --help` for a command's options.\n");
+}
+
+/* How many arguments the global option at argv[i] spans (1 or 2), or 0 if
+ * argv[i] is not one: --data DIR, --org SLUG (also --data=DIR, -dDIR),
+ * --json. */
+static int global_option(int argc, char **argv, int i)
+{
+    static const char *const WITH_VALUE[][2] = {{"--data", "-d"}, {"--org", "-O"}};
+    const char *a = argv[i];
+    if (strcmp(a, "--json") == 0 || strcmp(a, "-j") == 0)
+        return 1;
+    for (size_t k = 0; k < sizeof(WITH_VALUE) / sizeof(WITH_VALUE[0]); k++) {
+        const char *name = WITH_VALUE[k][0], *letter = WITH_VALUE[k][1];
+        size_t n = strlen(name);
+        if (strcmp(a, name) == 0 || strcmp(a, letter) == 0)
+            return i + 1 < argc ? 2 : 0;
+        if ((strncmp(a, name, n) == 0 && a[n] == '=') ||
+            (strncmp(a, letter, 2) == 0 && a[2] != '\0'))
+            return 1;
+    }
+    return 0;
 }
 
 int main(int argc, char **argv)
 {
+    /* Global options before the command are moved after it (before a
+     * `--`, if any), where the command's parser reads them with its own:
+     * `unify --data DIR search x` is `unify search --data DIR x`. */
+    int globals = 1;
+    while (globals < argc) {
+        int span = global_option(argc, argv, globals);
+        if (span == 0)
+            break;
+        globals += span;
+    }
+    if (globals > 1) {
+        if (globals == argc) {
+            usage(stderr);
+            return 2;
+        }
+        char **moved = calloc((size_t)argc + 1, sizeof(char *));
+        if (!moved)
+            return 1;
+        int at = 0, end = globals + 1;
+        moved[at++] = argv[0];
+        moved[at++] = argv[globals]; /* the command */
+        while (end < argc && strcmp(argv[end], "--") != 0)
+            moved[at++] = argv[end++];
+        for (int i = 1; i < globals; i++)
+            moved[at++] = argv[i];
+        while (end < argc)
+            moved[at++] = argv[end++];
+        argv = moved; /* lives as long as the process */
+    }
     if (argc < 2) {
         usage(stderr);
         return 2;
