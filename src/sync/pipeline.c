@@ -112,7 +112,9 @@ static int process(ud_doc_outcome *out, size_t *out_chunks, bool *store_failed,
     ud_document doc = source->doc;
     if (!doc.source_key || !doc.source_type)
         return ud_error_set(UD_EINVAL, "a document needs a source key and a source type");
-    /* Only typed principals enter the store and the index (doc/acl.h). */
+    /* Only typed principals enter the store and the index (doc/acl.h).
+     * The store refuses such a document too; checking here first fails
+     * this document alone, where a store failure would stop the job. */
     int acl_rc = ud_acl_check_list(doc.acl, doc.acl_count);
     if (acl_rc < 0)
         return acl_rc;
