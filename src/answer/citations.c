@@ -87,7 +87,7 @@ char *ud_citation_title(ud_arena *arena, const char *title)
     char *out = ud_arena_alloc(arena, MAX_TITLE_BYTES + 4);
     size_t n = safe_title_into(out, title ? title : "", title ? strlen(title) : 0);
     if (n == 0)
-        return ud_arena_strdup(arena, "Untitled");
+        return ud_arena_strdup(arena, UD_CITATION_UNTITLED);
     return out;
 }
 
@@ -178,7 +178,7 @@ static void cite(matcher *m, size_t chunk, ud_arena *arena)
             return;
     }
     ud_citation *item = &out->items[out->count++];
-    item->title = c->title ? c->title : "Untitled";
+    item->title = c->title ? c->title : UD_CITATION_UNTITLED;
     item->url = c->url && c->url[0] ? c->url : NULL;
     item->source_type = c->source_type ? c->source_type : "";
     item->doc_id = c->doc_id;

@@ -55,9 +55,13 @@ typedef struct ud_citations {
 int ud_citations_extract(ud_citations *out, ud_arena *arena, const char *answer, size_t len,
                          const ud_context_chunk *chunks, size_t chunk_count) UD_MUST_CHECK;
 
+/* The title of a document without one. */
+#define UD_CITATION_UNTITLED "Untitled"
+
 /* A title as markers write it: control characters and line breaks become
  * spaces, runs of spaces collapse, "[" and "]" become "(" and ")", invalid
- * UTF-8 becomes U+FFFD; NULL or blank gives "Untitled". In the arena. */
+ * UTF-8 becomes U+FFFD; NULL or blank gives UD_CITATION_UNTITLED. In the
+ * arena. */
 char *ud_citation_title(ud_arena *arena, const char *title);
 
 /* The first ~max_chars characters of text with its whitespace collapsed

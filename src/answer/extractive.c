@@ -27,12 +27,16 @@
  *      sentence and question scales the score. Higher-ranked chunks win
  *      ties. A sentence holding the kind of answer the question asks for
  *      (a person for "who", a date for "when", answer_type.h) scores more.
- *   3. The best few sentences, near-duplicates dropped, are grouped by
- *      source: a paragraph per document in rank order, its best sentence
- *      first, a sentence that leans on the one before it ("It was ...")
- *      joined to it, each paragraph ending with its [Source: Title]
- *      marker (written as citations.c reads it). If no sentence covers
- *      enough of the question, the answer says nothing was found.
+ *   3. The best few sentences of the search's first three sources,
+ *      near-duplicates dropped, are grouped by source: a paragraph per
+ *      document in rank order, its best sentence first, a sentence that
+ *      leans on the one before it ("It was ...") joined to it, each
+ *      paragraph ending with its [Source: Title] marker (written as
+ *      citations.c reads it; [n] for untitled documents). Each of those
+ *      three sources left unquoted that holds the question's terms adds
+ *      its best sentence, so the answer cites what the search ranked
+ *      first. If nothing covers enough of the question, the answer says
+ *      nothing was found.
  *
  * Every loop is capped (chunks, bytes per chunk, sentences, terms), so the
  * work is bounded whatever the chunks hold.
@@ -70,8 +74,10 @@
 #define ANSWER_SENTENCES 5
 #define ANSWER_SOURCES 3
 #define SENTENCES_PER_SOURCE 3
-#define ANSWER_BYTES 900                 /* of sentences, after the first */
-#define MAX_PICKS (2 * ANSWER_SENTENCES) /* with the sentences joined to them */
+#define ANSWER_BYTES 900 /* of sentences, after the first */
+/* With the sentences joined to them, and a sentence of each top document
+ * the answer would otherwise not cite (add_support). */
+#define MAX_PICKS (2 * ANSWER_SENTENCES + ANSWER_SOURCES)
 
 /* Scoring. Coverage is the share of the question's term weight a sentence
  * holds; below MIN_COVERAGE for the best sentence, nothing was found. */
@@ -82,9 +88,17 @@
 #define TITLE_SHARE 0.5   /* ... only in its document's title */
 #define PREFIX_SHARE 0.8
 #define MIN_HEADING_SHARE 0.25 /* of the weight, for a sentence without a term to count */
-#define VECTOR_WEIGHT 0.2      /* the score's factor runs from 1 - this to 1 + this */
+/* The score's factor runs from 1 - this to 1 + this. Word vectors of short
+ * sentences are noisy: at 0.2 they reordered right sentences behind
+ * neighbours that share no question term (docs/answers.md). */
+#define VECTOR_WEIGHT 0.1
 #define PHRASE_BONUS 0.25
 #define KEEP_RELATIVE 0.7 /* sentences after the best need this share of its score */
+/* Under a heading that names the question, each sentence after the
+ * section's first scores this much less (the first usually states it). */
+#define SECTION_STEP 0.03
+#define SUPPORT_COVERAGE 0.0
+
 #define DUPLICATE_JACCARD 0.6
 #define DUPLICATE_CONTAINMENT 0.85
 /* A sentence that holds what the question asks for (a person for "who",
@@ -100,6 +114,10 @@
 
 static const char NOTHING_FOUND[] =
     "I could not find anything about that in your connected sources.";
+/* Before the passages of documents that cover the question as a whole
+ * when no one sentence answers it. */
+static const char NO_DIRECT_ANSWER[] =
+    "No one passage answers that directly; these documents cover it:\n\n";
 
 /* ---- small text helpers ------------------------------------------------- */
 
@@ -508,10 +526,12 @@ typedef struct sentence {
     term_set terms;
     const term_set *heading; /* terms of the heading above it (may be NULL) */
     const term_set *lead;    /* of the "...:" sentence its list hangs from (may be NULL) */
+    size_t in_section;       /* sentences before it under the same heading */
     double coverage;         /* share of the question's weight it holds */
     double score;
     double type_factor; /* of the score: TYPE_BONUS, TYPE_MISSING or 1 */
     bool candidate;
+    bool direct; /* holds a question term in its own text */
 } sentence;
 
 typedef struct extractor {
@@ -524,6 +544,7 @@ typedef struct extractor {
     size_t chunk;
     size_t order;
     const term_set *heading;
+    size_t in_section;    /* sentences read under heading */
     const term_set *lead; /* the last lead-in, while list items follow it */
     ud_buf block;
     bool block_bullet;
@@ -627,12 +648,15 @@ static int add_sentence(extractor *x, const char *text, size_t len, int kind)
     if (kind == KIND_PROSE && s.ptr[s.len - 1] == ':')
         out->kind = KIND_LEAD_IN;
     out->heading = x->heading;
+    out->in_section = x->in_section;
     out->lead = out->kind == KIND_LEAD_IN ? NULL : x->lead;
     int rc = analyze_set(&out->terms, x, out->text, out->len);
     if (rc < 0)
         return rc;
-    if (out->terms.count > 0)
+    if (out->terms.count > 0) {
         x->count++;
+        x->in_section++;
+    }
     return 0;
 }
 
@@ -757,6 +781,7 @@ static int set_heading(extractor *x, const char *text, size_t len)
     if (rc < 0)
         return rc;
     x->heading = heading;
+    x->in_section = 0;
     x->lead = NULL;
     return 0;
 }
@@ -1015,6 +1040,7 @@ static int read_chunk(extractor *x, size_t chunk, const char *text)
     x->chunk = chunk;
     x->order = 0;
     x->heading = NULL;
+    x->in_section = 0;
     x->lead = NULL;
     x->row_count = 0;
     x->field_count = 0;
@@ -1196,6 +1222,15 @@ static double dot(const float *a, const float *b, uint32_t dims)
 }
 
 /* True if the sentence has term b within two words after term a. */
+/* True when every term of a is in b. */
+static bool within_set(const term_set *a, const term_set *b)
+{
+    for (size_t i = 0; i < a->count; i++)
+        if (!has_term(b, a->terms[i]))
+            return false;
+    return a->count > 0;
+}
+
 static bool has_pair(const term_set *set, const char *a, const char *b)
 {
     for (size_t i = 0; i < set->word_count; i++) {
@@ -1219,6 +1254,10 @@ typedef struct scoring {
     size_t query_count;
     ud_embedder *embedder;
     unsigned wants; /* UD_WANT_* of the question */
+    /* Set by score_sentences: */
+    double total;        /* the question's weight */
+    double min_coverage; /* of it, for a sentence to answer */
+    size_t min_matched;  /* question terms a sentence must hold */
 } scoring;
 
 /* Scores every sentence; returns the best coverage of a candidate. */
@@ -1255,6 +1294,10 @@ static int score_sentences(double *out_best, extractor *x, scoring *sc)
         min_coverage = LONG_COVERAGE_TERMS / (double)sc->query_count;
     if (min_coverage < MIN_LONG_COVERAGE)
         min_coverage = MIN_LONG_COVERAGE;
+    size_t min_matched = sc->query_count < 2 ? sc->query_count : long_question ? 3 : 2;
+    sc->total = total;
+    sc->min_coverage = min_coverage;
+    sc->min_matched = min_matched;
     float *qvec = NULL, *svec = NULL;
     uint32_t dims = sc->embedder ? sc->embedder->info.dims : 0;
     if (dims) {
@@ -1295,8 +1338,11 @@ static int score_sentences(double *out_best, extractor *x, scoring *sc)
                 title += in_title * w;
         }
         /* A sentence must hold a term of the question itself, or sit in a
-         * section whose heading does ("## Root cause" over the causes). */
-        s->candidate = direct > 0 || heading >= MIN_HEADING_SHARE * total;
+         * section whose heading does ("## Root cause" over the causes), and
+         * say more than its document's title (a text file's first line). */
+        s->direct = direct > 0;
+        s->candidate = (direct > 0 || heading >= MIN_HEADING_SHARE * total) &&
+                       !within_set(&s->terms, &sc->titles[s->chunk]);
         double context = heading + title;
         if (!s->candidate)
             continue;
@@ -1318,6 +1364,8 @@ static int score_sentences(double *out_best, extractor *x, scoring *sc)
             score *= 0.8;
         else if (s->terms.count > 25)
             score *= 1.0 / (1.0 + 0.01 * (double)(s->terms.count - 25));
+        if (direct == 0)
+            score *= 1.0 - SECTION_STEP * (double)(s->in_section < 10 ? s->in_section : 10);
         if (s->kind == KIND_TABLE)
             score *= 0.85;
         else if (s->kind == KIND_RECORD)
@@ -1348,9 +1396,7 @@ static int score_sentences(double *out_best, extractor *x, scoring *sc)
         s->score = score;
         /* One term of several is not an answer, however rare it is. */
         bool relevant =
-            matched >= (sc->query_count < 2 ? sc->query_count
-                        : long_question     ? 3
-                                            : 2) &&
+            matched >= min_matched &&
             (s->coverage >= min_coverage ||
              (dims && s->coverage >= MIN_COVERAGE_WITH_VECTORS && cosine >= MIN_COSINE));
         if (relevant && s->coverage > *out_best)
@@ -1475,8 +1521,8 @@ static size_t choose(pick *picks, extractor *x, const char *const *group_titles)
             dup = picks[j].sentence == s || near_duplicate(s, picks[j].sentence);
         if (dup || (count > 0 && bytes + s->len > ANSWER_BYTES))
             continue;
-        /* Sources share a paragraph when they share a title: their
-         * citations could not tell them apart anyway. */
+        /* Chunks of one source share a paragraph (group_titles tells
+         * sources apart, see source_keys). */
         const char *title = group_titles[s->chunk];
         size_t g = 0;
         while (g < group_count && strcmp(groups[g], title) != 0)
@@ -1512,6 +1558,148 @@ static size_t choose(pick *picks, extractor *x, const char *const *group_titles)
     count = join_neighbours(picks, count, x);
     qsort(picks, count, sizeof(*picks), by_place);
     return count;
+}
+
+/* True when the document of chunk c (the chunks sharing its title) holds,
+ * anywhere in its sentences or its title, enough of the question to
+ * answer it as a whole. */
+static bool document_covers(const extractor *x, const scoring *sc, const char *const *group_titles,
+                            size_t c)
+{
+    double held = 0;
+    size_t matched = 0;
+    for (size_t q = 0; q < sc->query_count; q++) {
+        const char *term = sc->query[q].text;
+        bool found = match_term(&sc->titles[c], term) > 0;
+        for (size_t i = 0; i < x->count && !found; i++) {
+            const sentence *s = &x->sentences[i];
+            found = strcmp(group_titles[s->chunk], group_titles[c]) == 0 &&
+                    match_term(&s->terms, term) > 0;
+        }
+        if (found) {
+            held += sc->query[q].weight;
+            matched++;
+        }
+    }
+    return matched >= (sc->query_count < 2 ? sc->query_count : 2) && sc->total > 0 &&
+           held / sc->total >= SUPPORT_COVERAGE;
+}
+
+/* The search's first ANSWER_SOURCES documents that the answer does not
+ * quote, although each holds the question's terms (no one sentence of it
+ * answered well enough): each adds its best sentence holding a question
+ * term, not a repeat of one quoted, as a paragraph of its own in retrieval
+ * order after the answer's first, so the answer cites what retrieval
+ * ranked best and its best sentence still leads. picks is in output order
+ * (choose); returns the new count. */
+static size_t add_support(pick *picks, size_t count, const extractor *x, const scoring *sc,
+                          const char *const *keys, size_t chunk_count)
+{
+    pick support[ANSWER_SOURCES];
+    size_t support_count = 0;
+    const char *seen[ANSWER_SOURCES];
+    size_t seen_count = 0;
+    for (size_t c = 0; c < chunk_count && seen_count < ANSWER_SOURCES; c++) {
+        bool known = false;
+        for (size_t i = 0; i < seen_count && !known; i++)
+            known = strcmp(seen[i], keys[c]) == 0;
+        if (known)
+            continue;
+        seen[seen_count++] = keys[c];
+        bool cited = false;
+        for (size_t i = 0; i < count && !cited; i++)
+            cited = strcmp(keys[picks[i].sentence->chunk], keys[c]) == 0;
+        if (cited || count + support_count == MAX_PICKS || !document_covers(x, sc, keys, c))
+            continue;
+        const sentence *best = NULL;
+        for (size_t i = 0; i < x->count; i++) {
+            const sentence *s = &x->sentences[i];
+            if (!s->direct || strcmp(keys[s->chunk], keys[c]) != 0 ||
+                within_set(&s->terms, &sc->titles[s->chunk]) || (best && s->score <= best->score))
+                continue;
+            bool repeat = false;
+            for (size_t j = 0; j < count && !repeat; j++)
+                repeat = near_duplicate(s, picks[j].sentence);
+            if (!repeat)
+                best = s;
+        }
+        if (best)
+            support[support_count++] = (pick){best, c, 0};
+    }
+    /* Merge: a paragraph's place is its best-ranked chunk; the answer's
+     * first paragraph stays first. */
+    pick merged[MAX_PICKS];
+    size_t n = 0, next = 0;
+    for (size_t i = 0; i < count; i++) {
+        bool opens = i == 0 || picks[i].group != picks[i - 1].group;
+        size_t place = SIZE_MAX;
+        for (size_t j = i; opens && j < count && picks[j].group == picks[i].group; j++)
+            if (picks[j].sentence->chunk < place)
+                place = picks[j].sentence->chunk;
+        while (opens && i > 0 && next < support_count && support[next].group < place)
+            merged[n++] = support[next++];
+        merged[n++] = picks[i];
+    }
+    while (next < support_count)
+        merged[n++] = support[next++];
+    /* Paragraphs are told apart by group: number them afresh. */
+    for (size_t i = 0, g = 0; i < n; i++) {
+        if (i > 0 &&
+            (merged[i].group != merged[i - 1].group ||
+             strcmp(keys[merged[i].sentence->chunk], keys[merged[i - 1].sentence->chunk]) != 0))
+            g++;
+        merged[i].group = g;
+    }
+    memcpy(picks, merged, n * sizeof(pick));
+    return n;
+}
+
+/* What tells the context's sources apart: keys[c] is chunk c's title,
+ * and markers[c] its "[Source: Title]" marker, unless it is untitled and
+ * another untitled document is in the context: then the key and the "[n]"
+ * marker are the number of that document's first chunk, which citations.c
+ * reads as its position in the context. */
+static void source_keys(const char **keys, const char **markers, ud_arena *arena,
+                        const ud_context_chunk *chunks, const char *const *titles, size_t count)
+{
+    for (size_t c = 0; c < count; c++) {
+        size_t first = c;
+        bool shared = false;
+        for (size_t j = 0; j < count; j++) {
+            if (j == c || strcmp(titles[j], titles[c]) != 0)
+                continue;
+            bool same = chunks[j].doc_id && chunks[c].doc_id &&
+                        strcmp(chunks[j].doc_id, chunks[c].doc_id) == 0;
+            if (same && j < first)
+                first = j;
+            shared |= !same && chunks[j].doc_id && chunks[c].doc_id;
+        }
+        /* Titled documents sharing a title (a PDF and its DOCX) stay one
+         * source: "[Source: Title]" reads better than a number. */
+        shared &= strcmp(titles[c], UD_CITATION_UNTITLED) == 0;
+        keys[c] = shared ? ud_arena_sprintf(arena, "%zu", first + 1) : titles[c];
+        markers[c] = shared ? ud_arena_sprintf(arena, " [%zu]", first + 1)
+                            : ud_arena_sprintf(arena, " [Source: %s]", titles[c]);
+    }
+}
+
+/* The answer quotes the search's first ANSWER_SOURCES sources only: a
+ * sentence of a lower one may share more words with the question, but
+ * retrieval judged the whole document and ranked it lower (docs/answers.md
+ * measures both). */
+static void keep_top_sources(extractor *x, const char *const *keys, size_t chunk_count)
+{
+    size_t rank[MAX_CHUNKS];
+    size_t sources = 0;
+    for (size_t c = 0; c < chunk_count; c++) {
+        size_t j = 0;
+        while (j < c && strcmp(keys[j], keys[c]) != 0)
+            j++;
+        rank[c] = j < c ? rank[j] : sources++;
+    }
+    for (size_t i = 0; i < x->count; i++)
+        if (rank[x->sentences[i].chunk] >= ANSWER_SOURCES)
+            x->sentences[i].candidate = false;
 }
 
 /* ---- the generator ------------------------------------------------------ */
@@ -1567,9 +1755,10 @@ static int emit_sentence(stream *st, const char *lead, const sentence *s, bool c
     return rc;
 }
 
-/* Streams the picks (in output order) as paragraphs with their markers. */
-static int answer_text(stream *st, ud_arena *arena, pick *picks, size_t count,
-                       const char *const *group_titles, int max_tokens)
+/* Streams the picks (in output order) as paragraphs, each ending with its
+ * source's marker. */
+static int answer_text(stream *st, pick *picks, size_t count, const char *const *markers,
+                       int max_tokens)
 {
     /* Fewer sentences when the answer would pass max_tokens: the weakest
      * goes first, the strongest always stays. */
@@ -1579,9 +1768,8 @@ static int answer_text(stream *st, ud_arena *arena, pick *picks, size_t count,
             tokens += ud_token_count(picks[i].sentence->text, picks[i].sentence->len) + 1;
         for (size_t i = 0; i < count; i++)
             if (i + 1 == count || picks[i + 1].group != picks[i].group)
-                tokens += ud_token_count(group_titles[picks[i].sentence->chunk],
-                                         strlen(group_titles[picks[i].sentence->chunk])) +
-                          4;
+                tokens += ud_token_count(markers[picks[i].sentence->chunk],
+                                         strlen(markers[picks[i].sentence->chunk]));
         if (tokens <= (size_t)max_tokens)
             break;
         size_t weakest = 0;
@@ -1602,8 +1790,7 @@ static int answer_text(stream *st, ud_arena *arena, pick *picks, size_t count,
                          picks[i + 1].sentence->order == picks[i].sentence->order + 1;
         rc = emit_sentence(st, lead, picks[i].sentence, continues);
         if (rc == 0 && last_of_group) {
-            const char *marker =
-                ud_arena_sprintf(arena, " [Source: %s]", group_titles[picks[i].sentence->chunk]);
+            const char *marker = markers[picks[i].sentence->chunk];
             rc = emit(st, marker, strlen(marker));
         }
     }
@@ -1643,25 +1830,36 @@ static int extractive_generate(ud_llm *self, ud_llm_result *out, const ud_llm_re
             rc = read_chunk(&x, i, c->text ? c->text : "");
     }
     double best = 0;
-    if (rc == 0 && query_count > 0 && x.count > 0) {
-        const char *question = req->question ? req->question : "";
-        size_t question_len = strlen(question);
-        scoring sc = {req,
-                      titles,
-                      query,
-                      query_count,
-                      e->embedder,
-                      ud_answer_type_of_question(question, question_len < MAX_QUESTION_BYTES
-                                                               ? question_len
-                                                               : MAX_QUESTION_BYTES)};
+    const char *question = req->question ? req->question : "";
+    size_t question_len = strlen(question);
+    scoring sc = {.req = req,
+                  .titles = titles,
+                  .query = query,
+                  .query_count = query_count,
+                  .embedder = e->embedder,
+                  .wants = ud_answer_type_of_question(question, question_len < MAX_QUESTION_BYTES
+                                                                    ? question_len
+                                                                    : MAX_QUESTION_BYTES)};
+    bool scored = rc == 0 && query_count > 0 && x.count > 0;
+    if (scored)
         rc = score_sentences(&best, &x, &sc);
+    const char **keys = ud_arena_alloc(&arena, (chunk_count + 1) * sizeof(char *));
+    const char **markers = ud_arena_alloc(&arena, (chunk_count + 1) * sizeof(char *));
+    if (scored) {
+        source_keys(keys, markers, &arena, req->chunks, group_titles, chunk_count);
+        keep_top_sources(&x, keys, chunk_count);
     }
     if (rc == 0 && best > 0)
-        pick_count = choose(picks, &x, group_titles);
+        pick_count = choose(picks, &x, keys);
+    size_t answer_count = pick_count;
+    if (rc == 0 && scored)
+        pick_count = add_support(picks, pick_count, &x, &sc, keys, chunk_count);
     if (rc == 0 && pick_count == 0)
         rc = emit(&st, NOTHING_FOUND, sizeof(NOTHING_FOUND) - 1);
-    else if (rc == 0)
-        rc = answer_text(&st, &arena, picks, pick_count, group_titles, req->max_tokens);
+    else if (rc == 0 && answer_count == 0)
+        rc = emit(&st, NO_DIRECT_ANSWER, sizeof(NO_DIRECT_ANSWER) - 1);
+    if (rc == 0 && pick_count > 0)
+        rc = answer_text(&st, picks, pick_count, markers, req->max_tokens);
     if (st.canceled)
         rc = UD_ECANCELED;
     out->text_len = st.text.len;

@@ -128,3 +128,115 @@ void test_extractive_answers__a_leaning_sentence_keeps_the_one_before(void)
     UD_CHECK(!strstr(text, "Lunch"));
     free(text);
 }
+
+/* The citations of text over chunks, in the arena. */
+static ud_citations cited(ud_arena *arena, const char *text, const ud_context_chunk *chunks,
+                          size_t count)
+{
+    ud_citations cits;
+    UD_CHECK_OK(ud_citations_extract(&cits, arena, text, strlen(text), chunks, count));
+    return cits;
+}
+
+void test_extractive_answers__top_documents_are_cited_even_without_a_full_sentence(void)
+{
+    /* Only d1 has a sentence holding the whole question; d2 and d3 hold
+     * its words across sentences. The search ranked all three first, so
+     * the answer cites all three, d1's answer leading. */
+    ud_context_chunk chunks[] = {
+        {"d1", 0, "Pump Manual", "file", NULL,
+         "The coolant pump pressure must stay below 4 bar. Service it yearly.", 3},
+        {"d2", 0, "Plant Log", "file", NULL,
+         "The coolant was replaced in May. Pressure readings were logged by the night shift.", 2},
+        {"d3", 0, "Safety Notes", "file", NULL,
+         "Check the pump before each run. Pressure above the limit trips the alarm.", 1},
+    };
+    char *text = ask("What is the coolant pump pressure limit?", chunks, 3);
+    check_starts_with(text, "The coolant pump pressure must stay below 4 bar.");
+    ud_arena arena;
+    ud_arena_init(&arena);
+    ud_citations cits = cited(&arena, text, chunks, 3);
+    UD_CHECK_EQ_INT(3, (long)cits.count);
+    UD_CHECK_EQ_STR("d1", cits.items[0].doc_id);
+    UD_CHECK_EQ_STR("d2", cits.items[1].doc_id);
+    UD_CHECK_EQ_STR("d3", cits.items[2].doc_id);
+    ud_arena_dispose(&arena);
+    free(text);
+}
+
+void test_extractive_answers__no_direct_answer_says_so_and_cites_what_covers_it(void)
+{
+    ud_context_chunk chunks[] = {
+        {"d1", 0, "Plant Log", "file", NULL,
+         "The coolant was replaced in May. Pressure readings were logged by the night shift.", 2},
+        {"d2", 0, "Canteen Menu", "file", NULL,
+         "Soup of the day is served from noon until the kitchen closes.", 1},
+    };
+    char *text = ask("What is the coolant pressure limit of the pump?", chunks, 2);
+    check_starts_with(text, "No one passage answers that directly; these documents cover it:");
+    ud_arena arena;
+    ud_arena_init(&arena);
+    ud_citations cits = cited(&arena, text, chunks, 2);
+    /* The menu holds no word of the question: it is not cited. */
+    UD_CHECK_EQ_INT(1, (long)cits.count);
+    UD_CHECK_EQ_STR("d1", cits.items[0].doc_id);
+    ud_arena_dispose(&arena);
+    free(text);
+    /* A question none of the documents speaks of is still not answered. */
+    text = ask("Who won the chess tournament in Oslo?", chunks, 2);
+    check_starts_with(text, "I could not find anything");
+    free(text);
+}
+
+void test_extractive_answers__only_the_top_three_sources_are_quoted(void)
+{
+    /* d4 holds a date, the kind of answer "when" asks for, but the search
+     * ranked it fourth (it is about the old scheme): the answer quotes the
+     * top three. */
+    ud_context_chunk chunks[] = {
+        {"d1", 0, "Leave Policy", "file", NULL,
+         "Parental leave starts once the birth is registered with HR.", 4},
+        {"d2", 0, "Benefits Overview", "file", NULL,
+         "Parental leave can start before the birth if your doctor advises it.", 3},
+        {"d3", 0, "HR FAQ", "file", NULL, "Parental leave requests go to your HR partner.", 2},
+        {"d4", 0, "Old Scheme", "file", NULL,
+         "Parental leave under the old scheme starts on 1 March 2020.", 1},
+    };
+    char *text = ask("When does parental leave start?", chunks, 4);
+    check_starts_with(text, "Parental leave starts once the birth is registered with HR.");
+    UD_CHECK(!strstr(text, "Old Scheme"));
+    free(text);
+}
+
+void test_extractive_answers__untitled_documents_are_cited_by_number(void)
+{
+    /* Two untitled documents: "[Source: Untitled]" could not tell them
+     * apart, so each is cited by its place in the context. */
+    ud_context_chunk chunks[] = {
+        {"a", 0, "", "eval", NULL, "Magnetic core memories store bits in ferrite rings.", 2},
+        {"b", 0, "", "eval", NULL, "Ferrite core memories are read destructively.", 1},
+    };
+    char *text = ask("How do ferrite core memories store bits?", chunks, 2);
+    UD_CHECK_CONTAINS(text, "[1]");
+    UD_CHECK_CONTAINS(text, "[2]");
+    UD_CHECK(!strstr(text, "[Source: Untitled]"));
+    ud_arena arena;
+    ud_arena_init(&arena);
+    ud_citations cits = cited(&arena, text, chunks, 2);
+    UD_CHECK_EQ_INT(2, (long)cits.count);
+    UD_CHECK_EQ_STR("a", cits.items[0].doc_id);
+    UD_CHECK_EQ_STR("b", cits.items[1].doc_id);
+    ud_arena_dispose(&arena);
+    free(text);
+}
+
+void test_extractive_answers__a_line_repeating_the_title_is_not_quoted(void)
+{
+    ud_context_chunk chunks[] = {
+        {"d1", 0, "Q3 2024 revenue summary", "file", NULL,
+         "Q3 2024 revenue summary.\n\nRevenue: 6.1 M EUR, above the plan.", 1},
+    };
+    char *text = ask("What was revenue in Q3 2024?", chunks, 1);
+    check_starts_with(text, "Revenue: 6.1 M EUR, above the plan.");
+    free(text);
+}
