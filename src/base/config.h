@@ -21,7 +21,10 @@ typedef struct ud_config {
     char org[101];    /* slug of the organization the CLI and server act for */
     char bind[64];
     long port;
-    long threads;
+    long threads;       /* libmicrohttpd's threads */
+    long workers;       /* the handlers' worker pool; 0 = 2 per core, at least 4 */
+    long queue_max;     /* requests waiting for a worker */
+    long queue_wait_ms; /* longest wait for a worker */
     long max_body_kb;
     long max_header_kb;
     long max_connections;

@@ -16,7 +16,7 @@
 #include "sync/scheduler.h"
 
 static const char usage[] =
-    "usage: unify serve [--data DIR] [--bind ADDR] [--port P] [--threads N]\n\n"
+    "usage: unify serve [--data DIR] [--bind ADDR] [--port P] [--threads N] [--workers N]\n\n"
     "Serves the HTTP API of every organization of the data directory (each caller's\n"
     "credential names its own; the routes are in docs/openapi.yaml and the README),\n"
     "and runs the data sources' syncs when they are due. Stops cleanly on SIGINT or\n"
@@ -24,17 +24,23 @@ static const char usage[] =
     "  -d, --data DIR     data directory (default: $UNIFY_DATA, else ./unify-data)\n"
     "  -b, --bind ADDR    address to listen on (default from config: 127.0.0.1)\n"
     "  -p, --port P       port, 0 for any free one (default from config: 8080)\n"
-    "  -t, --threads N    worker threads (default from config: 4)\n";
+    "  -t, --threads N    HTTP threads that read, route and write (default from config: 4)\n"
+    "  -w, --workers N    worker threads that run the handlers (default from config:\n"
+    "                     0, i.e. 2 per core and at least 4); up to queue_max (256)\n"
+    "                     requests wait for one, at most queue_wait_ms (5000); past\n"
+    "                     either a request is answered 503 with Retry-After. The\n"
+    "                     pool's counters are logged when the server stops.\n";
 
 int ud_cmd_serve(int argc, char **argv)
 {
-    const char *bind = NULL, *port = NULL, *threads = NULL;
+    const char *bind = NULL, *port = NULL, *threads = NULL, *workers = NULL;
     const ud_cli_option options[] = {{"bind", true, &bind},
                                      {"port", true, &port},
                                      {"threads", true, &threads},
+                                     {"workers", true, &workers},
                                      {NULL, false, NULL}};
     static const ud_cli_alias aliases[] = {
-        {'b', "bind"}, {'p', "port"}, {'t', "threads"}, {0, NULL}};
+        {'b', "bind"}, {'p', "port"}, {'t', "threads"}, {'w', "workers"}, {0, NULL}};
     const ud_cli_spec spec = {usage, options, UD_CLI_DATA, 0, 0, aliases};
     ud_cli_flags flags;
     int parsed = ud_cli_parse_spec(&flags, &spec, argc, argv);
@@ -46,7 +52,8 @@ int ud_cmd_serve(int argc, char **argv)
         return 1;
     if ((bind && ud_config_set(&config, "bind", bind, UD_FROM_FLAG) < 0) ||
         (port && ud_config_set(&config, "port", port, UD_FROM_FLAG) < 0) ||
-        (threads && ud_config_set(&config, "threads", threads, UD_FROM_FLAG) < 0)) {
+        (threads && ud_config_set(&config, "threads", threads, UD_FROM_FLAG) < 0) ||
+        (workers && ud_config_set(&config, "workers", workers, UD_FROM_FLAG) < 0)) {
         ud_cli_fail(NULL);
         return 2;
     }
@@ -114,6 +121,9 @@ int ud_cmd_serve(int argc, char **argv)
     http.bind = config.bind;
     http.port = (uint16_t)config.port;
     http.threads = (unsigned)config.threads;
+    http.workers = (unsigned)config.workers;
+    http.queue_max = (unsigned)config.queue_max;
+    http.queue_wait_ms = (unsigned)config.queue_wait_ms;
     http.max_body_bytes = (size_t)config.max_body_kb << 10;
     http.max_header_bytes = (size_t)config.max_header_kb << 10;
     http.max_connections = (unsigned)config.max_connections;

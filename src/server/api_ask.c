@@ -1,8 +1,10 @@
 /*
  * POST /v1/ask: the answer pipeline (answer/pipeline.h) behind the API.
  *
- * The generator may take many seconds, so the work runs on a worker
- * thread: deferred (one JSON answer) or streamed as Server-Sent Events:
+ * The generator may take many seconds; the route runs on the server's
+ * worker pool (http.h), like every route but the health check, so the
+ * wait holds one worker and no HTTP thread. The answer is one JSON
+ * document, or streamed as Server-Sent Events:
  *   event: delta      data: {"text": "..."}            pieces of the answer
  *   event: citations  data: {"citations": [...], "dropped": n}
  *   event: done       data: {"provider", "model", "route", "usage", "cost_usd", ...}
@@ -353,9 +355,8 @@ static ask_outcome run_ask(ask_job *job, ud_llm_on_text on_text, void *payload)
 
 /* ---- one JSON answer --------------------------------------------------------- */
 
-static int answer_deferred(ud_http_response *res, const ud_http_request *req, void *payload)
+static int answer_json(ud_http_response *res, const ud_http_request *req, ask_job *job)
 {
-    ask_job *job = payload;
     ask_outcome outcome = run_ask(job, NULL, NULL);
     job_free(job);
     if (outcome.rc < 0)
@@ -435,8 +436,8 @@ int ud_api_ask(ud_http_response *res, const ud_http_request *req, void *payload)
         job_free(job);
         return rc;
     }
-    if (!stream)
-        return ud_http_defer(req, answer_deferred, job);
+    if (!stream) /* on a worker already: answer here */
+        return answer_json(res, req, job);
     rc = ud_http_stream_start(res, req, "text/event-stream", answer_stream, job, job_free);
     if (rc < 0)
         job_free(job);

@@ -5,9 +5,13 @@
  * capped body buffer) across those calls, answer 413 as soon as a declared or
  * received body passes the cap, and dispatch to the route on the last call.
  *
- * MHD runs a pool of `threads` threads, each with its own event loop;
- * handlers run on them, so a handler may block (SQL, search) without
- * stalling the other threads' connections.
+ * MHD runs `threads` threads, each with its own event loop serving many
+ * connections: nothing on them may block. So a request, once in, is routed
+ * on its MHD thread, its connection suspended, and the request handed to
+ * the worker pool (work_pool.h); the worker runs the guard and the handler
+ * and resumes the connection, and the MHD thread, called again, sends what
+ * the worker left in the request's state. Only UD_HTTP_INLINE routes run
+ * on the MHD thread itself.
  */
 #include "server/http.h"
 
@@ -40,9 +44,7 @@ struct ud_http_server {
     void *payload;
     uint16_t port;
     atomic_uint_fast64_t next_request_id;
-    pthread_mutex_t workers_lock; /* guards workers */
-    pthread_cond_t workers_idle;
-    unsigned workers; /* deferred and streaming workers running */
+    ud_work_pool *pool; /* runs the handlers of all but inline routes */
     /* Slow-request guard: libmicrohttpd's timeout only cuts idle
      * connections, so a client that trickles a byte at a time would hold a
      * connection for ever. Every connection has a deadline by which its
@@ -69,16 +71,22 @@ typedef struct request_state {
     ud_buf body;
     bool too_large;
     uint64_t id;
-    /* A deferred request (ud_http_defer): its worker, and what it answers. */
     ud_http_server *server;
     struct MHD_Connection *connection;
+    /* A request handed to the pool: the connection is suspended from the
+     * moment it is queued until its worker sets `done` and resumes it; in
+     * between only the worker touches what follows (and the arena). */
+    bool pooled;
+    bool handled;     /* the handler already ran inline (it deferred or streams) */
+    bool overloaded;  /* refused or expired in the queue: answered 503 */
+    bool stream_sent; /* res.stream was handed to MHD as a response */
     ud_http_deferred_fn deferred_fn;
     void *deferred_payload;
-    ud_http_request req;       /* the worker's copy */
-    ud_http_response res;      /* filled by the worker */
-    int deferred_rc;           /* the worker's return */
-    char *deferred_message;    /* its error message, in the arena */
-    atomic_bool deferred_done; /* set by the worker before it resumes the connection */
+    ud_http_request req;  /* the worker's copy */
+    ud_http_response res; /* filled by the worker */
+    int rc;               /* the worker's return */
+    char *message;        /* its error message, in the arena */
+    atomic_bool done;     /* set by the worker before it resumes the connection */
 } request_state;
 
 /* A streamed body (ud_http_stream_start). Two owners: the worker that
@@ -107,6 +115,9 @@ void ud_http_config_default(ud_http_config *out)
     out->bind = "127.0.0.1";
     out->port = 8080;
     out->threads = 4;
+    out->workers = 0;
+    out->queue_max = 256;
+    out->queue_wait_ms = 5000;
     out->max_body_bytes = 1u << 20;
     out->max_header_bytes = 32u << 10;
     out->max_connections = 256;
@@ -255,59 +266,97 @@ const char *ud_http_param(const ud_http_request *req, const char *name)
     return NULL;
 }
 
-/* ---- workers --------------------------------------------------------------- */
-
-static bool worker_begin(ud_http_server *server)
-{
-    pthread_mutex_lock(&server->workers_lock);
-    bool ok = server->workers < UD_HTTP_MAX_WORKERS;
-    if (ok)
-        server->workers++;
-    pthread_mutex_unlock(&server->workers_lock);
-    return ok;
-}
-
-static void worker_end(ud_http_server *server)
-{
-    pthread_mutex_lock(&server->workers_lock);
-    server->workers--;
-    pthread_cond_broadcast(&server->workers_idle);
-    pthread_mutex_unlock(&server->workers_lock);
-}
-
-static int spawn(void *(*fn)(void *), void *arg)
-{
-    pthread_t thread;
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    int err = pthread_create(&thread, &attr, fn, arg);
-    pthread_attr_destroy(&attr);
-    return err ? ud_error_set(UD_EIO, "cannot start a worker thread") : 0;
-}
+/* ---- the worker pool --------------------------------------------------------- */
 
 int ud_http_defer(const ud_http_request *req, ud_http_deferred_fn fn, void *payload)
 {
     request_state *state = req->internal;
     state->deferred_fn = fn;
     state->deferred_payload = payload;
-    state->req = *req;
     return UD_HTTP_DEFERRED;
 }
 
-static void *run_deferred(void *arg)
+static void run_stream(ud_http_stream *stream);
+static void stream_discard(ud_http_stream *stream);
+
+/* Marks the request answered 503 with Retry-After (under the worker's or
+ * the refuser's ownership of the state). */
+static void overloaded(request_state *state, const char *message)
 {
-    request_state *state = arg;
-    ud_error_clear();
-    state->res = (ud_http_response){.status = 200};
-    state->deferred_rc = state->deferred_fn(&state->res, &state->req, state->deferred_payload);
-    if (state->deferred_rc < 0) /* the message travels with the state, not the thread */
-        state->deferred_message = ud_arena_strdup(&state->arena, ud_error_last());
-    ud_http_server *server = state->server;
-    atomic_store(&state->deferred_done, true);
+    state->overloaded = true;
+    state->message = ud_arena_strdup(&state->arena, message);
+    state->res = (ud_http_response){.status = 503};
+    if (ud_http_add_header(&state->res, &state->req, "Retry-After", "1") < 0)
+        UD_LOG(NULL, UD_LOG_WARN, "cannot add Retry-After: %s", ud_error_last());
+    if (state->res.stream) {
+        stream_discard(state->res.stream);
+        state->res.stream = NULL;
+    }
+}
+
+/* Hands the connection back to its MHD thread, which sends the answer. */
+static void answered(request_state *state)
+{
+    atomic_store(&state->done, true);
     MHD_resume_connection(state->connection);
-    worker_end(server);
-    return NULL;
+}
+
+/* One request on a worker (ud_work_fn): the guard and the handler, unless
+ * they ran inline, then a deferred function; then the answer goes back to
+ * the MHD thread and a stream's writer runs here. */
+static void run_request(void *payload, bool expired)
+{
+    request_state *state = payload;
+    ud_http_server *server = state->server;
+    ud_error_clear();
+    if (expired) {
+        overloaded(state, "the request waited too long for a worker; retry shortly");
+        answered(state);
+        return;
+    }
+    int rc = state->rc;
+    if (!state->handled) {
+        state->res = (ud_http_response){.status = 200};
+        ud_http_request *req = &state->req;
+        rc = server->config.guard
+                 ? server->config.guard(&state->res, req, req->route->access, server->payload)
+                 : 0;
+        if (rc == 0)
+            rc = req->route->handler(&state->res, req, server->payload);
+    }
+    if (rc == UD_HTTP_DEFERRED) {
+        state->res = (ud_http_response){.status = 200};
+        rc = state->deferred_fn(&state->res, &state->req, state->deferred_payload);
+    }
+    ud_http_stream *stream = state->res.stream;
+    if (rc < 0) { /* the message travels with the state, not the thread */
+        state->message = ud_arena_strdup(&state->arena, ud_error_last());
+        if (stream)
+            stream_discard(stream);
+        state->res.stream = stream = NULL;
+    }
+    state->rc = rc;
+    /* The state may be freed as soon as the connection is resumed. */
+    answered(state);
+    if (stream)
+        run_stream(stream);
+}
+
+/* Queues the request on the pool, its connection suspended until answered;
+ * a refused one is answered 503 once the connection is resumed. */
+static enum MHD_Result to_pool(ud_http_server *server, struct MHD_Connection *connection,
+                               request_state *state)
+{
+    state->pooled = true;
+    state->connection = connection;
+    MHD_suspend_connection(connection);
+    if (ud_work_pool_submit(server->pool, run_request, state) == 0)
+        return MHD_YES;
+    UD_LOG(NULL, UD_LOG_WARN, "request_id=%llu method=%s path=%s status=503 error=\"%s\"",
+           (unsigned long long)state->id, state->req.method, state->req.path, ud_error_last());
+    overloaded(state, ud_error_last());
+    answered(state);
+    return MHD_YES;
 }
 
 static void stream_release(ud_http_stream *stream)
@@ -366,15 +415,10 @@ bool ud_http_stream_gone(ud_http_stream *stream)
     return gone;
 }
 
-typedef struct stream_job {
-    ud_http_server *server;
-    ud_http_stream *stream;
-} stream_job;
-
-static void *run_stream(void *arg)
+/* Runs a stream's writer (on the worker that ran its handler) and ends
+ * the body after it. */
+static void run_stream(ud_http_stream *stream)
 {
-    stream_job *job = arg;
-    ud_http_stream *stream = job->stream;
     ud_error_clear();
     stream->fn(stream, stream->payload);
     if (stream->payload_free)
@@ -384,9 +428,17 @@ static void *run_stream(void *arg)
     wake(stream);
     pthread_mutex_unlock(&stream->lock);
     stream_release(stream);
-    worker_end(job->server);
-    free(job);
-    return NULL;
+}
+
+/* A stream whose writer will never run and that no response holds. */
+static void stream_discard(ud_http_stream *stream)
+{
+    if (stream->payload_free)
+        stream->payload_free(stream->payload);
+    ud_buf_dispose(&stream->pending);
+    pthread_cond_destroy(&stream->drained);
+    pthread_mutex_destroy(&stream->lock);
+    free(stream);
 }
 
 /* MHD asks for body bytes: hand over what is pending, end after the worker
@@ -446,25 +498,19 @@ int ud_http_stream_start(ud_http_response *res, const ud_http_request *req,
     return 0;
 }
 
-/* Queues the streamed response and starts its worker. */
-static enum MHD_Result start_stream(ud_http_server *server, struct MHD_Connection *connection,
-                                    const ud_http_response *res, uint64_t request_id)
+/* Queues the streamed response; its writer runs on the worker that ran
+ * the handler, which lets go of the request after this. */
+static enum MHD_Result start_stream(request_state *state, struct MHD_Connection *connection,
+                                    const ud_http_response *res)
 {
     ud_http_stream *stream = res->stream;
-    if (!worker_begin(server)) {
-        if (stream->payload_free)
-            stream->payload_free(stream->payload);
-        ud_buf_dispose(&stream->pending);
-        pthread_cond_destroy(&stream->drained);
-        pthread_mutex_destroy(&stream->lock);
-        free(stream);
-        return send_error(connection, UD_EAGAIN, "the server is busy; retry shortly", request_id,
-                          NULL);
-    }
     struct MHD_Response *response =
         MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_read, stream, stream_free);
+    if (!response)
+        return MHD_NO; /* on_completed lets go of the stream */
+    state->stream_sent = true;
     char id[24];
-    snprintf(id, sizeof(id), "%llu", (unsigned long long)request_id);
+    snprintf(id, sizeof(id), "%llu", (unsigned long long)state->id);
     MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, stream->content_type);
     MHD_add_response_header(response, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
     MHD_add_response_header(response, "X-Content-Type-Options", "nosniff");
@@ -474,21 +520,6 @@ static enum MHD_Result start_stream(ud_http_server *server, struct MHD_Connectio
         MHD_add_response_header(response, res->header_names[i], res->header_values[i]);
     enum MHD_Result result = MHD_queue_response(connection, 200, response);
     MHD_destroy_response(response); /* MHD holds its own reference while sending */
-    stream_job *job = ud_calloc(1, sizeof(*job));
-    job->server = server;
-    job->stream = stream;
-    if (spawn(run_stream, job) < 0) {
-        /* No worker: end the body now so the client is not left waiting. */
-        pthread_mutex_lock(&stream->lock);
-        stream->done = true;
-        wake(stream);
-        pthread_mutex_unlock(&stream->lock);
-        if (stream->payload_free)
-            stream->payload_free(stream->payload);
-        stream_release(stream);
-        worker_end(server);
-        free(job);
-    }
     return result;
 }
 
@@ -677,6 +708,9 @@ static enum MHD_Result dispatch(ud_http_server *server, struct MHD_Connection *c
     }
     match_route(route->pattern, segments, count, &req);
     req.route = route;
+    state->req = req;
+    if (!(route->flags & UD_HTTP_INLINE))
+        return to_pool(server, connection, state);
 
     ud_http_response res = {.status = 200};
     ud_error_clear();
@@ -684,18 +718,15 @@ static enum MHD_Result dispatch(ud_http_server *server, struct MHD_Connection *c
         server->config.guard ? server->config.guard(&res, &req, route->access, server->payload) : 0;
     if (rc == 0)
         rc = route->handler(&res, &req, server->payload);
-    if (rc == UD_HTTP_DEFERRED) {
-        if (!worker_begin(server))
-            return send_error(connection, UD_EAGAIN, "the server is busy; retry shortly", state->id,
-                              NULL);
-        state->connection = connection;
-        MHD_suspend_connection(connection);
-        if (spawn(run_deferred, state) < 0) {
-            worker_end(server);
-            MHD_resume_connection(connection);
-            return send_error(connection, UD_EIO, "internal error", state->id, NULL);
-        }
-        return MHD_YES;
+    if (rc == UD_HTTP_DEFERRED) { /* inline routes defer nothing slow: run it now */
+        res = (ud_http_response){.status = 200};
+        rc = state->deferred_fn(&res, &req, state->deferred_payload);
+    }
+    if (rc == 0 && res.stream) { /* its writer needs a worker */
+        state->res = res;
+        state->rc = 0;
+        state->handled = true;
+        return to_pool(server, connection, state);
     }
     return finish(connection, state, method, url, rc, &res);
 }
@@ -706,6 +737,9 @@ static enum MHD_Result finish(struct MHD_Connection *connection, request_state *
                               const ud_http_response *result)
 {
     ud_http_response res = *result;
+    if (state->overloaded)
+        return send_error_body(connection, 503, "overloaded", state->message, NULL, state->id,
+                               &res);
     if (rc < 0) {
         int status = ud_error_http_status(rc);
         UD_LOG(NULL, status >= 500 ? UD_LOG_ERROR : UD_LOG_INFO,
@@ -716,7 +750,7 @@ static enum MHD_Result finish(struct MHD_Connection *connection, request_state *
                           state->id, &res);
     }
     if (res.stream)
-        return start_stream(state->server, connection, &res, state->id);
+        return start_stream(state, connection, &res);
     return send_response(connection, res.status ? res.status : 200, res.content_type,
                          res.body ? res.body : "", res.body ? res.body_len : 0, NULL, state->id,
                          &res);
@@ -761,14 +795,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
         return MHD_YES;
     }
     set_deadline(server, connection, -1); /* the request is in: answering it has no deadline */
-    if (state->deferred_fn) {
+    if (state->pooled) {
         /* Called again after the worker resumed the connection. */
-        if (!atomic_load(&state->deferred_done))
+        if (!atomic_load(&state->done))
             return MHD_YES;
-        if (state->deferred_rc < 0)
-            ud_error_set(state->deferred_rc, "%s",
-                         state->deferred_message ? state->deferred_message : "error");
-        return finish(connection, state, method, url, state->deferred_rc, &state->res);
+        if (state->rc < 0)
+            ud_error_set(state->rc, "%s", state->message ? state->message : "error");
+        return finish(connection, state, method, url, state->rc, &state->res);
     }
     if (state->too_large) {
         char message[96];
@@ -789,6 +822,10 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **co
     request_state *state = *con_cls;
     if (!state)
         return;
+    /* A worker's stream whose response never started (the client left
+     * while the handler ran): its writer sees the client gone. */
+    if (state->res.stream && !state->stream_sent)
+        stream_free(state->res.stream);
     ud_buf_dispose(&state->body);
     ud_arena_dispose(&state->arena);
     free(state);
@@ -824,8 +861,12 @@ int ud_http_server_start(ud_http_server **out, const ud_http_config *config,
         return ud_error_set(UD_EINVAL, "bind address is not an IP address: %s", bind);
     }
     ud_http_server *server = ud_calloc(1, sizeof(*server));
-    pthread_mutex_init(&server->workers_lock, NULL);
-    pthread_cond_init(&server->workers_idle, NULL);
+    ud_work_pool_config pool = {config->workers, config->queue_max, config->queue_wait_ms};
+    int rc = ud_work_pool_new(&server->pool, &pool);
+    if (rc < 0) {
+        free(server);
+        return rc;
+    }
     pthread_mutex_init(&server->watch_lock, NULL);
     pthread_cond_init(&server->watch_stop, NULL);
     server->config = *config;
@@ -834,17 +875,22 @@ int ud_http_server_start(ud_http_server **out, const ud_http_config *config,
     server->routes = routes;
     server->route_count = route_count;
     server->payload = payload;
+    /* One thread is MHD's internal polling thread itself: asking for a
+     * "pool" of one draws a warning. */
+    struct MHD_OptionItem pool_size[] = {
+        {server->config.threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END,
+         (intptr_t)server->config.threads, NULL},
+        {MHD_OPTION_END, 0, NULL}};
     server->daemon = MHD_start_daemon(
         flags, config->port, NULL, NULL, on_request, server, MHD_OPTION_SOCK_ADDR,
-        (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)server->config.threads,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)config->max_connections,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)config->timeout_seconds,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)config->max_header_bytes,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, server, MHD_OPTION_NOTIFY_CONNECTION,
-        on_connection, server, MHD_OPTION_EXTERNAL_LOGGER, log_mhd, server, MHD_OPTION_END);
+        (struct sockaddr *)&addr, MHD_OPTION_ARRAY, pool_size, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)config->max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)config->timeout_seconds, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)config->max_header_bytes, MHD_OPTION_NOTIFY_COMPLETED, on_completed, server,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, server, MHD_OPTION_EXTERNAL_LOGGER, log_mhd,
+        server, MHD_OPTION_END);
     if (!server->daemon) {
-        pthread_cond_destroy(&server->workers_idle);
-        pthread_mutex_destroy(&server->workers_lock);
+        ud_work_pool_free(server->pool);
         pthread_cond_destroy(&server->watch_stop);
         pthread_mutex_destroy(&server->watch_lock);
         free(server);
@@ -856,6 +902,7 @@ int ud_http_server_start(ud_http_server **out, const ud_http_config *config,
     server->port = info ? info->port : config->port;
     if (pthread_create(&server->reaper, NULL, reap_slow_clients, server) != 0) {
         MHD_stop_daemon(server->daemon);
+        ud_work_pool_free(server->pool);
         free(server);
         return ud_error_set(UD_EIO, "cannot start the slow-client guard");
     }
@@ -868,24 +915,36 @@ uint16_t ud_http_server_port(const ud_http_server *server)
     return server->port;
 }
 
+void ud_http_server_stats(ud_work_pool_stats *out, ud_http_server *server)
+{
+    ud_work_pool_stats_get(out, server->pool);
+}
+
 void ud_http_server_stop(ud_http_server *server)
 {
     if (!server)
         return;
     /* Workers hold parked connections: let them finish first, with the
-     * daemon still running so their clients get the end of their answers. */
-    pthread_mutex_lock(&server->workers_lock);
-    while (server->workers > 0)
-        pthread_cond_wait(&server->workers_idle, &server->workers_lock);
-    pthread_mutex_unlock(&server->workers_lock);
+     * daemon still running so their clients get the end of their answers
+     * (requests that come in meanwhile are refused with 503). */
+    ud_work_pool_drain(server->pool);
+    ud_work_pool_stats stats;
+    ud_work_pool_stats_get(&stats, server->pool);
+    UD_LOG(NULL, UD_LOG_INFO,
+           "http workers: workers=%u queue_max=%u max_wait_ms=%u accepted=%llu completed=%llu "
+           "rejected=%llu expired=%llu max_queued=%u wait_p50_ms=%.3f wait_p99_ms=%.3f "
+           "wait_max_ms=%.3f",
+           stats.workers, stats.queue_max, stats.max_wait_ms, (unsigned long long)stats.accepted,
+           (unsigned long long)stats.completed, (unsigned long long)stats.rejected,
+           (unsigned long long)stats.expired, stats.max_queued, ud_work_pool_wait_ms(&stats, 0.5),
+           ud_work_pool_wait_ms(&stats, 0.99), (double)stats.wait_max_us / 1000.0);
+    ud_work_pool_free(server->pool);
     pthread_mutex_lock(&server->watch_lock);
     server->watch_stopping = true;
     pthread_cond_signal(&server->watch_stop);
     pthread_mutex_unlock(&server->watch_lock);
     pthread_join(server->reaper, NULL);
     MHD_stop_daemon(server->daemon);
-    pthread_cond_destroy(&server->workers_idle);
-    pthread_mutex_destroy(&server->workers_lock);
     pthread_cond_destroy(&server->watch_stop);
     pthread_mutex_destroy(&server->watch_lock);
     free(server);

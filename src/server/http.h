@@ -1,9 +1,13 @@
 /*
- * The HTTP layer: libmicrohttpd with a thread pool, a route table, bodies
+ * The HTTP layer: libmicrohttpd's threads parse, route and write; a fixed
+ * pool of worker threads (server/work_pool.h) runs the handlers, so that
+ * a handler that blocks (SQL, an index search, argon2, a remote model)
+ * never stalls the connections of others. Also: a route table, bodies
  * read into a capped buffer, JSON error bodies, and limits on body size,
- * header size, connection count and connection time. Routes are data: an
- * array of {method, pattern, handler}. The server knows nothing of search
- * or documents; src/server/api.c supplies the product's routes.
+ * header size, connection count, connection time and the workers' queue.
+ * Routes are data: an array of {method, pattern, handler, access, flags}.
+ * The server knows nothing of search or documents; src/server/api.c
+ * supplies the product's routes.
  */
 #ifndef UD_SERVER_HTTP_H
 #define UD_SERVER_HTTP_H
@@ -14,6 +18,7 @@
 
 #include "base/arena.h"
 #include "base/error.h"
+#include "server/work_pool.h"
 
 #define UD_HTTP_MAX_PARAMS 4
 #define UD_HTTP_MAX_HEADERS 4
@@ -62,8 +67,16 @@ struct ud_http_route {
     const char *method;  /* "GET", "POST", ... */
     const char *pattern; /* "/v1/documents/{id}": literal segments and {params} */
     ud_http_handler handler;
-    int access; /* what the caller must be allowed; passed to the guard, opaque here */
+    int access;     /* what the caller must be allowed; passed to the guard, opaque here */
+    unsigned flags; /* UD_HTTP_INLINE; 0: the guard and handler run on the worker pool */
 };
+
+/* The route's guard and handler are quick and never block (no I/O that can
+ * wait on another client or a remote service): they run on the server's
+ * own thread, skipping the pool's queue (a health check). */
+#define UD_HTTP_INLINE 1u
+/* The default: guard and handler run on the worker pool. */
+#define UD_HTTP_POOLED 0u
 
 /* Runs before every handler with the route's access value: authenticates
  * the caller and checks their right to the route. Returns 0 and may set
@@ -76,7 +89,10 @@ typedef int (*ud_http_guard)(ud_http_response *res, ud_http_request *req, int ac
 typedef struct ud_http_config {
     const char *bind;         /* "127.0.0.1" */
     uint16_t port;            /* 0 = any free port (see ud_http_server_port) */
-    unsigned threads;         /* thread pool size, default 4 */
+    unsigned threads;         /* libmicrohttpd's threads (parse, route, write), default 4 */
+    unsigned workers;         /* worker pool (handlers), 0 = 2 per core, at least 4 */
+    unsigned queue_max;       /* requests waiting for a worker, default 256; more get 503 */
+    unsigned queue_wait_ms;   /* longest wait for a worker, default 5000; then 503 */
     size_t max_body_bytes;    /* default 1 MiB; larger bodies get 413 */
     size_t max_header_bytes;  /* per-connection memory for headers, default 32 KiB */
     unsigned max_connections; /* default 256 */
@@ -88,26 +104,31 @@ void ud_http_config_default(ud_http_config *out);
 
 typedef struct ud_http_server ud_http_server;
 
-/* ---- work that must not block a server thread ------------------------------
- * Handlers run on the server's pool threads, each serving many connections:
- * a call that can take seconds (a language model, an upstream API) goes to
- * a worker thread instead, in one of two ways.
+/* ---- the worker pool ----------------------------------------------------
+ * Every route's guard and handler run on a worker of the server's pool,
+ * unless the route is UD_HTTP_INLINE. The connection is parked meanwhile.
+ * When the pool's queue is full, or a request waited longer than
+ * queue_wait_ms for a worker, it is answered 503 with Retry-After and
+ * {"error": {"code": "overloaded", ...}}; so are requests that come in
+ * while the server stops. A handler that takes long (a language model)
+ * may answer in one of two ways besides returning.
  *
- * Deferred: the handler returns ud_http_defer(req, fn, payload). The
- * connection is parked; fn runs on a worker with the same request (its arena
- * stays valid) and fills the response or returns an error exactly as a
- * handler does; then the connection is resumed and answered.
+ * Deferred: the handler returns ud_http_defer(req, fn, payload); fn runs
+ * next (on the same worker; on an inline route, at once on the server
+ * thread, so inline routes must not defer slow work) with the same request
+ * (its arena stays valid) and fills the response or returns an error
+ * exactly as a handler does.
  *
  * Streamed: the handler calls ud_http_stream_start(), which answers 200 at
  * once with a body that fn writes, piece by piece, with ud_http_stream_write
- * (Server-Sent Events, for instance). The request's arena is NOT available
- * to fn (the client may leave first): pass what it needs in its payload,
- * which it owns. ud_http_stream_write returns UD_ECANCELED once the client
- * has gone, so fn can cancel its upstream work.
+ * (Server-Sent Events, for instance), on the worker that ran the handler
+ * (a stream holds its worker until fn returns). The request's arena is NOT
+ * available to fn (the client may leave first): pass what it needs in its
+ * payload, which it owns. ud_http_stream_write returns UD_ECANCELED once
+ * the client has gone, so fn can cancel its upstream work.
  *
- * At most UD_HTTP_MAX_WORKERS run at once; past that the request gets 429.
- * ud_http_server_stop waits for running workers. */
-#define UD_HTTP_MAX_WORKERS 64
+ * ud_http_server_stop refuses new requests, runs the queued ones and waits
+ * for the running ones, streams included. */
 
 /* Returned by a handler through ud_http_defer: the answer comes later. */
 #define UD_HTTP_DEFERRED 1
@@ -140,6 +161,9 @@ int ud_http_server_start(ud_http_server **out, const ud_http_config *config,
                          void *payload) UD_MUST_CHECK;
 /* The port actually bound (useful with port 0). */
 uint16_t ud_http_server_port(const ud_http_server *server);
+/* The worker pool's counters now (they are also logged when the server
+ * stops). */
+void ud_http_server_stats(ud_work_pool_stats *out, ud_http_server *server);
 /* Stops accepting, finishes in-flight requests, frees everything. */
 void ud_http_server_stop(ud_http_server *server);
 

@@ -39,16 +39,21 @@ Misbehaviour on demand, through a control endpoint:
                      whose data is not JSON
         "drop"       stream "after_deltas" deltas (default 1), then close
                      the connection mid-response
+        "hold"       stream "after_deltas" deltas (default 1), then send
+                     nothing until released (below) or the client goes
+                     away (at most 60 s), then the rest of the answer
         "slow"       stream "deltas" deltas (default 400), one every
                      "interval_ms" (default 10), stopping when the client
                      goes away
         "reverse"    (embeddings) return the vectors in reverse order
   POST /_control {"reset": true}   forgets faults, requests and the cache
+  POST /_control {"release": true} ends every hold in progress
   GET  /_requests[?wait=N&timeout=S]
       every request so far (path, headers, body, fault, status, answer
       sent, "completed", "disconnected" when the client went away before
       the end); with wait, first waits until N requests are finished
-      (at most S seconds, default 5)
+      (at most S seconds, default 5); with held=N, until N requests are
+      being held
 
 The emulator exits when its stdin closes, so a test that dies leaves no
 server behind.
@@ -72,6 +77,7 @@ FAULTS = []  # queued faults (dicts)
 REQUESTS = []  # records (dicts), in arrival order
 CACHE = set()  # prompt-cache keys seen
 MODEL_PATHS = ("/v1/messages", "/v1/chat/completions", "/v1/embeddings")
+RELEASES = [0]  # how many times holds were released
 
 
 def tokens(text):
@@ -203,17 +209,39 @@ class Handler(BaseHTTPRequestHandler):
         except OSError:
             pass
 
+    def wait_for_leaving(self, seconds):
+        """Waits up to `seconds` (0.05 s or less) for the client to leave: Gone."""
+        r, _, _ = select.select([self.connection], [], [], seconds)
+        if r:
+            try:
+                if self.connection.recv(1, socket.MSG_PEEK) == b"":
+                    raise Gone()
+            except OSError:
+                raise Gone()
+
     def stall(self, record):
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
-            r, _, _ = select.select([self.connection], [], [], 0.05)
-            if r:
-                try:
-                    if self.connection.recv(1, socket.MSG_PEEK) == b"":
-                        raise Gone()
-                except OSError:
-                    raise Gone()
+            self.wait_for_leaving(0.05)
         self.drop()
+
+    def hold(self, record):
+        """Sends nothing until a release, or the client leaves (Gone)."""
+        with LOCK:
+            generation = RELEASES[0]
+            record["held"] = True
+            LOCK.notify_all()
+        deadline = time.monotonic() + 60
+        try:
+            while time.monotonic() < deadline:
+                with LOCK:
+                    if RELEASES[0] != generation:
+                        return
+                self.wait_for_leaving(0.05)
+        finally:
+            with LOCK:
+                record["held"] = False
+                LOCK.notify_all()
 
     # ---- routes ---------------------------------------------------------
 
@@ -222,15 +250,21 @@ class Handler(BaseHTTPRequestHandler):
         if url.path == "/_requests":
             q = parse_qs(url.query)
             wait = int(q.get("wait", ["0"])[0])
+            held = int(q.get("held", ["0"])[0])
             timeout = float(q.get("timeout", ["5"])[0])
             deadline = time.monotonic() + timeout
+
+            def ready():
+                return (sum(1 for r in REQUESTS if r["finished"]) >= wait
+                        and sum(1 for r in REQUESTS if r.get("held")) >= held)
+
             with LOCK:
-                while sum(1 for r in REQUESTS if r["finished"]) < wait:
+                while not ready():
                     left = deadline - time.monotonic()
                     if left <= 0:
                         break
                     LOCK.wait(left)
-                done = sum(1 for r in REQUESTS if r["finished"]) >= wait
+                done = ready()
                 body = {"requests": list(REQUESTS), "timed_out": not done}
             self.send_json(200, body)
         elif url.path == "/_health":
@@ -243,6 +277,9 @@ class Handler(BaseHTTPRequestHandler):
         body = self.read_json()
         if path == "/_control":
             with LOCK:
+                if body and body.get("release"):
+                    RELEASES[0] += 1
+                    LOCK.notify_all()
                 if body and body.get("reset"):
                     FAULTS.clear()
                     REQUESTS.clear()
@@ -393,6 +430,13 @@ class Handler(BaseHTTPRequestHandler):
                                       "content_block": {"type": "text", "text": ""}})
         event("ping", {"type": "ping"})
         mode = fault["mode"] if fault else None
+        skip = 0  # deltas sent before a hold
+        if mode == "hold":
+            n = int(fault.get("after_deltas", 1))
+            for text in parts[:n]:
+                delta(text)
+            self.hold(record)
+            skip = n
         if mode in ("error", "stall", "malformed", "drop"):
             n = int(fault.get("after_deltas", 1 if mode in ("stall", "drop") else 0))
             for text in parts[:n]:
@@ -418,7 +462,7 @@ class Handler(BaseHTTPRequestHandler):
                 delta("word%d " % i)
                 time.sleep(interval)
         else:
-            for text in parts:
+            for text in parts[skip:]:
                 delta(text)
         event("content_block_stop", {"type": "content_block_stop", "index": 0})
         event("message_delta", {"type": "message_delta",
@@ -487,6 +531,13 @@ class Handler(BaseHTTPRequestHandler):
         chunk([{"index": 0, "delta": {"role": "assistant", "content": "", "refusal": None},
                 "logprobs": None, "finish_reason": None}])
         mode = fault["mode"] if fault else None
+        skip = 0  # deltas sent before a hold
+        if mode == "hold":
+            n = int(fault.get("after_deltas", 1))
+            for text in parts[:n]:
+                delta(text)
+            self.hold(record)
+            skip = n
         if mode in ("error", "stall", "malformed", "drop"):
             n = int(fault.get("after_deltas", 1 if mode in ("stall", "drop") else 0))
             for text in parts[:n]:
@@ -512,7 +563,7 @@ class Handler(BaseHTTPRequestHandler):
                 delta("word%d " % i)
                 time.sleep(interval)
         else:
-            for text in parts:
+            for text in parts[skip:]:
                 delta(text)
         chunk([{"index": 0, "delta": {}, "logprobs": None, "finish_reason": "stop"}])
         if include_usage:

@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -203,4 +204,39 @@ json_t *ud_test_emulator_requests(ud_test_emulator *em, int wait)
     json_t *list = json_incref(json_object_get(root, "requests"));
     json_decref(root);
     return list;
+}
+
+void ud_test_emulator_wait_held(ud_test_emulator *em, int held)
+{
+    char target[64];
+    snprintf(target, sizeof(target), "/_requests?held=%d&timeout=8", held);
+    long status = 0;
+    char *reply = call(em, target, NULL, &status);
+    json_t *root = json_loads(reply, 0, NULL);
+    free(reply);
+    if (status != 200 || !root)
+        ud_test_fail(__FILE__, __LINE__, "emulator /_requests: status %ld", status);
+    bool timed_out = json_is_true(json_object_get(root, "timed_out"));
+    json_decref(root);
+    if (timed_out)
+        ud_test_fail(__FILE__, __LINE__, "the emulator held fewer than %d requests in 8 s", held);
+}
+
+int ud_test_emulator_held(ud_test_emulator *em)
+{
+    long status = 0;
+    char *reply = call(em, "/_requests?timeout=0", NULL, &status);
+    json_t *root = json_loads(reply, 0, NULL);
+    free(reply);
+    if (status != 200 || !root)
+        ud_test_fail(__FILE__, __LINE__, "emulator /_requests: status %ld", status);
+    int held = 0;
+    size_t i;
+    json_t *r;
+    json_array_foreach(json_object_get(root, "requests"), i, r)
+    {
+        held += json_is_true(json_object_get(r, "held"));
+    }
+    json_decref(root);
+    return held;
 }

@@ -38,4 +38,12 @@ void ud_test_emulator_control(ud_test_emulator *em, const char *json);
  * JSON array the caller releases with json_decref. */
 json_t *ud_test_emulator_requests(ud_test_emulator *em, int wait);
 
+/* How many model requests the "hold" fault holds now. */
+int ud_test_emulator_held(ud_test_emulator *em);
+
+/* Waits (at most 8 s) until `held` model requests are being held by the
+ * "hold" fault (they are waiting for {"release": true}); fails the test
+ * if they are not. */
+void ud_test_emulator_wait_held(ud_test_emulator *em, int held);
+
 #endif

@@ -360,8 +360,8 @@ static int handle_stream(ud_http_response *res, const ud_http_request *req, void
 }
 
 static const ud_http_route WORKER_ROUTES[] = {
-    {"GET", "/deferred", handle_deferred, 0},
-    {"GET", "/stream", handle_stream, 0},
+    {"GET", "/deferred", handle_deferred, 0, UD_HTTP_POOLED},
+    {"GET", "/stream", handle_stream, 0, UD_HTTP_POOLED},
 };
 
 void test_http__deferred_and_streamed_responses_run_on_workers(void)
