@@ -47,7 +47,8 @@ bench:
 	@$(MAKE) --no-print-directory $(BUILD)/unify $(BENCH_BINS)
 	@BUILD=$(BUILD) SCALE=$(SCALE) bash scripts/bench.sh
 
-$(BUILD)/bench/gen $(BUILD)/bench/bench_unify: $(BUILD)/bench/%: bench/%.c $(BUILD)/libunify.a
+$(BUILD)/bench/gen $(BUILD)/bench/bench_unify $(BUILD)/bench/bench_store: $(BUILD)/bench/%: bench/%.c \
+    $(BUILD)/libunify.a
 	@mkdir -p $(dir $@)
 	@echo "  LD $@"
 	@$(CC) $(ALL_CFLAGS) -Ibench -o $@ $< $(BUILD)/libunify.a $(LDLIBS)

@@ -28,6 +28,9 @@ static const ud_config_entry entries[] = {
     {"store", STR(store), "", AT(store),
      "metadata store URL: sqlite:///path/meta.db or postgres://user@host:port/db "
      "(empty: DATA/meta.db)"},
+    {"store_pool_size", NUM(1, 256), "8", AT(store_pool_size),
+     "metadata store connections per process (one per concurrent caller; SQLite readers never "
+     "wait for its writer)"},
     {"org", STR(org), "default", AT(org),
      "slug of the organization the CLI acts for (--org overrides it)"},
     {"bind", STR(bind), "127.0.0.1", AT(bind), "address the server listens on"},
@@ -77,6 +80,9 @@ static const ud_config_entry entries[] = {
      "lifetime of an access token (JWT)"},
     {"refresh_token_days", NUM(1, 365), "30", AT(refresh_token_days),
      "lifetime of a refresh token"},
+    {"auth_cache_seconds", NUM(0, 3600), "30", AT(auth_cache_seconds),
+     "how long a verified API key or token user is trusted without a store read (0: never); "
+     "revocations in this process apply at once, in another within this time"},
     {"answer_provider", STR(answer_provider), "extractive", AT(answer_provider),
      "what writes answers: extractive (no model), anthropic or openai (any compatible API)"},
     {"answer_model", STR(answer_model), "", AT(answer_model),

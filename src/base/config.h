@@ -28,6 +28,7 @@ typedef struct ud_config {
     long max_body_kb;
     long max_header_kb;
     long max_connections;
+    long store_pool_size; /* metadata store connections per process */
     long timeout_seconds;
     char log_level[16];
     long chunk_tokens;
@@ -47,6 +48,7 @@ typedef struct ud_config {
     long login_lock_minutes;
     long access_token_minutes;
     long refresh_token_days;
+    long auth_cache_seconds; /* verified credentials kept in memory */
     /* Answers: the primary generator, the cheaper one for simple
      * questions, the fallback (answer/llm.h, answer/router.h). */
     char answer_provider[32];

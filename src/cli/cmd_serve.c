@@ -13,6 +13,7 @@
 #include "index/search.h"
 #include "server/api.h"
 #include "server/http.h"
+#include "store/meta_queue.h"
 #include "sync/scheduler.h"
 
 static const char usage[] =
@@ -70,6 +71,13 @@ int ud_cmd_serve(int argc, char **argv)
     ud_meta *meta = NULL;
     if (ud_cli_open_store(&meta, &config) != 0)
         return 1;
+    /* History rows (the usage counts) and keys' last use are written behind
+     * the requests; ud_meta_close below writes what is still queued. */
+    if (ud_meta_queue_start(meta, UD_META_QUEUE_DEFAULT_ITEMS) < 0) {
+        ud_cli_fail("metadata store");
+        ud_meta_close(meta);
+        return 1;
+    }
     int status = 1;
     ud_arena arena;
     ud_arena_init(&arena);

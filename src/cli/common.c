@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "embed/glove.h"
 #include "embed/openai_embed.h"
+#include "store/meta_cache.h"
 #include "sync/job.h"
 
 const char *ud_cli_data_dir(const char *flag)
@@ -57,10 +58,11 @@ int ud_cli_open_store(ud_meta **out, const ud_config *config)
     char url[1200];
     ud_config_store_url(config, url, sizeof(url));
     ud_meta *meta = NULL;
-    if (ud_meta_open(&meta, url) < 0) {
+    if (ud_meta_open_pool(&meta, url, (size_t)config->store_pool_size) < 0) {
         ud_cli_fail("metadata store");
         return 1;
     }
+    ud_meta_cache_set_seconds(meta, config->auth_cache_seconds);
     int version = 0;
     if (ud_meta_schema_version(meta, &version) < 0 || version == 0) {
         fprintf(stderr, "unify: %s is not initialised; run `unify init --data %s` first\n",

@@ -107,8 +107,6 @@ int ud_api_users_create(ud_http_response *res, const ud_http_request *req, void 
     if (rc == 0)
         rc = ud_meta_user_create(&user, ctx->meta, req->arena, caller->org_id, email, hash,
                                  role ? role : "user");
-    if (rc == UD_ELIMIT) /* the plan's user limit: a refusal, not a size */
-        rc = ud_error_recode(UD_EFORBIDDEN);
     if (rc == 0 && groups)
         rc = ud_meta_user_set_groups(ctx->meta, caller->org_id, user.id, groups);
     if (rc == 0 && groups)

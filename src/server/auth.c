@@ -2,7 +2,8 @@
  * Credentials in and callers out (auth.h). Every path that fails says why
  * in the message but answers with the same code, so a probe learns only
  * "unauthorized". Lookups go through the store with the organization that
- * the credential itself carries.
+ * the credential itself carries, read through its credential cache
+ * (store/meta_cache.h), so an authenticated request usually costs no SQL.
  */
 #include "server/auth.h"
 
@@ -15,10 +16,11 @@
 #include "base/jwt.h"
 #include "base/log.h"
 #include "doc/acl.h"
+#include "store/meta_cache.h"
 #include "store/meta_credentials.h"
 
 /* last_used_at is written at most this often per key: it is a hint for
- * people, and a write per request would serialise every search. */
+ * people; the write goes through the store's write-behind queue. */
 #define KEY_TOUCH_SECONDS 60
 
 static void derive(uint8_t out[UD_SHA256_LEN], const char *secret, const char *purpose)
@@ -87,7 +89,7 @@ done:
 /* The organization must exist and be active. */
 static int load_active_org(ud_org *out, ud_meta *meta, ud_arena *arena, const char *org_id)
 {
-    int rc = ud_meta_org_get(out, meta, arena, org_id);
+    int rc = ud_meta_org_get_cached(out, meta, arena, org_id);
     if (rc == UD_ENOTFOUND)
         return ud_error_set(UD_EAUTH, "the credential's organization no longer exists");
     if (rc < 0)
@@ -151,10 +153,11 @@ static int caller_of_token(ud_caller *out, const ud_auth *auth, ud_arena *arena,
     rc = load_active_org(&o, auth->meta, arena, org);
     if (rc < 0)
         return rc;
-    /* The user is read again: a removed user's token stops working at once,
-     * and a changed role takes effect on the next request. */
+    /* The user is read again (through the store's credential cache, which
+     * this process's changes invalidate at once): a removed user's token
+     * stops working on the next request, and a changed role takes effect. */
     ud_user user;
-    rc = ud_meta_user_get(&user, auth->meta, arena, org, user_id);
+    rc = ud_meta_user_get_cached(&user, auth->meta, arena, org, user_id);
     if (rc == UD_ENOTFOUND)
         return ud_error_set(UD_EAUTH, "the access token's user no longer exists");
     if (rc < 0)
@@ -170,7 +173,7 @@ static int caller_of_key(ud_caller *out, const ud_auth *auth, ud_arena *arena, u
     char hash[UD_SHA256_HEX_LEN + 1];
     ud_auth_hash_secret(hash, key.ptr, key.len);
     ud_apikey_row row;
-    int rc = ud_meta_apikey_find(&row, auth->meta, arena, hash);
+    int rc = ud_meta_apikey_find_cached(&row, auth->meta, arena, hash);
     if (rc == UD_ENOTFOUND)
         return ud_error_set(UD_EAUTH, "invalid API key");
     if (rc < 0)

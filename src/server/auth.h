@@ -80,7 +80,10 @@ int ud_auth_init(ud_auth *out, ud_meta *meta, const char *secret, int64_t access
  * it is malformed, badly signed, expired, revoked, or names a user or key
  * that no longer exists; UD_EFORBIDDEN when the organization is suspended
  * or cancelled. API keys have their last_used_at updated (at most once a
- * minute). */
+ * minute, behind the request). Keys, users and organizations are read
+ * through the store's credential cache (store/meta_cache.h): this
+ * process's revocations, role changes, removals and suspensions apply to
+ * the next request; another process's within auth_cache_seconds. */
 int ud_auth_authenticate(ud_caller *out, const ud_auth *auth, const ud_http_request *req,
                          int64_t now) UD_MUST_CHECK;
 

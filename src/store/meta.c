@@ -1,8 +1,8 @@
 /*
  * The metadata store's queries, shared by both backends (see meta.h for the
- * interface and meta_backend.h for how one SQL text runs on both). Every
- * public function takes the store's mutex for its whole duration, so a
- * transaction is never interleaved with another thread's statements.
+ * interface and meta_backend.h for how one SQL text runs on both). The
+ * statements run on connections of the pool (meta_pool.c): what must be
+ * atomic runs in a transaction, which keeps one connection throughout.
  */
 #include "store/meta.h"
 
@@ -54,7 +54,7 @@ int ud_meta_sql_query(ud_sql_rows *out, ud_meta *meta, ud_arena *arena, const ch
 {
     ud_sql_rows rows = {0};
     collect c = {&rows, arena, 0};
-    int rc = meta->backend->query_each(meta->conn, sql, params, param_count, collect_row, &c);
+    int rc = ud_meta_sql_each(meta, sql, params, param_count, collect_row, &c);
     if (rc < 0)
         return rc;
     *out = rows;
@@ -63,26 +63,7 @@ int ud_meta_sql_query(ud_sql_rows *out, ud_meta *meta, ud_arena *arena, const ch
 
 int ud_meta_sql_run(ud_meta *meta, const char *sql, const char *const *params, size_t param_count)
 {
-    return meta->backend->query_each(meta->conn, sql, params, param_count, NULL, NULL);
-}
-
-int ud_meta_sql_begin(ud_meta *meta)
-{
-    return meta->backend->exec(meta->conn, meta->backend->begin_write);
-}
-
-int ud_meta_sql_commit(ud_meta *meta)
-{
-    return meta->backend->exec(meta->conn, "COMMIT");
-}
-
-void ud_meta_sql_rollback(ud_meta *meta)
-{
-    char saved[512];
-    snprintf(saved, sizeof(saved), "%s", ud_error_last());
-    if (meta->backend->exec(meta->conn, "ROLLBACK") < 0)
-        ud_error_clear();
-    ud_error_set(UD_EIO, "%s", saved); /* message only; callers keep their code */
+    return ud_meta_sql_each(meta, sql, params, param_count, NULL, NULL);
 }
 
 int ud_meta_sql_change_one(ud_meta *meta, const char *sql, const char *const *params, size_t count,
@@ -91,9 +72,7 @@ int ud_meta_sql_change_one(ud_meta *meta, const char *sql, const char *const *pa
     ud_arena arena;
     ud_arena_init(&arena);
     ud_sql_rows rows;
-    pthread_mutex_lock(&meta->lock);
     int rc = ud_meta_sql_query(&rows, meta, &arena, sql, params, count);
-    pthread_mutex_unlock(&meta->lock);
     if (rc == 0 && rows.count == 0)
         rc = ud_error_set(UD_ENOTFOUND, "no %s '%s'", what, id ? id : "");
     ud_arena_dispose(&arena);
@@ -132,9 +111,7 @@ int ud_meta_sql_count(ud_meta *meta, const char *sql, const char *org_id, int64_
     ud_arena_init(&arena);
     const char *params[] = {org_id};
     ud_sql_rows rows;
-    pthread_mutex_lock(&meta->lock);
     int rc = ud_meta_sql_query(&rows, meta, &arena, sql, params, 1);
-    pthread_mutex_unlock(&meta->lock);
     if (rc == 0)
         *out = rows.count ? ud_meta_sql_int(ud_sql_cell(&rows, 0, 0), 0) : 0;
     ud_arena_dispose(&arena);
@@ -142,42 +119,6 @@ int ud_meta_sql_count(ud_meta *meta, const char *sql, const char *org_id, int64_
 }
 
 /* ---- opening and migrations ------------------------------------------- */
-
-int ud_meta_open(ud_meta **out, const char *url)
-{
-    const ud_meta_driver *backend = NULL;
-    if (strncmp(url, "sqlite://", 9) == 0)
-        backend = &ud_meta_sqlite_driver;
-    else if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)
-        backend = &ud_meta_postgres_driver;
-    else
-        return ud_error_set(UD_EINVAL,
-                            "unknown store URL (use sqlite:///path or postgres://...): %s", url);
-    void *conn = NULL;
-    int rc = backend->open(&conn, url);
-    if (rc < 0)
-        return rc;
-    ud_meta *meta = ud_calloc(1, sizeof(*meta));
-    meta->backend = backend;
-    meta->conn = conn;
-    pthread_mutex_init(&meta->lock, NULL);
-    *out = meta;
-    return 0;
-}
-
-void ud_meta_close(ud_meta *meta)
-{
-    if (!meta)
-        return;
-    meta->backend->close(meta->conn);
-    pthread_mutex_destroy(&meta->lock);
-    free(meta);
-}
-
-const char *ud_meta_backend(const ud_meta *meta)
-{
-    return meta->backend->name;
-}
 
 static const char MIGRATIONS_TABLE[] = "CREATE TABLE IF NOT EXISTS schema_migrations (\n"
                                        "    version INTEGER PRIMARY KEY,\n"
@@ -274,13 +215,17 @@ int ud_meta_migrate(ud_meta *meta, int *out_applied)
 
 int ud_meta_migrate_to(ud_meta *meta, int target, int *out_applied)
 {
-    pthread_mutex_lock(&meta->lock);
+    /* One connection throughout: PostgreSQL's advisory lock is its
+     * session's, and must be released on the connection that took it. */
+    int rc = ud_meta_hold(meta);
+    if (rc < 0)
+        return rc;
     int applied = 0;
     int current = 0;
     const char *lock = meta->backend->lock_migrations;
-    int rc = lock ? meta->backend->exec(meta->conn, lock) : 0;
+    rc = lock ? ud_meta_sql_exec(meta, lock) : 0;
     if (rc == 0)
-        rc = meta->backend->exec(meta->conn, MIGRATIONS_TABLE);
+        rc = ud_meta_sql_exec(meta, MIGRATIONS_TABLE);
     if (rc == 0)
         rc = applied_version(meta, &current);
     size_t count = 0;
@@ -301,7 +246,7 @@ int ud_meta_migrate_to(ud_meta *meta, int target, int *out_applied)
         if (m->sql)
             rc = expand_schema(&sql, &arena, meta->backend, m->sql);
         if (rc == 0 && sql)
-            rc = meta->backend->exec(meta->conn, sql);
+            rc = ud_meta_sql_exec(meta, sql);
         ud_meta_data_step step = ud_schema_data_step(m->version);
         if (rc == 0 && step)
             rc = step(meta, &arena);
@@ -320,9 +265,11 @@ int ud_meta_migrate_to(ud_meta *meta, int target, int *out_applied)
         applied++;
     }
     ud_arena_dispose(&arena);
-    if (lock && meta->backend->exec(meta->conn, meta->backend->unlock_migrations) < 0 && rc == 0)
+    if (lock && ud_meta_sql_exec(meta, meta->backend->unlock_migrations) < 0 && rc == 0)
         rc = ud_error_prefix(UD_EIO, "cannot release the migration lock: ");
-    pthread_mutex_unlock(&meta->lock);
+    ud_meta_unhold(meta);
+    if (applied > 0) /* a data step may have rewritten users' rows */
+        ud_meta_cache_forget_all(meta);
     if (rc == 0 && out_applied)
         *out_applied = applied;
     return rc;
@@ -330,12 +277,10 @@ int ud_meta_migrate_to(ud_meta *meta, int target, int *out_applied)
 
 int ud_meta_schema_version(ud_meta *meta, int *out)
 {
-    pthread_mutex_lock(&meta->lock);
-    int rc = meta->backend->exec(meta->conn, MIGRATIONS_TABLE);
+    int rc = ud_meta_sql_exec(meta, MIGRATIONS_TABLE);
     int version = 0;
     if (rc == 0)
         rc = applied_version(meta, &version);
-    pthread_mutex_unlock(&meta->lock);
     if (rc == 0)
         *out = version;
     return rc;
@@ -395,12 +340,10 @@ int ud_meta_document_get_by_key(ud_doc_row *out, ud_meta *meta, ud_arena *arena,
     if (!ud_meta_is_uuid(org_id) || (source_id && !ud_meta_is_uuid(source_id)))
         return ud_error_set(UD_ENOTFOUND, "no document '%s'", source_key);
     const char *params[] = {org_id, source_key, source_id};
-    pthread_mutex_lock(&meta->lock);
     int rc = doc_select(out, meta, arena,
                         source_id ? "SELECT " DOC_COLUMNS " FROM documents" WHERE_SOURCE_KEY
                                   : "SELECT " DOC_COLUMNS " FROM documents" WHERE_UNSOURCED_KEY,
                         params, source_id ? 3 : 2);
-    pthread_mutex_unlock(&meta->lock);
     return rc;
 }
 
@@ -410,11 +353,9 @@ int ud_meta_document_get(ud_doc_row *out, ud_meta *meta, ud_arena *arena, const 
     if (!ud_meta_is_uuid(org_id) || !ud_meta_is_uuid(id))
         return ud_error_set(UD_ENOTFOUND, "no document '%s'", id ? id : "");
     const char *params[] = {org_id, id};
-    pthread_mutex_lock(&meta->lock);
     int rc = doc_select(out, meta, arena,
                         "SELECT " DOC_COLUMNS " FROM documents WHERE org_id = $1 AND id = $2",
                         params, 2);
-    pthread_mutex_unlock(&meta->lock);
     return rc;
 }
 
@@ -563,7 +504,6 @@ int ud_meta_document_put_synced(char out_id[37], bool *out_created, ud_meta *met
     ud_arena_init(&arena);
     char id[UD_UUID_LEN + 1] = "";
     bool created = false;
-    pthread_mutex_lock(&meta->lock);
     int rc = ud_meta_sql_begin(meta);
     if (rc == 0) {
         rc = put_locked(id, &created, meta, &arena, org_id, source_id, sync_id, doc, chunks,
@@ -573,7 +513,6 @@ int ud_meta_document_put_synced(char out_id[37], bool *out_created, ud_meta *met
         if (rc < 0)
             ud_meta_sql_rollback(meta);
     }
-    pthread_mutex_unlock(&meta->lock);
     ud_arena_dispose(&arena);
     if (rc < 0)
         return rc;
@@ -592,7 +531,6 @@ int ud_meta_document_delete(ud_meta *meta, const char *org_id, const char *id)
     ud_arena_init(&arena);
     const char *params[] = {id, org_id};
     ud_sql_rows rows;
-    pthread_mutex_lock(&meta->lock);
     int rc = ud_meta_sql_begin(meta);
     if (rc == 0) {
         rc = ud_meta_sql_query(&rows, meta, &arena,
@@ -610,7 +548,6 @@ int ud_meta_document_delete(ud_meta *meta, const char *org_id, const char *id)
             rc = code == UD_ENOTFOUND ? ud_error_set(UD_ENOTFOUND, "no document '%s'", id) : code;
         }
     }
-    pthread_mutex_unlock(&meta->lock);
     ud_arena_dispose(&arena);
     return rc;
 }
@@ -653,15 +590,13 @@ int ud_meta_chunks_scan(ud_meta *meta, const char *org_id, ud_chunk_fn fn, void 
         return 0;
     scan_state st = {fn, payload};
     const char *params[] = {org_id};
-    pthread_mutex_lock(&meta->lock);
-    int rc = meta->backend->query_each(
-        meta->conn,
+    int rc = ud_meta_sql_each(
+        meta,
         "SELECT c.document_id, c.chunk_index, c.text, c.tokens, c.heading_path, d.title, "
         "d.source_type, d.url, d.path, ud_epoch(d.updated_at), d.author, d.acl FROM chunks c "
         "JOIN documents d "
         "ON d.id = c.document_id WHERE c.org_id = $1 ORDER BY c.document_id, c.chunk_index",
         params, 1, scan_row, &st);
-    pthread_mutex_unlock(&meta->lock);
     return rc;
 }
 

@@ -7,8 +7,11 @@
  * same schema (schema.c, one text for both) and the same
  * migrations, recorded in a schema_migrations table.
  *
- * A ud_meta handle may be shared by threads: each backend serialises access
- * to its connection with one mutex (see the backend files).
+ * A ud_meta handle may be shared by threads: it holds a pool of
+ * connections (store_pool_size), one per concurrent caller, so readers do
+ * not queue behind each other, and on SQLite (WAL) not behind the writer
+ * either. Writes a request need not wait for go through a write-behind
+ * queue when one runs (meta_queue.h).
  *
  * Rows returned by getters are allocated in the caller's arena.
  * Timestamps are Unix seconds (0 = NULL).
@@ -70,9 +73,23 @@ typedef struct ud_chunk_row {
     int64_t updated_at;
 } ud_chunk_row;
 
-/* Opens the store named by `url` (see above). Does not migrate. */
+/* Connections of a store opened by ud_meta_open; store_pool_size sets it
+ * for the server and the CLI. */
+#define UD_META_POOL_DEFAULT 8
+#define UD_META_POOL_MAX 256
+
+/* Opens the store named by `url` (see above) with a pool of up to
+ * pool_size connections (1..UD_META_POOL_MAX), of which the first is
+ * opened now and the others when concurrent callers need them. Does not
+ * migrate. */
+int ud_meta_open_pool(ud_meta **out, const char *url, size_t pool_size) UD_MUST_CHECK;
+/* The same with UD_META_POOL_DEFAULT connections. */
 int ud_meta_open(ud_meta **out, const char *url) UD_MUST_CHECK;
+/* Writes what the write-behind queue holds, stops it and closes every
+ * connection. No thread may still be using the store. */
 void ud_meta_close(ud_meta *meta);
+/* Connections open now (idle or in use), at most the pool's size. */
+size_t ud_meta_pool_open_count(ud_meta *meta);
 
 /* "sqlite" or "postgres". */
 const char *ud_meta_backend(const ud_meta *meta);

@@ -141,7 +141,6 @@ int ud_meta_org_create(ud_org *out, ud_meta *meta, ud_arena *arena, const char *
                             now,
                             limit_param(users, max_users),
                             limit_param(sources, max_sources)};
-    pthread_mutex_lock(&meta->lock);
     rc = ud_meta_sql_begin(meta);
     if (rc == 0) {
         rc = ud_meta_sql_run(meta,
@@ -162,16 +161,13 @@ int ud_meta_org_create(ud_org *out, ud_meta *meta, ud_arena *arena, const char *
     if (rc == 0)
         rc = org_select(out, meta, arena, "SELECT " ORG_COLUMNS " FROM organizations WHERE id = $1",
                         id, "id");
-    pthread_mutex_unlock(&meta->lock);
     return rc;
 }
 
 int ud_meta_org_get_by_slug(ud_org *out, ud_meta *meta, ud_arena *arena, const char *slug)
 {
-    pthread_mutex_lock(&meta->lock);
     int rc = org_select(out, meta, arena,
                         "SELECT " ORG_COLUMNS " FROM organizations WHERE slug = $1", slug, "slug");
-    pthread_mutex_unlock(&meta->lock);
     return rc;
 }
 
@@ -179,20 +175,16 @@ int ud_meta_org_get(ud_org *out, ud_meta *meta, ud_arena *arena, const char *id)
 {
     if (!ud_meta_is_uuid(id))
         return ud_error_set(UD_ENOTFOUND, "no organization with id '%s'", id ? id : "");
-    pthread_mutex_lock(&meta->lock);
     int rc = org_select(out, meta, arena, "SELECT " ORG_COLUMNS " FROM organizations WHERE id = $1",
                         id, "id");
-    pthread_mutex_unlock(&meta->lock);
     return rc;
 }
 
 int ud_meta_org_list(ud_org **out, size_t *out_count, ud_meta *meta, ud_arena *arena)
 {
     ud_sql_rows rows;
-    pthread_mutex_lock(&meta->lock);
     int rc = ud_meta_sql_query(&rows, meta, arena,
                                "SELECT " ORG_COLUMNS " FROM organizations ORDER BY slug", NULL, 0);
-    pthread_mutex_unlock(&meta->lock);
     if (rc < 0)
         return rc;
     ud_org *orgs = ud_arena_alloc(arena, (rows.count ? rows.count : 1) * sizeof(*orgs));
@@ -215,11 +207,14 @@ int ud_meta_org_set_plan(ud_meta *meta, const char *id, const char *plan)
     ud_meta_sql_format_int(now, ud_now());
     const char *params[] = {id, plan, limit_param(users, max_users),
                             limit_param(sources, max_sources), now};
-    return ud_meta_sql_change_one(
+    rc = ud_meta_sql_change_one(
         meta,
         "UPDATE organizations SET plan = $2, max_users = $3, max_data_sources = $4, "
         "updated_at = to_timestamp($5) WHERE id = $1 RETURNING id",
         params, 5, "organization", id);
+    if (rc == 0)
+        ud_meta_cache_forget_org(meta, id);
+    return rc;
 }
 
 int ud_meta_org_set_status(ud_meta *meta, const char *id, const char *status)
@@ -232,11 +227,14 @@ int ud_meta_org_set_status(ud_meta *meta, const char *id, const char *status)
     char now[24];
     ud_meta_sql_format_int(now, ud_now());
     const char *params[] = {id, status, now};
-    return ud_meta_sql_change_one(
+    int rc = ud_meta_sql_change_one(
         meta,
         "UPDATE organizations SET status = $2, updated_at = to_timestamp($3) WHERE id = $1 "
         "RETURNING id",
         params, 3, "organization", id);
+    if (rc == 0)
+        ud_meta_cache_forget_org(meta, id);
+    return rc;
 }
 
 int ud_meta_org_set_settings(ud_meta *meta, const char *id, const char *settings_json)
@@ -246,9 +244,12 @@ int ud_meta_org_set_settings(ud_meta *meta, const char *id, const char *settings
     if (!ud_meta_is_uuid(id))
         return ud_error_set(UD_ENOTFOUND, "no organization '%s'", id ? id : "");
     const char *params[] = {id, settings_json};
-    return ud_meta_sql_change_one(
+    int rc = ud_meta_sql_change_one(
         meta, "UPDATE organizations SET settings = $2 WHERE id = $1 RETURNING id", params, 2,
         "organization", id);
+    if (rc == 0)
+        ud_meta_cache_forget_org(meta, id);
+    return rc;
 }
 
 int ud_meta_org_delete(ud_meta *meta, const char *id)
@@ -256,8 +257,11 @@ int ud_meta_org_delete(ud_meta *meta, const char *id)
     if (!ud_meta_is_uuid(id))
         return ud_error_set(UD_ENOTFOUND, "no organization with id '%s'", id ? id : "");
     const char *params[] = {id};
-    return ud_meta_sql_change_one(meta, "DELETE FROM organizations WHERE id = $1 RETURNING id",
-                                  params, 1, "organization", id);
+    int rc = ud_meta_sql_change_one(meta, "DELETE FROM organizations WHERE id = $1 RETURNING id",
+                                    params, 1, "organization", id);
+    if (rc == 0)
+        ud_meta_cache_forget_org(meta, id);
+    return rc;
 }
 
 /* ---- users -------------------------------------------------------------- */
@@ -325,13 +329,17 @@ static bool is_email(const char *email)
     return true;
 }
 
-/* The body of user creation, under the lock and in a transaction: the
+/* The body of user creation, in a transaction: the
  * organization's user limit is checked and the row inserted atomically. */
 static int insert_user(ud_meta *meta, ud_arena *arena, const char *const *params)
 {
     ud_sql_rows rows;
     const char *org[] = {params[1]};
-    int rc = ud_meta_sql_query(&rows, meta, arena,
+    /* The organization's row is locked first, so two creations in two
+     * connections (PostgreSQL) count one after the other. */
+    int rc = ud_meta_sql_run(meta, UD_META_LOCK_ORG, org, 1);
+    if (rc == 0)
+        rc = ud_meta_sql_query(&rows, meta, arena,
                                "SELECT o.max_users, (SELECT COUNT(*) FROM users u WHERE u.org_id = "
                                "o.id) FROM organizations o WHERE o.id = $1",
                                org, 1);
@@ -342,7 +350,7 @@ static int insert_user(ud_meta *meta, ud_arena *arena, const char *const *params
     int64_t max_users = ud_meta_sql_int(ud_sql_cell(&rows, 0, 0), -1);
     int64_t users = ud_meta_sql_int(ud_sql_cell(&rows, 0, 1), 0);
     if (max_users >= 0 && users >= max_users)
-        return ud_error_set(UD_ELIMIT,
+        return ud_error_set(UD_EFORBIDDEN,
                             "the organization's plan allows %lld users and it has %lld; "
                             "change the plan or remove a user first",
                             (long long)max_users, (long long)users);
@@ -370,7 +378,6 @@ int ud_meta_user_create(ud_user *out, ud_meta *meta, ud_arena *arena, const char
     ud_meta_sql_format_int(now, ud_now());
     const char *lower = lower_email(arena, email);
     const char *params[] = {id, org_id, lower, password_hash, role, now};
-    pthread_mutex_lock(&meta->lock);
     rc = ud_meta_sql_begin(meta);
     if (rc == 0) {
         rc = insert_user(meta, arena, params);
@@ -390,17 +397,14 @@ int ud_meta_user_create(ud_user *out, ud_meta *meta, ud_arena *arena, const char
     if (rc == 0)
         rc = user_select(out, meta, arena, "SELECT " USER_COLUMNS " FROM users WHERE id = $1",
                          params, 1, id);
-    pthread_mutex_unlock(&meta->lock);
     return rc;
 }
 
 int ud_meta_user_get_by_email(ud_user *out, ud_meta *meta, ud_arena *arena, const char *email)
 {
     const char *params[] = {lower_email(arena, email)};
-    pthread_mutex_lock(&meta->lock);
     int rc = user_select(out, meta, arena, "SELECT " USER_COLUMNS " FROM users WHERE email = $1",
                          params, 1, params[0]);
-    pthread_mutex_unlock(&meta->lock);
     return rc;
 }
 
@@ -410,11 +414,9 @@ int ud_meta_user_get(ud_user *out, ud_meta *meta, ud_arena *arena, const char *o
     if (!ud_meta_is_uuid(org_id) || !ud_meta_is_uuid(id))
         return ud_error_set(UD_ENOTFOUND, "no user '%s'", id ? id : "");
     const char *params[] = {id, org_id};
-    pthread_mutex_lock(&meta->lock);
     int rc = user_select(out, meta, arena,
                          "SELECT " USER_COLUMNS " FROM users WHERE id = $1 AND org_id = $2", params,
                          2, id);
-    pthread_mutex_unlock(&meta->lock);
     return rc;
 }
 
@@ -427,11 +429,9 @@ int ud_meta_user_list(ud_user **out, size_t *out_count, ud_meta *meta, ud_arena 
         return 0;
     const char *params[] = {org_id};
     ud_sql_rows rows;
-    pthread_mutex_lock(&meta->lock);
     int rc = ud_meta_sql_query(
         &rows, meta, arena, "SELECT " USER_COLUMNS " FROM users WHERE org_id = $1 ORDER BY email",
         params, 1);
-    pthread_mutex_unlock(&meta->lock);
     if (rc < 0)
         return rc;
     ud_user *users = ud_arena_alloc(arena, (rows.count ? rows.count : 1) * sizeof(*users));
@@ -456,7 +456,10 @@ static int set_user_column(ud_meta *meta, const char *org_id, const char *id, co
     char now[24];
     ud_meta_sql_format_int(now, ud_now());
     const char *params[] = {id, org_id, value, now};
-    return ud_meta_sql_change_one(meta, sql, params, 4, "user", id);
+    int rc = ud_meta_sql_change_one(meta, sql, params, 4, "user", id);
+    if (rc == 0)
+        ud_meta_cache_forget_org(meta, org_id);
+    return rc;
 }
 
 int ud_meta_user_set_role(ud_meta *meta, const char *org_id, const char *id, const char *role)
@@ -535,7 +538,6 @@ int ud_meta_user_delete(ud_meta *meta, const char *org_id, const char *id)
     ud_arena arena;
     ud_arena_init(&arena);
     ud_sql_rows rows = {0};
-    pthread_mutex_lock(&meta->lock);
     int rc = ud_meta_sql_begin(meta);
     if (rc == 0) {
         /* What the user created stays with the organization. */
@@ -562,8 +564,9 @@ int ud_meta_user_delete(ud_meta *meta, const char *org_id, const char *id)
             rc = code;
         }
     }
-    pthread_mutex_unlock(&meta->lock);
     ud_arena_dispose(&arena);
+    if (rc == 0)
+        ud_meta_cache_forget_org(meta, org_id);
     return rc;
 }
 

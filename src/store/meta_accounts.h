@@ -74,8 +74,9 @@ int ud_meta_org_set_settings(ud_meta *meta, const char *id,
 int ud_meta_org_delete(ud_meta *meta, const char *id) UD_MUST_CHECK;
 
 /* Users. Emails are stored lower-case. Errors: UD_EEXISTS (email taken),
- * UD_EINVAL (role not allowed, unknown org), UD_ELIMIT (the organization
- * has max_users users already). */
+ * UD_EINVAL (role not allowed, unknown org), UD_EFORBIDDEN (the
+ * organization has max_users users already: a plan's refusal, 403, as for
+ * data sources). */
 int ud_meta_user_create(ud_user *out, ud_meta *meta, ud_arena *arena, const char *org_id,
                         const char *email, const char *password_hash,
                         const char *role) UD_MUST_CHECK;

@@ -53,7 +53,11 @@ static int append_locked(ud_meta *meta, ud_arena *arena, const char *org_id, con
                          const char *action, const char *target, const char *detail)
 {
     ud_sql_rows head;
-    int rc = ud_meta_sql_query(&head, meta, arena, "SELECT seq, hash FROM audit_head WHERE id = 1",
+    /* The head's row is locked first, so concurrent appends (connections
+     * of the pool, or processes, on PostgreSQL) queue instead of retrying. */
+    int rc = ud_meta_sql_run(meta, "UPDATE audit_head SET seq = seq WHERE id = 1", NULL, 0);
+    if (rc == 0)
+        rc = ud_meta_sql_query(&head, meta, arena, "SELECT seq, hash FROM audit_head WHERE id = 1",
                                NULL, 0);
     if (rc < 0)
         return rc;
@@ -115,7 +119,6 @@ int ud_meta_audit_append(ud_meta *meta, const char *org_id, const char *actor, c
         return rc;
     ud_arena arena;
     ud_arena_init(&arena);
-    pthread_mutex_lock(&meta->lock);
     for (int attempt = 0; attempt < APPEND_ATTEMPTS; attempt++) {
         rc = ud_meta_sql_begin(meta);
         if (rc < 0)
@@ -131,7 +134,6 @@ int ud_meta_audit_append(ud_meta *meta, const char *org_id, const char *actor, c
         if (rc != UD_EAGAIN)
             break;
     }
-    pthread_mutex_unlock(&meta->lock);
     ud_arena_dispose(&arena);
     if (rc == UD_EAGAIN)
         rc = ud_error_set(UD_EAGAIN, "the audit log is busy; the entry was not written");
@@ -167,7 +169,6 @@ int ud_meta_audit_list(ud_audit_entry **out, size_t *out_count, ud_meta *meta, u
     ud_meta_sql_format_int(limit_text, (int64_t)limit);
     const char *params[] = {before, limit_text, org_id};
     ud_sql_rows rows;
-    pthread_mutex_lock(&meta->lock);
     int rc = ud_meta_sql_query(
         &rows, meta, arena,
         org_id ? "SELECT " ENTRY_COLUMNS " FROM audit_log WHERE seq < $1 AND org_id = $3 "
@@ -175,7 +176,6 @@ int ud_meta_audit_list(ud_audit_entry **out, size_t *out_count, ud_meta *meta, u
                : "SELECT " ENTRY_COLUMNS " FROM audit_log WHERE seq < $1 ORDER BY seq DESC "
                  "LIMIT $2",
         params, org_id ? 3 : 2);
-    pthread_mutex_unlock(&meta->lock);
     if (rc < 0)
         return rc;
     ud_audit_entry *entries =
@@ -236,14 +236,11 @@ int ud_meta_audit_verify(ud_audit_report *out, ud_meta *meta)
     ud_arena arena;
     ud_arena_init(&arena);
     ud_sql_rows head = {0};
-    pthread_mutex_lock(&meta->lock);
-    int rc = meta->backend->query_each(meta->conn,
-                                       "SELECT " ENTRY_COLUMNS " FROM audit_log ORDER BY seq", NULL,
-                                       0, verify_row, &st);
+    int rc = ud_meta_sql_each(meta, "SELECT " ENTRY_COLUMNS " FROM audit_log ORDER BY seq", NULL, 0,
+                              verify_row, &st);
     if (rc == 0)
         rc = ud_meta_sql_query(&head, meta, &arena, "SELECT seq, hash FROM audit_head WHERE id = 1",
                                NULL, 0);
-    pthread_mutex_unlock(&meta->lock);
     if (rc == 0) {
         int64_t last = st.expected_seq - 1;
         int64_t head_seq = head.count ? ud_meta_sql_int(ud_sql_cell(&head, 0, 0), 0) : 0;

@@ -12,6 +12,7 @@
 #ifndef UD_STORE_META_BACKEND_H
 #define UD_STORE_META_BACKEND_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "base/arena.h"
@@ -42,8 +43,8 @@ typedef struct ud_meta_migration {
 } ud_meta_migration;
 
 /* A rewrite of stored values that SQL alone cannot do portably, run after
- * a migration's sql in the same transaction (with the store's lock held,
- * so it uses the meta_internal.h helpers). */
+ * a migration's sql in the same transaction (on the connection bound to
+ * the migrating thread, so it uses the meta_internal.h helpers). */
 typedef int (*ud_meta_data_step)(ud_meta *meta, ud_arena *arena);
 
 /* One {token} of the schema and its spelling in a backend; an array ends
@@ -73,6 +74,12 @@ typedef struct ud_meta_driver {
                       ud_sql_row_fn fn, void *payload);
     /* How the {tokens} of the shared schema (schema.c) are spelled here. */
     const ud_sql_dialect *dialect;
+    /* One writer at a time in the whole database (SQLite): the pool makes
+     * this process's writers queue on a mutex (meta_internal.h). */
+    bool serialize_writes;
+    /* Whether a connection is beyond use (the server went away), so the
+     * pool closes it instead of handing it out again; NULL: never. */
+    bool (*broken)(void *conn);
 } ud_meta_driver;
 
 extern const ud_meta_driver ud_meta_sqlite_driver;

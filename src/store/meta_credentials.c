@@ -13,6 +13,7 @@
 #include "base/clock.h"
 #include "base/crypto.h"
 #include "store/meta_internal.h"
+#include "store/meta_queue.h"
 
 /* ---- API keys ------------------------------------------------------------ */
 
@@ -65,7 +66,6 @@ int ud_meta_apikey_create(ud_apikey_row *out, ud_meta *meta, ud_arena *arena, co
     const char *params[] = {id,         org_id,     name,
                             key_hash,   key_prefix, permissions_json,
                             created_by, now,        expires_at ? expires : NULL};
-    pthread_mutex_lock(&meta->lock);
     rc = ud_meta_sql_run(meta,
                          "INSERT INTO api_keys (id, org_id, name, key_hash, key_prefix, "
                          "permissions, created_by, created_at, expires_at) VALUES ($1, $2, $3, "
@@ -75,7 +75,6 @@ int ud_meta_apikey_create(ud_apikey_row *out, ud_meta *meta, ud_arena *arena, co
     if (rc == 0)
         rc = ud_meta_sql_query(&rows, meta, arena,
                                "SELECT " KEY_COLUMNS " FROM api_keys WHERE id = $1", params, 1);
-    pthread_mutex_unlock(&meta->lock);
     if (rc < 0)
         return rc;
     if (rows.count != 1)
@@ -90,10 +89,8 @@ int ud_meta_apikey_find(ud_apikey_row *out, ud_meta *meta, ud_arena *arena, cons
         return ud_error_set(UD_ENOTFOUND, "no such API key");
     const char *params[] = {key_hash};
     ud_sql_rows rows;
-    pthread_mutex_lock(&meta->lock);
     int rc = ud_meta_sql_query(
         &rows, meta, arena, "SELECT " KEY_COLUMNS " FROM api_keys WHERE key_hash = $1", params, 1);
-    pthread_mutex_unlock(&meta->lock);
     if (rc < 0)
         return rc;
     if (rows.count == 0)
@@ -105,18 +102,17 @@ int ud_meta_apikey_find(ud_apikey_row *out, ud_meta *meta, ud_arena *arena, cons
 int ud_meta_apikey_list(ud_apikey_row **out, size_t *out_count, ud_meta *meta, ud_arena *arena,
                         const char *org_id)
 {
+    ud_meta_queue_flush(meta); /* last_used_at as this process last wrote it */
     *out = NULL;
     *out_count = 0;
     if (!ud_meta_is_uuid(org_id))
         return 0;
     const char *params[] = {org_id};
     ud_sql_rows rows;
-    pthread_mutex_lock(&meta->lock);
     int rc = ud_meta_sql_query(&rows, meta, arena,
                                "SELECT " KEY_COLUMNS " FROM api_keys WHERE org_id = $1 "
                                "ORDER BY created_at DESC, id",
                                params, 1);
-    pthread_mutex_unlock(&meta->lock);
     if (rc < 0)
         return rc;
     ud_apikey_row *keys = ud_arena_alloc(arena, (rows.count ? rows.count : 1) * sizeof(*keys));
@@ -134,11 +130,14 @@ int ud_meta_apikey_revoke(ud_meta *meta, const char *org_id, const char *id, int
     char at[24];
     ud_meta_sql_format_int(at, when);
     const char *params[] = {id, org_id, at};
-    return ud_meta_sql_change_one(
+    int rc = ud_meta_sql_change_one(
         meta,
         "UPDATE api_keys SET revoked_at = to_timestamp($3) WHERE id = $1 AND "
         "org_id = $2 AND revoked_at IS NULL RETURNING id",
         params, 3, "active API key", id);
+    if (rc == 0)
+        ud_meta_cache_forget_org(meta, org_id);
+    return rc;
 }
 
 int ud_meta_apikey_touch(ud_meta *meta, const char *id, int64_t when)
@@ -148,9 +147,14 @@ int ud_meta_apikey_touch(ud_meta *meta, const char *id, int64_t when)
     char at[24];
     ud_meta_sql_format_int(at, when);
     const char *params[] = {id, at};
-    return ud_meta_sql_change_one(
-        meta, "UPDATE api_keys SET last_used_at = to_timestamp($2) WHERE id = $1 RETURNING id",
-        params, 2, "API key", id);
+    /* A hint for people, written behind the request (coalesced per key);
+     * a key removed meanwhile simply has nothing to update. */
+    char coalesce[UD_UUID_LEN + 16];
+    snprintf(coalesce, sizeof(coalesce), "apikey_touch:%s", id);
+    ud_meta_cache_note_touch(meta, id, when);
+    return ud_meta_sql_run_later(
+        meta, "UPDATE api_keys SET last_used_at = to_timestamp($2) WHERE id = $1", params, 2,
+        coalesce);
 }
 
 /* ---- refresh tokens ------------------------------------------------------- */
@@ -169,13 +173,11 @@ int ud_meta_refresh_create(ud_meta *meta, const char *user_id, const char *org_i
     ud_meta_sql_format_int(expires, expires_at);
     ud_meta_sql_format_int(now, ud_now());
     const char *params[] = {id, family, user_id, org_id, token_hash, expires, now};
-    pthread_mutex_lock(&meta->lock);
     rc = ud_meta_sql_run(meta,
                          "INSERT INTO refresh_tokens (id, family_id, user_id, org_id, token_hash, "
                          "expires_at, created_at) VALUES ($1, $2, $3, $4, $5, to_timestamp($6), "
                          "to_timestamp($7))",
                          params, 7);
-    pthread_mutex_unlock(&meta->lock);
     return rc;
 }
 
@@ -256,7 +258,6 @@ int ud_meta_refresh_rotate(ud_refresh_row *out, ud_meta *meta, ud_arena *arena,
         return ud_error_set(UD_EAUTH, "unknown refresh token");
     if (!is_hash(new_hash))
         return ud_error_set(UD_EINVAL, "the next refresh token needs a hash");
-    pthread_mutex_lock(&meta->lock);
     int rc = ud_meta_sql_begin(meta);
     if (rc == 0) {
         rc = rotate_locked(out, meta, arena, old_hash, new_hash, new_expires, now);
@@ -273,7 +274,6 @@ int ud_meta_refresh_rotate(ud_refresh_row *out, ud_meta *meta, ud_arena *arena,
             rc = code;
         }
     }
-    pthread_mutex_unlock(&meta->lock);
     return rc;
 }
 
@@ -286,7 +286,6 @@ int ud_meta_refresh_revoke(ud_refresh_row *out, ud_meta *meta, ud_arena *arena,
     char now_text[24];
     ud_meta_sql_format_int(now_text, now);
     ud_sql_rows rows;
-    pthread_mutex_lock(&meta->lock);
     int rc = ud_meta_sql_query(
         &rows, meta, arena, "SELECT " REFRESH_COLUMNS " FROM refresh_tokens WHERE token_hash = $1",
         find, 1);
@@ -294,7 +293,6 @@ int ud_meta_refresh_revoke(ud_refresh_row *out, ud_meta *meta, ud_arena *arena,
         rc = ud_error_set(UD_EAUTH, "unknown refresh token");
     if (rc == 0)
         rc = revoke_family(meta, ud_sql_cell(&rows, 0, 1), now_text);
-    pthread_mutex_unlock(&meta->lock);
     if (rc == 0 && out)
         *out = (ud_refresh_row){.id = ud_sql_cell(&rows, 0, 0),
                                 .family_id = ud_sql_cell(&rows, 0, 1),
@@ -311,11 +309,9 @@ int ud_meta_refresh_revoke_user(ud_meta *meta, const char *user_id, int64_t now)
     char now_text[24];
     ud_meta_sql_format_int(now_text, now);
     const char *params[] = {user_id, now_text};
-    pthread_mutex_lock(&meta->lock);
     int rc = ud_meta_sql_run(meta,
                              "UPDATE refresh_tokens SET revoked_at = to_timestamp($2) "
                              "WHERE user_id = $1 AND revoked_at IS NULL",
                              params, 2);
-    pthread_mutex_unlock(&meta->lock);
     return rc;
 }

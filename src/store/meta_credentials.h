@@ -46,6 +46,9 @@ int ud_meta_apikey_list(ud_apikey_row **out, size_t *out_count, ud_meta *meta, u
  * revoked already. */
 int ud_meta_apikey_revoke(ud_meta *meta, const char *org_id, const char *id,
                           int64_t when) UD_MUST_CHECK;
+/* Records the key's use at `when`: written behind the request when the
+ * write-behind queue runs (meta_queue.h), at once otherwise; an unknown key
+ * has nothing to update. */
 int ud_meta_apikey_touch(ud_meta *meta, const char *id, int64_t when) UD_MUST_CHECK;
 
 typedef struct ud_refresh_row {

@@ -15,6 +15,7 @@
 #include "base/crypto.h"
 #include "base/str.h"
 #include "store/meta_internal.h"
+#include "store/meta_queue.h"
 
 static bool is_word(const char *s)
 {
@@ -145,16 +146,17 @@ int ud_meta_history_add(ud_history_entry *entry, ud_meta *meta, ud_arena *arena,
                             read,         write,
                             cost,         dropped,
                             entry->caller};
-    pthread_mutex_lock(&meta->lock);
-    rc = ud_meta_sql_run(meta,
-                         "INSERT INTO search_history (id, user_id, org_id, query, results_count, "
-                         "response_time_ms, sources_used, is_saved, timestamp, api_key_id, kind, "
-                         "provider, model, route, input_tokens, output_tokens, cache_read_tokens, "
-                         "cache_write_tokens, cost_usd, citations_dropped, caller) VALUES ($1, $2, "
-                         "$3, $4, $5, $6, $7, $8 = 'TRUE', to_timestamp($9), $10, $11, $12, $13, "
-                         "$14, $15, $16, $17, $18, $19, $20, $21)",
-                         params, 21);
-    pthread_mutex_unlock(&meta->lock);
+    /* Off the request path when the write-behind queue runs: the id and
+     * the time are decided here, so the caller has them either way. */
+    rc = ud_meta_sql_run_later(
+        meta,
+        "INSERT INTO search_history (id, user_id, org_id, query, results_count, "
+        "response_time_ms, sources_used, is_saved, timestamp, api_key_id, kind, "
+        "provider, model, route, input_tokens, output_tokens, cache_read_tokens, "
+        "cache_write_tokens, cost_usd, citations_dropped, caller) VALUES ($1, $2, "
+        "$3, $4, $5, $6, $7, $8 = 'TRUE', to_timestamp($9), $10, $11, $12, $13, "
+        "$14, $15, $16, $17, $18, $19, $20, $21)",
+        params, 21, NULL);
     if (rc == 0) {
         entry->id = ud_arena_strdup(arena, id);
         entry->timestamp = when;
@@ -166,6 +168,7 @@ int ud_meta_history_list(ud_history_entry **out, size_t *out_count, ud_meta *met
                          const char *org_id, const char *user_id, ud_history_filter filter,
                          size_t limit, size_t offset)
 {
+    ud_meta_queue_flush(meta); /* this process's queued rows first */
     *out = NULL;
     *out_count = 0;
     if (!ud_meta_is_uuid(org_id) || !ud_meta_is_uuid(user_id))
@@ -187,9 +190,7 @@ int ud_meta_history_list(ud_history_entry **out, size_t *out_count, ud_meta *met
              "LIMIT $3 OFFSET $4",
              conditions[filter]);
     ud_sql_rows rows;
-    pthread_mutex_lock(&meta->lock);
     int rc = ud_meta_sql_query(&rows, meta, arena, sql, params, 4);
-    pthread_mutex_unlock(&meta->lock);
     if (rc < 0)
         return rc;
     ud_history_entry *entries =
@@ -227,6 +228,7 @@ int ud_meta_history_list(ud_history_entry **out, size_t *out_count, ud_meta *met
 int ud_meta_history_set_saved(ud_meta *meta, const char *org_id, const char *user_id,
                               const char *id, bool saved)
 {
+    ud_meta_queue_flush(meta); /* this process's queued rows first */
     if (!ud_meta_is_uuid(org_id) || !ud_meta_is_uuid(user_id) || !ud_meta_is_uuid(id))
         return ud_error_set(UD_ENOTFOUND, "no history entry '%s'", id ? id : "");
     const char *params[] = {id, org_id, user_id, saved ? "TRUE" : "FALSE"};
@@ -239,6 +241,7 @@ int ud_meta_history_set_saved(ud_meta *meta, const char *org_id, const char *use
 
 int ud_meta_history_delete(ud_meta *meta, const char *org_id, const char *user_id, const char *id)
 {
+    ud_meta_queue_flush(meta); /* this process's queued rows first */
     if (!ud_meta_is_uuid(org_id) || !ud_meta_is_uuid(user_id) || !ud_meta_is_uuid(id))
         return ud_error_set(UD_ENOTFOUND, "no history entry '%s'", id ? id : "");
     const char *params[] = {id, org_id, user_id};
@@ -257,6 +260,7 @@ static int compare_doubles(const void *a, const void *b)
 
 int ud_meta_usage(ud_usage *out, ud_meta *meta, ud_arena *arena, const char *org_id, int64_t since)
 {
+    ud_meta_queue_flush(meta); /* this process's queued rows first */
     memset(out, 0, sizeof(*out));
     if (!ud_meta_is_uuid(org_id))
         return 0;
@@ -265,7 +269,6 @@ int ud_meta_usage(ud_usage *out, ud_meta *meta, ud_arena *arena, const char *org
     ud_meta_sql_format_int(max_asks, UD_USAGE_MAX_ASKS);
     const char *params[] = {org_id, since_text, max_asks};
     ud_sql_rows days, costs;
-    pthread_mutex_lock(&meta->lock);
     int rc = ud_meta_sql_query(
         &days, meta, arena,
         "SELECT ud_epoch(timestamp) / 86400 AS day, SUM(CASE WHEN kind = 'search' THEN 1 ELSE 0 "
@@ -287,7 +290,6 @@ int ud_meta_usage(ud_usage *out, ud_meta *meta, ud_arena *arena, const char *org
                                "WHERE org_id = $1 AND timestamp >= to_timestamp($2) GROUP BY "
                                "caller",
                                params, 2);
-    pthread_mutex_unlock(&meta->lock);
     if (rc < 0)
         return rc;
     for (size_t i = 0; i < callers.count; i++) {

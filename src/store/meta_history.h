@@ -52,7 +52,9 @@ typedef struct ud_history_entry {
 /* Records one search or ask, whoever made it: every one counts in the
  * organization's usage. A user's row needs user_id; a key's api_key_id;
  * the CLI's neither. entry->id, caller and timestamp are filled in (the id
- * in the arena). Source types must be [a-z0-9_] words. */
+ * in the arena). Source types must be [a-z0-9_] words. When the store's
+ * write-behind queue runs (meta_queue.h) the row is queued and written in a
+ * batch; the readers below flush the queue first, so they see it. */
 int ud_meta_history_add(ud_history_entry *entry, ud_meta *meta, ud_arena *arena,
                         const char *org_id) UD_MUST_CHECK;
 /* Adds a source type to entry->sources_used unless it is there, empty or

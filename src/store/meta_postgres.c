@@ -2,7 +2,9 @@
  * The PostgreSQL backend of the metadata store (libpq): the production
  * choice when several servers share one database. The URL goes to libpq as
  * it is (postgres://user:pass@host:port/db?sslmode=...). The session runs in
- * UTC so TIMESTAMP columns hold UTC like the SQLite backend's.
+ * UTC so TIMESTAMP columns hold UTC like the SQLite backend's. The pool
+ * (meta_pool.c) opens up to store_pool_size such connections per process;
+ * a connection whose server went away is closed and replaced.
  */
 #include <libpq-fe.h>
 #include <stdlib.h>
@@ -110,6 +112,11 @@ static int pg_query_each(void *conn, const char *sql, const char *const *params,
     return result;
 }
 
+static bool pg_broken(void *conn)
+{
+    return PQstatus(conn) != CONNECTION_OK;
+}
+
 static const ud_sql_dialect POSTGRES_DIALECT[] = {
     {"{uuid_pk}", "UUID PRIMARY KEY DEFAULT gen_random_uuid()"},
     {"{uuid}", "UUID"},
@@ -133,4 +140,5 @@ const ud_meta_driver ud_meta_postgres_driver = {
     .unlock_migrations = "SELECT pg_advisory_unlock(478560430457)",
     .query_each = pg_query_each,
     .dialect = POSTGRES_DIALECT,
+    .broken = pg_broken,
 };

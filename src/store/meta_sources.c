@@ -61,12 +61,14 @@ static bool known_type(const char *type)
     return false;
 }
 
-/* The insertion under the lock, in a transaction with the plan's check. */
+/* The insertion, in a transaction with the plan's check. */
 static int insert_source(ud_meta *meta, ud_arena *arena, const char *const *params)
 {
     ud_sql_rows rows;
     const char *org[] = {params[1]};
-    int rc = ud_meta_sql_query(&rows, meta, arena,
+    int rc = ud_meta_sql_run(meta, UD_META_LOCK_ORG, org, 1); /* as for users */
+    if (rc == 0)
+        rc = ud_meta_sql_query(&rows, meta, arena,
                                "SELECT o.max_data_sources, (SELECT COUNT(*) FROM data_sources s "
                                "WHERE s.org_id = o.id) FROM organizations o WHERE o.id = $1",
                                org, 1);
@@ -76,7 +78,7 @@ static int insert_source(ud_meta *meta, ud_arena *arena, const char *const *para
         return ud_error_set(UD_EINVAL, "unknown organization '%s'", params[1]);
     int64_t limit = ud_meta_sql_int(ud_sql_cell(&rows, 0, 0), -1);
     int64_t count = ud_meta_sql_int(ud_sql_cell(&rows, 0, 1), 0);
-    if (limit >= 0 && count >= limit)
+    if (limit >= 0 && count >= limit) /* a plan's refusal: 403, as for users */
         return ud_error_set(UD_EFORBIDDEN,
                             "the organization's plan allows %lld data sources and it has %lld; "
                             "change the plan or remove a source first",
@@ -123,7 +125,6 @@ int ud_meta_source_create(ud_source_row *out, ud_meta *meta, ud_arena *arena, co
                             config_json ? config_json : "{}",
                             created_by,
                             now};
-    pthread_mutex_lock(&meta->lock);
     rc = ud_meta_sql_begin(meta);
     if (rc == 0) {
         rc = insert_source(meta, arena, params);
@@ -141,7 +142,6 @@ int ud_meta_source_create(ud_source_row *out, ud_meta *meta, ud_arena *arena, co
         rc =
             ud_meta_sql_query(&rows, meta, arena,
                               "SELECT " SOURCE_COLUMNS " FROM data_sources WHERE id = $1", find, 1);
-    pthread_mutex_unlock(&meta->lock);
     if (rc < 0)
         return rc;
     if (rows.count != 1)
@@ -157,11 +157,9 @@ int ud_meta_source_get(ud_source_row *out, ud_meta *meta, ud_arena *arena, const
         return ud_error_set(UD_ENOTFOUND, "no data source '%s'", id ? id : "");
     const char *params[] = {id, org_id};
     ud_sql_rows rows;
-    pthread_mutex_lock(&meta->lock);
     int rc = ud_meta_sql_query(
         &rows, meta, arena,
         "SELECT " SOURCE_COLUMNS " FROM data_sources WHERE id = $1 AND org_id = $2", params, 2);
-    pthread_mutex_unlock(&meta->lock);
     if (rc < 0)
         return rc;
     if (rows.count == 0)
@@ -179,12 +177,10 @@ int ud_meta_source_list(ud_source_row **out, size_t *out_count, ud_meta *meta, u
         return 0;
     const char *params[] = {org_id};
     ud_sql_rows rows;
-    pthread_mutex_lock(&meta->lock);
     int rc = ud_meta_sql_query(&rows, meta, arena,
                                "SELECT " SOURCE_COLUMNS
                                " FROM data_sources WHERE org_id = $1 ORDER BY name, id",
                                params, 1);
-    pthread_mutex_unlock(&meta->lock);
     return rc < 0 ? rc : sources_from(out, out_count, &rows, arena);
 }
 
@@ -195,7 +191,6 @@ int ud_meta_sources_due(ud_source_row **out, size_t *out_count, ud_meta *meta, u
     ud_meta_sql_format_int(now_text, now);
     const char *params[] = {now_text};
     ud_sql_rows rows;
-    pthread_mutex_lock(&meta->lock);
     int rc = ud_meta_sql_query(
         &rows, meta, arena,
         "SELECT " SOURCE_COLUMNS " FROM data_sources s WHERE s.status IN ('pending', "
@@ -204,7 +199,6 @@ int ud_meta_sources_due(ud_source_row **out, size_t *out_count, ud_meta *meta, u
         "s.sync_frequency_minutes * 60 <= CAST($1 AS BIGINT) ORDER BY "
         "COALESCE(ud_epoch(s.last_sync_at), 0)",
         params, 1);
-    pthread_mutex_unlock(&meta->lock);
     return rc < 0 ? rc : sources_from(out, out_count, &rows, arena);
 }
 
@@ -218,13 +212,11 @@ int ud_meta_source_delete(ud_meta *meta, const char *org_id, const char *id)
         "data source", id);
     if (rc == 0) {
         /* Its documents went with it: the index must follow the store. */
-        pthread_mutex_lock(&meta->lock);
         const char *org[] = {org_id};
         rc = ud_meta_sql_run(meta,
                              "UPDATE org_index_state SET generation = generation + 1 WHERE "
                              "org_id = $1",
                              org, 1);
-        pthread_mutex_unlock(&meta->lock);
     }
     return rc;
 }
@@ -307,7 +299,12 @@ static int claim_locked(ud_sync_log *out_log, const char **out_checkpoint, ud_me
 {
     const char *ids[] = {source_id, org_id};
     ud_sql_rows rows;
-    int rc = ud_meta_sql_query(&rows, meta, arena,
+    /* The source's row is locked first: of two claims in two connections
+     * (PostgreSQL), the second reads the first's committed 'syncing'. */
+    int rc = ud_meta_sql_run(
+        meta, "UPDATE data_sources SET status = status WHERE id = $1 AND org_id = $2", ids, 2);
+    if (rc == 0)
+        rc = ud_meta_sql_query(&rows, meta, arena,
                                "SELECT status, checkpoint FROM data_sources WHERE id = $1 AND "
                                "org_id = $2",
                                ids, 2);
@@ -382,7 +379,6 @@ int ud_meta_source_claim(ud_sync_log *out_log, const char **out_checkpoint, ud_m
 {
     if (!ud_meta_is_uuid(org_id) || !ud_meta_is_uuid(source_id))
         return ud_error_set(UD_ENOTFOUND, "no data source '%s'", source_id ? source_id : "");
-    pthread_mutex_lock(&meta->lock);
     int rc = ud_meta_sql_begin(meta);
     if (rc == 0) {
         rc = claim_locked(out_log, out_checkpoint, meta, arena, org_id, source_id, worker, kind,
@@ -395,9 +391,6 @@ int ud_meta_source_claim(ud_sync_log *out_log, const char **out_checkpoint, ud_m
             rc = code;
         }
     }
-    pthread_mutex_unlock(&meta->lock);
-    /* Two claims racing on PostgreSQL: the second's insert or update waits
-     * for the first and then finds it syncing on its next attempt. */
     return rc;
 }
 
@@ -417,14 +410,12 @@ int ud_meta_sync_progress(ud_meta *meta, const ud_sync_log *p, int64_t now)
     char n[7][24];
     format_counts(n, p, now);
     const char *params[] = {p->id, n[0], n[1], n[2], n[3], n[4], p->total >= 0 ? n[5] : NULL, n[6]};
-    pthread_mutex_lock(&meta->lock);
     int rc = ud_meta_sql_run(meta,
                              "UPDATE sync_logs SET documents_processed = $2, documents_added = $3, "
                              "documents_updated = $4, documents_deleted = $5, documents_failed = "
                              "$6, documents_total = $7, heartbeat_at = to_timestamp($8) WHERE id = "
                              "$1",
                              params, 8);
-    pthread_mutex_unlock(&meta->lock);
     return rc;
 }
 
@@ -435,7 +426,6 @@ int ud_meta_sync_checkpoint(ud_meta *meta, const ud_sync_log *p, const char *sou
     format_counts(n, p, now);
     const char *params[] = {p->id, n[0], n[1], n[2], n[3], n[4], p->total >= 0 ? n[5] : NULL, n[6]};
     const char *source[] = {source_id, checkpoint_json};
-    pthread_mutex_lock(&meta->lock);
     int rc = ud_meta_sql_begin(meta);
     if (rc == 0)
         rc = ud_meta_sql_run(meta,
@@ -451,7 +441,6 @@ int ud_meta_sync_checkpoint(ud_meta *meta, const ud_sync_log *p, const char *sou
         rc = ud_meta_sql_commit(meta);
     else
         ud_meta_sql_rollback(meta);
-    pthread_mutex_unlock(&meta->lock);
     return rc;
 }
 
@@ -475,7 +464,6 @@ int ud_meta_sync_finish(ud_meta *meta, const ud_sync_log *r, const char *source_
                             duration};
     const char *source[] = {source_id, ok ? "connected" : "error", r->status, n[6],
                             r->error_message};
-    pthread_mutex_lock(&meta->lock);
     int rc = ud_meta_sql_begin(meta);
     if (rc == 0)
         rc = ud_meta_sql_run(meta,
@@ -500,7 +488,6 @@ int ud_meta_sync_finish(ud_meta *meta, const ud_sync_log *r, const char *source_
         rc = ud_meta_sql_commit(meta);
     else
         ud_meta_sql_rollback(meta);
-    pthread_mutex_unlock(&meta->lock);
     return rc;
 }
 
@@ -515,7 +502,6 @@ int ud_meta_sync_logs(ud_sync_log **out, size_t *out_count, ud_meta *meta, ud_ar
     ud_meta_sql_format_int(limit_text, (int64_t)limit);
     const char *params[] = {source_id, org_id, limit_text};
     ud_sql_rows rows, owner;
-    pthread_mutex_lock(&meta->lock);
     /* Another organization's source does not exist, logs or no logs. */
     int rc =
         ud_meta_sql_query(&owner, meta, arena,
@@ -529,7 +515,6 @@ int ud_meta_sync_logs(ud_sync_log **out, size_t *out_count, ud_meta *meta, ud_ar
                                "l.data_source_id AND s.org_id = $2) ORDER BY l.started_at DESC, "
                                "l.id LIMIT $3",
                                params, 3);
-    pthread_mutex_unlock(&meta->lock);
     if (rc < 0)
         return rc;
     ud_sync_log *logs = ud_arena_alloc(arena, (rows.count ? rows.count : 1) * sizeof(*logs));
@@ -546,14 +531,12 @@ int ud_meta_document_mark_seen(ud_meta *meta, const char *org_id, const char *so
     if (!ud_meta_is_uuid(org_id) || !ud_meta_is_uuid(sync_id) || !ud_meta_is_uuid(source_id))
         return ud_error_set(UD_EINVAL, "marking a document seen needs an org, a source and a sync");
     const char *params[] = {org_id, source_key, sync_id, source_id};
-    pthread_mutex_lock(&meta->lock);
     /* Only the source's own document: the same key in another source is
      * another document, never taken over. */
     int rc = ud_meta_sql_run(meta,
                              "UPDATE documents SET last_sync_id = $3 WHERE org_id = $1 AND "
                              "source_key = $2 AND data_source_id = $4",
                              params, 4);
-    pthread_mutex_unlock(&meta->lock);
     return rc;
 }
 
@@ -562,9 +545,7 @@ static int query_ids(char ***out_ids, size_t *out_count, ud_meta *meta, ud_arena
                      const char *sql, const char *const *params, size_t param_count)
 {
     ud_sql_rows rows;
-    pthread_mutex_lock(&meta->lock);
     int rc = ud_meta_sql_query(&rows, meta, arena, sql, params, param_count);
-    pthread_mutex_unlock(&meta->lock);
     if (rc < 0)
         return rc;
     char **ids = ud_arena_alloc(arena, (rows.count ? rows.count : 1) * sizeof(char *));

@@ -1,7 +1,9 @@
 /*
- * The SQLite backend of the metadata store: the embedded default. One
- * connection in WAL mode (readers never wait for the writer across
- * processes), foreign keys on, a busy timeout so that a second process
+ * The SQLite backend of the metadata store: the embedded default. Each
+ * connection of the pool (meta_pool.c) is in WAL mode (readers never wait
+ * for the writer, in this process or another; synchronous=NORMAL, which in
+ * WAL mode loses no committed transaction on a crash of the process, only
+ * on a power loss the last ones), foreign keys on, a busy timeout so that a second process
  * (`unify ingest` while `unify serve` runs) waits instead of failing.
  * to_timestamp() and ud_epoch() are registered so the query text of meta.c
  * runs unchanged (see meta_backend.h). The database holds password hashes
@@ -249,4 +251,5 @@ const ud_meta_driver ud_meta_sqlite_driver = {
     .begin_write = "BEGIN IMMEDIATE",
     .query_each = sqlite_query_each,
     .dialect = SQLITE_DIALECT,
+    .serialize_writes = true,
 };
