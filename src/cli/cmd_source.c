@@ -199,6 +199,18 @@ static void show_progress(const ud_sync_log *log, void *payload)
         ud_progress_update(&v->bar, (size_t)log->processed, NULL);
 }
 
+/* The {item, reason} list of a sync's details, one per line. */
+static void print_items(const json_t *items, const char *what)
+{
+    size_t i;
+    json_t *f;
+    json_array_foreach(items, i, f)
+    {
+        printf("  %s %s: %s\n", what, json_string_value(json_object_get(f, "item")),
+               json_string_value(json_object_get(f, "reason")));
+    }
+}
+
 static int source_sync(int argc, char **argv, const char *usage)
 {
     ud_cli_flags flags;
@@ -232,21 +244,20 @@ static int source_sync(int argc, char **argv, const char *usage)
         json_object_set_new(o, "resumed", json_boolean(result.resumed));
         ud_cli_print_json(o);
     } else {
-        printf("%s: %lld processed, %lld added, %lld updated, %lld deleted, %lld failed%s.\n",
+        json_t *details = json_loads(l->details_json, 0, NULL);
+        json_int_t skipped = json_integer_value(json_object_get(details, "skipped"));
+        char also[64] = "";
+        if (skipped > 0)
+            snprintf(also, sizeof(also), ", %lld skipped", (long long)skipped);
+        printf("%s: %lld processed, %lld added, %lld updated, %lld deleted%s, %lld failed%s.\n",
                strcmp(l->status, "completed") == 0 ? "Synced" : "Sync failed",
                (long long)l->processed, (long long)l->added, (long long)l->updated,
-               (long long)l->deleted, (long long)l->failed,
+               (long long)l->deleted, also, (long long)l->failed,
                result.resumed ? " (resumed from a checkpoint)" : "");
         if (l->error_message)
             printf("%s\n", l->error_message);
-        json_t *details = json_loads(l->details_json, 0, NULL);
-        size_t i;
-        json_t *f;
-        json_array_foreach(json_object_get(details, "failures"), i, f)
-        {
-            printf("  %s: %s\n", json_string_value(json_object_get(f, "item")),
-                   json_string_value(json_object_get(f, "reason")));
-        }
+        print_items(json_object_get(details, "skipped_items"), "skipped");
+        print_items(json_object_get(details, "failures"), "failed");
         json_decref(details);
     }
     status = strcmp(l->status, "completed") == 0 ? 0 : 1;

@@ -51,6 +51,10 @@ typedef struct ud_sync_sink {
     void (*failed)(const char *item, const char *reason, void *payload);
     /* Progress, when the connector knows how many items there are. */
     void (*progress)(size_t done, size_t total, void *payload);
+    /* One item left out on purpose (an export inside a folder, to be added
+     * as a source of its own): reported and counted as skipped, not as a
+     * failure. May be NULL: the item is then reported as failed. */
+    void (*skipped)(const char *item, const char *reason, void *payload);
     void *payload;
 } ud_sync_sink;
 

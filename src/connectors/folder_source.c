@@ -47,10 +47,13 @@ static int skip_export(const char *path, bool is_dir, void *payload)
     const ud_connector *connector = ud_connector_recognize(path);
     if (!connector)
         return 0;
-    char reason[160];
-    snprintf(reason, sizeof(reason), "skipped: a %s export; add it as a source of its own",
-             connector->type);
-    list->sink->failed(path, reason, list->sink->payload);
+    char name[64], reason[160];
+    ud_connector_spelling(name, sizeof(name), connector->type);
+    snprintf(reason, sizeof(reason), "a %s export; add it as a source of its own", name);
+    if (list->sink->skipped)
+        list->sink->skipped(path, reason, list->sink->payload);
+    else
+        list->sink->failed(path, reason, list->sink->payload);
     return 1;
 }
 

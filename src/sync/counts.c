@@ -25,6 +25,13 @@ void ud_doc_counts_fail(ud_doc_counts *c)
     assert(ud_doc_counts_balanced(c));
 }
 
+void ud_doc_counts_skip(ud_doc_counts *c)
+{
+    c->seen++;
+    c->skipped++;
+    assert(ud_doc_counts_balanced(c));
+}
+
 void ud_doc_counts_add(ud_doc_counts *total, const ud_doc_counts *part)
 {
     total->seen += part->seen;
@@ -32,6 +39,7 @@ void ud_doc_counts_add(ud_doc_counts *total, const ud_doc_counts *part)
     total->updated += part->updated;
     total->unchanged += part->unchanged;
     total->excluded += part->excluded;
+    total->skipped += part->skipped;
     total->failed += part->failed;
     total->chunks += part->chunks;
 }
@@ -39,9 +47,9 @@ void ud_doc_counts_add(ud_doc_counts *total, const ud_doc_counts *part)
 bool ud_doc_counts_balanced(const ud_doc_counts *c)
 {
     if (c->seen < 0 || c->added < 0 || c->updated < 0 || c->unchanged < 0 || c->excluded < 0 ||
-        c->failed < 0 || c->chunks < 0)
+        c->skipped < 0 || c->failed < 0 || c->chunks < 0)
         return false;
-    return c->added + c->updated + c->unchanged + c->excluded + c->failed == c->seen;
+    return c->added + c->updated + c->unchanged + c->excluded + c->skipped + c->failed == c->seen;
 }
 
 void ud_doc_counts_to_log(ud_sync_log *log, const ud_doc_counts *c)

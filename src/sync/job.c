@@ -52,6 +52,7 @@ typedef struct job {
     ud_collection_writer *writer;
     ud_doc_pipeline pipeline;
     json_t *failures; /* [{"item", "reason"}], at most MAX_FAILURES_KEPT */
+    json_t *skipped;  /* the same, of items left out on purpose */
     double last_heartbeat;
     int fatal;              /* the store or the index failed: the job stops */
     long batches;           /* committed so far */
@@ -73,13 +74,19 @@ static void heartbeat(job *j, bool force)
         j->env->on_progress(&j->log, j->env->payload);
 }
 
+/* Keeps {item, reason} in list, up to MAX_FAILURES_KEPT of them. */
+static void keep_item(json_t *list, const char *item, const char *reason)
+{
+    if (json_array_size(list) < MAX_FAILURES_KEPT)
+        json_array_append_new(
+            list, json_pack("{s:s,s:s}", "item", item ? item : "", "reason", reason ? reason : ""));
+}
+
 static void record_failure(job *j, const char *item, const char *reason)
 {
     ud_doc_counts_fail(&j->counts);
     ud_doc_counts_to_log(&j->log, &j->counts);
-    if (json_array_size(j->failures) < MAX_FAILURES_KEPT)
-        json_array_append_new(j->failures,
-                              json_pack("{s:s,s:s}", "item", item ? item : "", "reason", reason));
+    keep_item(j->failures, item, reason);
     UD_LOG(NULL, UD_LOG_INFO, "sync %s: %s failed: %s", j->log.id, item ? item : "?", reason);
 }
 
@@ -203,6 +210,15 @@ static void on_failed(const char *item, const char *reason, void *payload)
     record_failure(payload, item, reason);
 }
 
+static void on_skipped(const char *item, const char *reason, void *payload)
+{
+    job *j = payload;
+    ud_doc_counts_skip(&j->counts);
+    ud_doc_counts_to_log(&j->log, &j->counts);
+    keep_item(j->skipped, item, reason);
+    UD_LOG(NULL, UD_LOG_INFO, "sync %s: %s skipped: %s", j->log.id, item ? item : "?", reason);
+}
+
 static void on_progress(size_t done, size_t total, void *payload)
 {
     job *j = payload;
@@ -259,7 +275,13 @@ static int run_connector(job *j, const ud_connector *connector, const char *resu
                                .checkpoint_json = resume_position,
                                .max_item_bytes = j->env->limits.max_file_bytes,
                                .max_total_bytes = (size_t)4 << 30};
-    ud_sync_sink sink = {on_document, on_deleted, on_checkpoint, on_failed, on_progress, j};
+    ud_sync_sink sink = {.document = on_document,
+                         .deleted = on_deleted,
+                         .checkpoint = on_checkpoint,
+                         .failed = on_failed,
+                         .progress = on_progress,
+                         .skipped = on_skipped,
+                         .payload = j};
     ud_arena connector_arena;
     ud_arena_init(&connector_arena);
     rc = connector->sync(&config, &connector_arena, &sink);
@@ -287,17 +309,19 @@ static void finish(job *j, int rc)
     j->log.status = rc == 0 ? "completed" : "failed";
     if (rc < 0)
         j->log.error_message = ud_arena_strdup(j->arena, ud_error_last());
-    else if (j->counts.failed > 0)
-        j->log.error_message =
-            ud_arena_sprintf(j->arena, "Synced %lld/%lld documents (%lld failed)",
-                             (long long)(j->counts.seen - j->counts.failed),
-                             (long long)j->counts.seen, (long long)j->counts.failed);
+    else if (j->counts.failed > 0) /* of the documents: skipped items are none */
+        j->log.error_message = ud_arena_sprintf(
+            j->arena, "Synced %lld/%lld documents (%lld failed)",
+            (long long)(j->counts.seen - j->counts.skipped - j->counts.failed),
+            (long long)(j->counts.seen - j->counts.skipped), (long long)j->counts.failed);
     /* Tokens an embedding API counted for this job (0 for word vectors):
      * what its embeddings cost, with the price table. */
     int64_t tokens = ud_embedder_openai_tokens(j->env->embedder) - j->tokens_before;
-    json_t *details = json_pack(
-        "{s:O,s:I,s:I,s:I}", "failures", j->failures, "excluded", (json_int_t)j->counts.excluded,
-        "unchanged", (json_int_t)j->counts.unchanged, "embedding_tokens", (json_int_t)tokens);
+    json_t *details =
+        json_pack("{s:O,s:I,s:O,s:I,s:I,s:I}", "failures", j->failures, "skipped",
+                  (json_int_t)j->counts.skipped, "skipped_items", j->skipped, "excluded",
+                  (json_int_t)j->counts.excluded, "unchanged", (json_int_t)j->counts.unchanged,
+                  "embedding_tokens", (json_int_t)tokens);
     ud_buf pii;
     ud_buf_init(&pii, 4096);
     if (ud_pii_counts_json(&pii, &j->pii_seen) == 0 && pii.ptr)
@@ -357,6 +381,7 @@ int ud_sync_run(ud_sync_result *out, const ud_sync_env *env, ud_arena *arena, co
         json_decref(saved);
     }
     j.failures = json_array();
+    j.skipped = json_array();
     j.tokens_before = ud_embedder_openai_tokens(env->embedder);
     rc = ud_index_open_writer(&j.writer, NULL, env->data_dir, env->meta, org_id, env->embedder);
     if (rc == 0) {
@@ -376,6 +401,7 @@ int ud_sync_run(ud_sync_result *out, const ud_sync_env *env, ud_arena *arena, co
     finish(&j, rc);
     ud_collection_writer_close(j.writer);
     json_decref(j.failures);
+    json_decref(j.skipped);
     out->log = j.log;
     out->counts = j.counts;
     return 0;

@@ -115,7 +115,11 @@ static void collected_dispose(collected *c)
 static int run_with(collected *out, const ud_connector *conn, const char *config_json,
                     const char *checkpoint, size_t max_item, size_t max_total)
 {
-    ud_sync_sink sink = {on_document, on_deleted, on_checkpoint, on_failed, NULL, out};
+    ud_sync_sink sink = {.document = on_document,
+                         .deleted = on_deleted,
+                         .checkpoint = on_checkpoint,
+                         .failed = on_failed,
+                         .payload = out};
     ud_source_config cfg = {"src-1", "org-1", config_json, "{}", checkpoint, max_item, max_total};
     ud_arena arena;
     ud_arena_init(&arena);

@@ -128,7 +128,7 @@ void test_ingest_counts__lying_notion_zip_counts_add_up_and_fail_the_run(void)
                              data, zip);
     /* Five pages failed: the run fails. */
     UD_CHECK_EQ_INT(1, status);
-    UD_CHECK_CONTAINS(out, "(notion_export): imported: 1 added, 0 updated, 0 unchanged, 0 deleted, "
+    UD_CHECK_CONTAINS(out, "(notion-export): imported: 1 added, 0 updated, 0 unchanged, 0 deleted, "
                            "5 failed; Synced 1/6 documents (5 failed)\n");
     UD_CHECK_CONTAINS(out, "\n1 added, 0 updated, 0 unchanged, 5 failed (1 chunks written)\n");
     UD_CHECK(!strstr(out, "Synced -"));
@@ -235,4 +235,24 @@ void test_ingest_counts__the_tally_balances(void)
     total.failed = -1;
     total.added += 5;
     UD_CHECK(!ud_doc_counts_balanced(&total));
+}
+
+void test_ingest_counts__skipped_items_balance_apart_from_failures(void)
+{
+    ud_doc_counts c;
+    memset(&c, 0, sizeof(c));
+    ud_doc_counts_outcome(&c, UD_DOC_ADDED, 1);
+    ud_doc_counts_skip(&c);
+    ud_doc_counts_fail(&c);
+    UD_CHECK_EQ_INT(3, c.seen);
+    UD_CHECK_EQ_INT(1, c.skipped);
+    UD_CHECK_EQ_INT(1, c.failed);
+    UD_CHECK(ud_doc_counts_balanced(&c));
+    ud_doc_counts total;
+    memset(&total, 0, sizeof(total));
+    ud_doc_counts_add(&total, &c);
+    UD_CHECK_EQ_INT(1, total.skipped);
+    UD_CHECK(ud_doc_counts_balanced(&total));
+    c.skipped++; /* a skip without its unit */
+    UD_CHECK(!ud_doc_counts_balanced(&c));
 }

@@ -57,6 +57,19 @@ static void cli_setup(char data[600], char folder[600])
     free(out);
 }
 
+/* `unify source add --type folder` of folder into data; its id into id. */
+static void add_folder_source(char id[64], const char *data, const char *folder)
+{
+    char cmd[800];
+    char *out = NULL;
+    snprintf(cmd, sizeof(cmd), "source add --type folder --json --path '%s'", folder);
+    UD_CHECK_EQ_INT(0, unify(&out, data, cmd));
+    json_t *source = parse_json(out);
+    snprintf(id, 64, "%s", json_string_value(json_object_get(source, "id")));
+    json_decref(source);
+    free(out);
+}
+
 /* ---- 3: unknown source types --------------------------------------------- */
 
 void test_newuser_sources__api_refuses_unknown_source_types_listing_the_known(void)
@@ -152,12 +165,7 @@ void test_newuser_sources__cli_source_remove_takes_its_documents_out_of_search(v
     char data[600], folder[600], cmd[1400], id[64];
     cli_setup(data, folder);
     char *out = NULL;
-    snprintf(cmd, sizeof(cmd), "source add --type folder --json --path '%s'", folder);
-    UD_CHECK_EQ_INT(0, unify(&out, data, cmd));
-    json_t *source = parse_json(out);
-    snprintf(id, sizeof(id), "%s", json_string_value(json_object_get(source, "id")));
-    json_decref(source);
-    free(out);
+    add_folder_source(id, data, folder);
     snprintf(cmd, sizeof(cmd), "source sync %s", id);
     UD_CHECK_EQ_INT(0, unify(&out, data, cmd));
     free(out);
@@ -365,4 +373,39 @@ void test_newuser_sources__meta_db_is_created_private_and_kept_private(void)
     free(out);
     UD_CHECK_EQ_INT(0, stat(db, &st));
     UD_CHECK_EQ_INT(0600, st.st_mode & 0777);
+}
+
+/* ---- 5: skipped on purpose is not a failure -------------------------------- */
+
+void test_newuser_sources__exports_inside_a_folder_are_skipped_not_failed(void)
+{
+    char data[600], folder[600], cmd[1400], id[64];
+    cli_setup(data, folder);
+    /* A Slack export inside the folder: read as files it would lose its
+     * channels' permissions, so the folder source leaves it out. */
+    char slack[700];
+    snprintf(slack, sizeof(slack), "%s/slack", folder);
+    ud_test_write_file(slack, "channels.json", "[]", 2);
+    ud_test_write_file(slack, "users.json", "[]", 2);
+    char *out = NULL;
+    add_folder_source(id, data, folder);
+    snprintf(cmd, sizeof(cmd), "source sync %s", id);
+    UD_CHECK_EQ_INT(0, unify(&out, data, cmd));
+    UD_CHECK_CONTAINS(out, "Synced: 3 processed, 2 added, 0 updated, 0 deleted, 1 skipped, "
+                           "0 failed.\n");
+    UD_CHECK_CONTAINS(out, "/slack: a slack-export export; add it as a source of its own\n");
+    UD_CHECK(!strstr(out, "Synced 2/3"));
+    free(out);
+    /* The sync's log agrees: nothing failed, one item skipped, with why. */
+    snprintf(cmd, sizeof(cmd), "source sync --json %s 2>/dev/null", id);
+    UD_CHECK_EQ_INT(0, unify(&out, data, cmd));
+    json_t *log = parse_json(out);
+    free(out);
+    UD_CHECK_EQ_INT(0, json_integer_value(json_object_get(log, "documents_failed")));
+    UD_CHECK(json_is_null(json_object_get(log, "error_message")));
+    json_t *details = json_object_get(log, "details");
+    UD_CHECK_EQ_INT(1, json_integer_value(json_object_get(details, "skipped")));
+    UD_CHECK_EQ_INT(0, (long)json_array_size(json_object_get(details, "failures")));
+    UD_CHECK_EQ_INT(1, (long)json_array_size(json_object_get(details, "skipped_items")));
+    json_decref(log);
 }
