@@ -149,10 +149,13 @@ int ud_cmd_ask(int argc, char **argv)
         json_t *citations = json_array();
         for (size_t i = 0; i < answer.citations.count; i++) {
             const ud_citation *x = &answer.citations.items[i];
+            /* The fields POST /v1/ask gives each citation (api_ask.c). */
             json_array_append_new(citations,
-                                  json_pack("{s:s,s:s,s:s,s:s}", "title", x->title, "source_type",
-                                            x->source_type ? x->source_type : "", "url",
-                                            x->url ? x->url : "", "excerpt", x->excerpt));
+                                  json_pack("{s:s,s:o,s:s,s:s,s:s}", "title", x->title, "url",
+                                            x->url ? json_string(x->url) : json_null(),
+                                            "source_type", x->source_type ? x->source_type : "",
+                                            "excerpt", x->excerpt ? x->excerpt : "", "document_id",
+                                            x->doc_id ? x->doc_id : ""));
         }
         json_t *out =
             json_pack("{s:s,s:o,s:I,s:s,s:s,s:s,s:{s:I,s:I,s:I,s:I},s:f,s:I}", "answer",

@@ -9,6 +9,7 @@
 
 #include "base/progress.h"
 #include "cli/admin.h"
+#include "connectors/connector.h"
 #include "store/blobs.h"
 #include "sync/ingest.h"
 #include "sync/job.h"
@@ -89,7 +90,9 @@ static int import_exports(json_t *out, ud_doc_counts *counts, ingest_ui *ui,
         ud_sync_result result;
         ud_source_row source;
         int rc = ud_source_import(&result, &source, &env, arena, org_id, connector, path);
-        json_t *entry = json_pack("{s:s,s:s}", "path", path, "connector", connector);
+        char spelling[64]; /* as people spell it, in the output */
+        ud_connector_spelling(spelling, sizeof(spelling), connector);
+        json_t *entry = json_pack("{s:s,s:s}", "path", path, "connector", spelling);
         if (rc < 0) {
             ui->imports_failed = true;
             ud_doc_counts_fail(counts);

@@ -52,10 +52,10 @@ void test_demo__exports_are_imported_with_their_permissions(void)
     free(out);
     UD_CHECK_EQ_INT(0, ud_test_run(&out, "env UNIFY_STORE= %s ingest --data '%s' demo",
                                    ud_test_unify_bin(), data));
-    UD_CHECK_CONTAINS(out, "(slack_export): imported");
-    UD_CHECK_CONTAINS(out, "(gmail_export): imported");
-    UD_CHECK_CONTAINS(out, "(notion_export): imported");
-    UD_CHECK_CONTAINS(out, "(salesforce_export): imported");
+    UD_CHECK_CONTAINS(out, "(slack-export): imported");
+    UD_CHECK_CONTAINS(out, "(gmail-export): imported");
+    UD_CHECK_CONTAINS(out, "(notion-export): imported");
+    UD_CHECK_CONTAINS(out, "(salesforce-export): imported");
     free(out);
     UD_CHECK_EQ_INT(0, ud_test_run(&out, "env UNIFY_STORE= %s source list --data '%s' --json",
                                    ud_test_unify_bin(), data));

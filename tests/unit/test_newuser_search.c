@@ -417,3 +417,25 @@ void test_newuser_search__every_command_takes_json_and_help(void)
     json_decref(root);
     free(out);
 }
+
+void test_newuser_search__ask_json_citations_carry_the_document_id(void)
+{
+    set_up();
+    char *out = NULL;
+    UD_CHECK_EQ_INT(0, unify(&out, "search --json 'parental leave'"));
+    json_t *search = parse_json(out);
+    free(out);
+    const char *expected = json_string_value(
+        json_object_get(json_array_get(json_object_get(search, "results"), 0), "document_id"));
+    UD_CHECK(expected && expected[0]);
+    UD_CHECK_EQ_INT(0, unify(&out, "ask --json 'How long is parental leave?'"));
+    json_t *ask = parse_json(out);
+    free(out);
+    json_t *first = json_array_get(json_object_get(ask, "citations"), 0);
+    UD_CHECK_EQ_STR("Leave rules", json_string_value(json_object_get(first, "title")));
+    /* The same fields as POST /v1/ask: the id, and null for no link. */
+    UD_CHECK_EQ_STR(expected, json_string_value(json_object_get(first, "document_id")));
+    UD_CHECK(json_object_get(first, "url") != NULL);
+    json_decref(ask);
+    json_decref(search);
+}
