@@ -22,6 +22,15 @@
  *                                 vector (the product's static embedding)
  *                                 into WORK/unify-vectors-STORAGE (the first
  *                                 MAX_CHUNKS of them when given)
+ *   bench_unify searcher DATA_DIR ORG_ID THREADS QUERIES [QUERY]
+ *                                 queries/s of ud_searcher_search (BM25),
+ *                                 the path of the HTTP API and the CLI, on
+ *                                 an organization of a data directory
+ *                                 (`unify init` + `unify ingest`): THREADS
+ *                                 threads each run QUERIES searches, of a
+ *                                 few demo questions or all of QUERY (a
+ *                                 word no chunk has measures what a search
+ *                                 costs besides ranking and excerpts)
  *   bench_unify query-vectors DATA WORK GLOVE [int8|float32]
  *                                 the BM25 queries, then each query as a
  *                                 vector and as a hybrid search, over that
@@ -29,6 +38,7 @@
  *                                 resident memory
  */
 #include <dirent.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/stat.h>
@@ -42,6 +52,7 @@
 #include "index/hybrid.h"
 #include "index/quant.h"
 #include "index/query.h"
+#include "index/search.h"
 #include "index/vector_scan.h"
 #include "index/vector_search.h"
 #include "index/visible.h"
@@ -534,8 +545,70 @@ static int crossover(const char *data, const char *graph_path)
     return 0;
 }
 
+typedef struct searcher_run {
+    ud_searcher *searcher;
+    const char *org_id;
+    const char *query; /* NULL: the demo questions */
+    long queries;
+    int failed;
+} searcher_run;
+
+static void *searcher_thread(void *arg)
+{
+    static const char *const QUERIES[] = {"parental leave", "database outage",
+                                          "renewal quote",  "travel policy",
+                                          "robot aisle",    "onboarding checklist"};
+    searcher_run *r = arg;
+    size_t count_of = r->query ? 1 : sizeof(QUERIES) / sizeof(QUERIES[0]);
+    ud_search_opts opts = {.top_k = 10, .mode = UD_MODE_BM25};
+    for (long i = 0; i < r->queries && !r->failed; i++) {
+        ud_arena arena;
+        ud_arena_init(&arena);
+        ud_search_hit *hits = NULL;
+        size_t count = 0;
+        const char *query = r->query ? r->query : QUERIES[(size_t)i % count_of];
+        if (ud_searcher_search(&hits, &count, r->searcher, &arena, r->org_id, query, &opts) < 0)
+            r->failed = 1;
+        ud_arena_dispose(&arena);
+    }
+    return NULL;
+}
+
+static int searcher_bench(const char *data_dir, const char *org_id, int threads, long queries,
+                          const char *query)
+{
+    ud_searcher *searcher = NULL;
+    if (threads < 1 || threads > 64 || ud_searcher_new(&searcher, data_dir, NULL, NULL) < 0)
+        return 1;
+    searcher_run runs[64];
+    pthread_t ids[64];
+    double start = bench_now_ms();
+    for (int t = 0; t < threads; t++) {
+        runs[t] = (searcher_run){searcher, org_id, query, queries, 0};
+        pthread_create(&ids[t], NULL, searcher_thread, &runs[t]);
+    }
+    int failed = 0;
+    for (int t = 0; t < threads; t++) {
+        pthread_join(ids[t], NULL);
+        failed |= runs[t].failed;
+    }
+    double ms = bench_now_ms() - start;
+    ud_searcher_free(searcher);
+    if (failed) {
+        fprintf(stderr, "search failed: %s\n", ud_error_last());
+        return 1;
+    }
+    double total = (double)threads * (double)queries;
+    printf("{\"threads\": %d, \"queries\": %.0f, \"qps\": %.0f, \"mean_us\": %.1f}\n", threads,
+           total, total / (ms / 1000.0), ms * 1000.0 * threads / total);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc >= 6 && strcmp(argv[1], "searcher") == 0)
+        return searcher_bench(argv[2], argv[3], (int)strtol(argv[4], NULL, 10),
+                              strtol(argv[5], NULL, 10), argc >= 7 ? argv[6] : NULL);
     if (argc >= 3 && strcmp(argv[1], "crossover") == 0)
         return crossover(argv[2], argc >= 4 ? argv[3] : NULL);
     if (argc >= 4 && strcmp(argv[1], "index") == 0)

@@ -25,6 +25,7 @@ int ud_cmd_init(int argc, char **argv);
 int ud_cmd_ingest(int argc, char **argv);
 int ud_cmd_search(int argc, char **argv);
 int ud_cmd_reindex(int argc, char **argv);
+int ud_cmd_check(int argc, char **argv);
 int ud_cmd_eval(int argc, char **argv);
 int ud_cmd_serve(int argc, char **argv);
 int ud_cmd_config(int argc, char **argv);

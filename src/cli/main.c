@@ -14,6 +14,7 @@ static const ud_cli_command commands[] = {
     {"search", "search the indexed documents", ud_cmd_search},
     {"ask", "answer a question from the documents, with citations", ud_cmd_ask},
     {"reindex", "rebuild the search index from the metadata store", ud_cmd_reindex},
+    {"check", "verify the index files and the metadata store", ud_cmd_check},
     {"eval", "measure retrieval quality on a BEIR test collection", ud_cmd_eval},
     {"serve", "serve the HTTP API", ud_cmd_serve},
     {"config", "show the configuration in force and where each value came from", ud_cmd_config},

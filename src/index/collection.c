@@ -1,6 +1,7 @@
 /*
- * Collections: manifest, snapshots for readers, the single writer with its
- * commit protocol and merge policy (see collection.h).
+ * Collections: manifest, snapshots for readers and their publication per
+ * directory, the single writer with its commit protocol and merge policy
+ * (see collection.h).
  */
 #include "index/collection.h"
 
@@ -8,7 +9,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <jansson.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -20,18 +20,17 @@
 
 #include "base/fs.h"
 #include "base/mem.h"
+#include "index/manifest.h"
+#include "index/path.h"
 #include "index/segment_writer.h"
 
-#define MANIFEST_FORMAT 2
-#define MAX_MANIFEST_BYTES (16u << 20)
-#define DEL_MAGIC "UDDEL001"
 #define OPEN_RETRIES 5
 
 typedef struct seg_entry {
     uint32_t id;
     uint32_t del_gen; /* 0: no deletion file */
     uint32_t doc_count;
-    ud_segment *segment; /* owned; NULL in a writer's list of committed entries */
+    ud_segment *segment; /* a reference; NULL in a writer's list of committed entries */
     uint8_t *deleted;    /* malloc'd bitmap or NULL */
     bool dirty;          /* deletions changed since the last commit */
 } seg_entry;
@@ -43,29 +42,50 @@ typedef struct manifest {
     char embedding[128]; /* "provider/model/dims", "" for none */
     seg_entry *segs;
     size_t count;
+    bool checksummed; /* read from a manifest with a checksum (or none yet) */
 } manifest;
 
-static void segment_path(char *out, size_t size, const char *dir, uint32_t id)
+static int segment_path(char *out, size_t size, const char *dir, uint32_t id)
 {
-    snprintf(out, size, "%s/seg-%06" PRIu32 ".seg", dir, id);
+    return ud_index_path(out, size, "%s/seg-%06" PRIu32 ".seg", dir, id);
 }
 
-static void deletion_path(char *out, size_t size, const char *dir, uint32_t id, uint32_t gen)
+static int deletion_path(char *out, size_t size, const char *dir, uint32_t id, uint32_t gen)
 {
-    snprintf(out, size, "%s/seg-%06" PRIu32 ".%" PRIu32 ".del", dir, id, gen);
+    return ud_index_path(out, size, "%s/seg-%06" PRIu32 ".%" PRIu32 ".del", dir, id, gen);
+}
+
+static int manifest_path(char *out, size_t size, const char *dir)
+{
+    return ud_index_path(out, size, "%s/MANIFEST", dir);
 }
 
 static size_t bitmap_bytes(uint32_t doc_count)
 {
-    return ((size_t)doc_count + 7) / 8;
+    return ud_deletions_bitmap_bytes(doc_count);
+}
+
+static uint8_t *bitmap_copy(const uint8_t *bits, uint32_t doc_count)
+{
+    if (!bits)
+        return NULL;
+    size_t bytes = bitmap_bytes(doc_count);
+    uint8_t *copy = ud_malloc(bytes ? bytes : 1);
+    memcpy(copy, bits, bytes);
+    return copy;
+}
+
+static void entry_dispose(seg_entry *e)
+{
+    ud_segment_free(e->segment);
+    free(e->deleted);
+    memset(e, 0, sizeof(*e));
 }
 
 static void manifest_dispose(manifest *m)
 {
-    for (size_t i = 0; i < m->count; i++) {
-        ud_segment_free(m->segs[i].segment);
-        free(m->segs[i].deleted);
-    }
+    for (size_t i = 0; i < m->count; i++)
+        entry_dispose(&m->segs[i]);
     free(m->segs);
     memset(m, 0, sizeof(*m));
 }
@@ -76,102 +96,208 @@ static int read_deletions(uint8_t **out, const char *path, uint32_t doc_count)
 {
     char *data = NULL;
     size_t len = 0;
-    size_t bytes = bitmap_bytes(doc_count);
-    int rc = ud_file_read(&data, &len, path, bytes + 32);
-    if (rc < 0)
-        return rc;
-    uint32_t count;
-    uint64_t checksum;
-    if (len != 16 + bytes + 8 || memcmp(data, DEL_MAGIC, 8) != 0) {
-        free(data);
-        return ud_error_set(UD_ECORRUPT, "deletion file %s is damaged", path);
-    }
-    memcpy(&count, data + 8, 4);
-    memcpy(&checksum, data + 16 + bytes, 8);
-    if (count != doc_count || checksum != ud_fnv1a64(data + 16, bytes, UD_FNV64_INIT)) {
-        free(data);
-        return ud_error_set(UD_ECORRUPT, "deletion file %s does not match its segment", path);
-    }
-    uint8_t *bits = ud_malloc(bytes ? bytes : 1);
-    memcpy(bits, data + 16, bytes);
+    int rc = ud_file_read(&data, &len, path, bitmap_bytes(doc_count) + 32);
+    if (rc == UD_ELIMIT)
+        rc = ud_error_set(UD_ECORRUPT, "deletion file %s is damaged: too long", path);
+    if (rc == 0)
+        rc = ud_deletions_parse(out, data, len, doc_count, path);
     free(data);
-    *out = bits;
-    return 0;
+    return rc;
 }
 
 static int write_deletions(const char *path, uint32_t count, const uint8_t *bits)
 {
-    size_t bytes = bitmap_bytes(count);
-    uint8_t *data = ud_calloc(1, 16 + bytes + 8);
-    memcpy(data, DEL_MAGIC, 8);
-    memcpy(data + 8, &count, 4);
-    memcpy(data + 16, bits, bytes);
-    uint64_t checksum = ud_fnv1a64(bits, bytes, UD_FNV64_INIT);
-    memcpy(data + 16 + bytes, &checksum, 8);
-    int rc = ud_file_write_atomic(path, data, 16 + bytes + 8);
+    size_t len = 0;
+    uint8_t *data = ud_deletions_encode(bits, count, &len);
+    int rc = ud_file_write_atomic(path, data, len);
     free(data);
     return rc;
 }
 
 /* ---- the manifest -------------------------------------------------------- */
 
-/* Reads dir/MANIFEST into m and opens what it names. No manifest: empty. */
-static int manifest_load(manifest *m, const char *dir)
+/* Which MANIFEST file a snapshot was read from. Commits replace the file
+ * by a rename, so a new commit is a new inode; and a snapshot keeps its
+ * manifest open, so that inode's number is not given to a later file
+ * while the snapshot lives. Size and mtime are compared too, for a file
+ * replaced by other means. */
+typedef struct manifest_sig {
+    bool exists;
+    dev_t dev;
+    ino_t ino;
+    off_t size;
+    struct timespec mtime;
+} manifest_sig;
+
+static manifest_sig sig_of(const struct stat *st)
+{
+    return (manifest_sig){true, st->st_dev, st->st_ino, st->st_size, st->st_mtim};
+}
+
+static bool sig_equal(const manifest_sig *a, const manifest_sig *b)
+{
+    if (a->exists != b->exists)
+        return false;
+    return !a->exists ||
+           (a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+            a->mtime.tv_sec == b->mtime.tv_sec && a->mtime.tv_nsec == b->mtime.tv_nsec);
+}
+
+/* The signature of the manifest at path now (one stat, no read). */
+static manifest_sig sig_now(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) < 0)
+        return (manifest_sig){.exists = false};
+    return sig_of(&st);
+}
+
+/* Opens the manifest at path: *out_fd, or -1 when there is none. */
+static int manifest_open(int *out_fd, manifest_sig *out_sig, const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT) {
+        *out_fd = -1;
+        *out_sig = (manifest_sig){.exists = false};
+        return 0;
+    }
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) < 0) {
+        if (fd >= 0)
+            close(fd);
+        return ud_error_set(UD_EIO, "cannot open %s", path);
+    }
+    *out_fd = fd;
+    *out_sig = sig_of(&st);
+    return 0;
+}
+
+/* The bytes of an open manifest (malloc'd, NUL-terminated). */
+static int manifest_read(char **out, size_t *out_len, int fd, const char *path)
+{
+    size_t cap = 4096, len = 0;
+    char *text = ud_malloc(cap + 1);
+    for (;;) {
+        if (len == cap) {
+            if (cap > UD_MANIFEST_MAX_BYTES) {
+                free(text);
+                return ud_error_set(UD_ECORRUPT, "manifest %s is damaged: too long", path);
+            }
+            cap *= 2;
+            text = ud_realloc(text, cap + 1);
+        }
+        ssize_t got = pread(fd, text + len, cap - len, (off_t)len);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            free(text);
+            return ud_error_set(UD_EIO, "cannot read %s", path);
+        }
+        if (got == 0)
+            break;
+        len += (size_t)got;
+    }
+    text[len] = '\0';
+    *out = text;
+    *out_len = len;
+    return 0;
+}
+
+/* An open segment of `previous` with this id, still the file at path, or
+ * NULL. */
+static seg_entry *reusable(const manifest *previous, uint32_t id, const char *path)
+{
+    for (size_t i = 0; previous && i < previous->count; i++) {
+        seg_entry *e = &previous->segs[i];
+        if (e->id == id && e->segment && ud_segment_is_file(e->segment, path))
+            return e;
+    }
+    return NULL;
+}
+
+/* Fills m from the manifest open at fd (-1: none, an empty collection) and
+ * opens what it names, sharing the segments and bitmaps `previous` (may be
+ * NULL) has open already: after a commit only its new files are read. */
+static int manifest_load(manifest *m, const char *dir, int fd, const char *path,
+                         const manifest *previous)
 {
     memset(m, 0, sizeof(*m));
-    char path[4200];
-    snprintf(path, sizeof(path), "%s/MANIFEST", dir);
-    char *text = NULL;
-    size_t len = 0;
-    int rc = ud_file_read(&text, &len, path, MAX_MANIFEST_BYTES);
-    if (rc == UD_ENOTFOUND || (rc < 0 && !ud_path_exists(path))) {
-        ud_error_clear();
+    m->checksummed = true;
+    if (fd < 0) {
         m->next_id = 1;
         return 0;
     }
+    char *text = NULL;
+    size_t len = 0;
+    int rc = manifest_read(&text, &len, fd, path);
+    ud_manifest parsed = {0};
+    if (rc == 0)
+        rc = ud_manifest_parse(&parsed, text, len, path);
+    free(text);
     if (rc < 0)
         return rc;
-    json_error_t error;
-    json_t *root = json_loadb(text, len, 0, &error);
-    free(text);
-    json_t *segments = json_object_get(root, "segments");
-    json_int_t format = json_integer_value(json_object_get(root, "format"));
-    if (root && format > 0 && format < MANIFEST_FORMAT) {
-        json_decref(root);
-        return ud_error_set(UD_EUNSUPPORTED,
-                            "the index in %s has an older format; run `unify reindex`", dir);
-    }
-    if (!root || format != MANIFEST_FORMAT || !json_is_array(segments)) {
-        json_decref(root);
-        return ud_error_set(UD_ECORRUPT, "%s is not a valid manifest", path);
-    }
-    const char *embedding = json_string_value(json_object_get(root, "embedding"));
-    snprintf(m->embedding, sizeof(m->embedding), "%s", embedding ? embedding : "");
-    m->generation = (uint64_t)json_integer_value(json_object_get(root, "generation"));
-    m->next_id = (uint32_t)json_integer_value(json_object_get(root, "next_id"));
-    m->store_generation = json_integer_value(json_object_get(root, "store_generation"));
-    size_t count = json_array_size(segments);
-    m->segs = ud_calloc(count ? count : 1, sizeof(seg_entry));
-    for (size_t i = 0; i < count && rc == 0; i++) {
-        json_t *item = json_array_get(segments, i);
+    memcpy(m->embedding, parsed.embedding, sizeof(m->embedding));
+    m->generation = parsed.generation;
+    m->next_id = parsed.next_id;
+    m->store_generation = parsed.store_generation;
+    m->checksummed = parsed.checksummed;
+    m->segs = ud_calloc(parsed.count ? parsed.count : 1, sizeof(seg_entry));
+    for (size_t i = 0; i < parsed.count && rc == 0; i++) {
+        const ud_manifest_entry *entry = &parsed.entries[i];
         seg_entry *e = &m->segs[m->count];
-        e->id = (uint32_t)json_integer_value(json_object_get(item, "id"));
-        e->del_gen = (uint32_t)json_integer_value(json_object_get(item, "del_gen"));
-        char file[4200];
-        segment_path(file, sizeof(file), dir, e->id);
-        rc = ud_segment_open(&e->segment, file);
+        e->id = entry->id;
+        e->del_gen = entry->del_gen;
+        char file[UD_INDEX_PATH_MAX];
+        rc = segment_path(file, sizeof(file), dir, e->id);
         if (rc < 0)
             break;
+        const seg_entry *old = reusable(previous, e->id, file);
+        if (old) {
+            ud_segment_retain(old->segment);
+            e->segment = old->segment;
+        } else {
+            rc = ud_segment_open(&e->segment, file);
+            if (rc < 0)
+                break;
+        }
         e->doc_count = ud_segment_header(e->segment)->doc_count;
         m->count++;
-        if (e->del_gen) {
-            deletion_path(file, sizeof(file), dir, e->id, e->del_gen);
-            rc = read_deletions(&e->deleted, file, e->doc_count);
+        if (e->doc_count != entry->doc_count) {
+            rc = ud_error_set(UD_ECORRUPT,
+                              "manifest %s is damaged: it gives %" PRIu32
+                              " chunks to %s, which holds %" PRIu32,
+                              path, entry->doc_count, file, e->doc_count);
+            break;
         }
+        if (!e->del_gen)
+            continue;
+        if (old && old->del_gen == e->del_gen) {
+            e->deleted = bitmap_copy(old->deleted, e->doc_count);
+            continue;
+        }
+        rc = deletion_path(file, sizeof(file), dir, e->id, e->del_gen);
+        if (rc == 0)
+            rc = read_deletions(&e->deleted, file, e->doc_count);
     }
-    json_decref(root);
+    ud_manifest_dispose(&parsed);
     if (rc < 0)
         manifest_dispose(m);
+    return rc;
+}
+
+/* Reads dir's manifest into m (the writer's way: no snapshot kept). */
+static int manifest_load_dir(manifest *m, const char *dir)
+{
+    char path[UD_INDEX_PATH_MAX];
+    int fd = -1;
+    manifest_sig sig;
+    int rc = manifest_path(path, sizeof(path), dir);
+    if (rc == 0)
+        rc = manifest_open(&fd, &sig, path);
+    if (rc == 0)
+        rc = manifest_load(m, dir, fd, path, NULL);
+    if (fd >= 0)
+        close(fd);
     return rc;
 }
 
@@ -187,24 +313,23 @@ static int fsync_dir(const char *dir)
 
 static int manifest_write(const manifest *m, const char *dir)
 {
-    json_t *segments = json_array();
-    for (size_t i = 0; i < m->count; i++) {
-        const seg_entry *e = &m->segs[i];
-        json_array_append_new(segments,
-                              json_pack("{s:I,s:I,s:I}", "id", (json_int_t)e->id, "del_gen",
-                                        (json_int_t)e->del_gen, "docs", (json_int_t)e->doc_count));
-    }
-    json_t *root =
-        json_pack("{s:i,s:I,s:I,s:I,s:s,s:o}", "format", MANIFEST_FORMAT, "generation",
-                  (json_int_t)m->generation, "next_id", (json_int_t)m->next_id, "store_generation",
-                  (json_int_t)m->store_generation, "embedding", m->embedding, "segments", segments);
-    char *text = json_dumps(root, JSON_INDENT(1));
-    json_decref(root);
-    if (!text)
-        return ud_error_set(UD_ENOMEM, "cannot encode the manifest");
-    char path[4200];
-    snprintf(path, sizeof(path), "%s/MANIFEST", dir);
-    int rc = ud_file_write_atomic(path, text, strlen(text));
+    char path[UD_INDEX_PATH_MAX];
+    int rc = manifest_path(path, sizeof(path), dir);
+    if (rc < 0)
+        return rc;
+    ud_manifest out = {.generation = m->generation,
+                       .next_id = m->next_id,
+                       .store_generation = m->store_generation,
+                       .count = m->count};
+    memcpy(out.embedding, m->embedding, sizeof(out.embedding));
+    out.entries = ud_calloc(m->count ? m->count : 1, sizeof(ud_manifest_entry));
+    for (size_t i = 0; i < m->count; i++)
+        out.entries[i] =
+            (ud_manifest_entry){m->segs[i].id, m->segs[i].del_gen, m->segs[i].doc_count};
+    size_t len = 0;
+    char *text = ud_manifest_encode(&out, &len);
+    ud_manifest_dispose(&out);
+    rc = ud_file_write_atomic(path, text, len);
     free(text);
     if (rc == 0)
         rc = fsync_dir(dir);
@@ -215,52 +340,82 @@ static int manifest_write(const manifest *m, const char *dir)
 
 struct ud_snapshot {
     atomic_int refs;
-    manifest m;
+    manifest m; /* its segments are references of the snapshot's own */
     ud_segment_view *views;
     uint64_t live_docs;
     /* What each recent principal set may read here (visible.h): a
      * snapshot is one generation, so this is the cache per generation. */
     ud_visible_cache *visible;
+    manifest_sig sig; /* the manifest it was read from */
+    int manifest_fd;  /* held open (see manifest_sig); -1 without one */
 };
 
-int ud_snapshot_open(ud_snapshot **out, const char *dir)
+/* Wraps a loaded manifest (taken over) and the manifest it came from. */
+static ud_snapshot *snapshot_make(manifest *m, int manifest_fd, manifest_sig sig)
 {
     ud_snapshot *s = ud_calloc(1, sizeof(*s));
-    int rc = 0;
-    /* A writer may remove files of an older manifest between our reading
-     * the manifest and opening them: read it again. */
-    for (int attempt = 0; attempt < OPEN_RETRIES; attempt++) {
-        rc = manifest_load(&s->m, dir);
-        if (rc != UD_EIO)
-            break;
-    }
-    if (rc < 0) {
-        free(s);
-        return rc;
-    }
+    s->m = *m;
+    memset(m, 0, sizeof(*m));
     s->views = ud_calloc(s->m.count ? s->m.count : 1, sizeof(ud_segment_view));
     for (size_t i = 0; i < s->m.count; i++) {
         ud_segment_view_init(&s->views[i], s->m.segs[i].segment, s->m.segs[i].deleted);
         s->live_docs += s->views[i].live_docs;
     }
     ud_visible_cache_new(&s->visible);
+    s->sig = sig;
+    s->manifest_fd = manifest_fd;
     atomic_init(&s->refs, 1);
-    *out = s;
-    return 0;
+    return s;
+}
+
+/* Opens the last commit in dir, sharing what `previous` (may be NULL) has
+ * open. */
+static int snapshot_load(ud_snapshot **out, const char *dir, const ud_snapshot *previous)
+{
+    char path[UD_INDEX_PATH_MAX];
+    int rc = manifest_path(path, sizeof(path), dir);
+    if (rc < 0)
+        return rc;
+    /* A writer may remove files of an older manifest between our opening
+     * the manifest and opening them: read it again. */
+    for (int attempt = 0; attempt < OPEN_RETRIES; attempt++) {
+        int fd = -1;
+        manifest_sig sig;
+        manifest m;
+        rc = manifest_open(&fd, &sig, path);
+        if (rc == 0)
+            rc = manifest_load(&m, dir, fd, path, previous ? &previous->m : NULL);
+        if (rc == 0) {
+            *out = snapshot_make(&m, fd, sig);
+            return 0;
+        }
+        if (fd >= 0)
+            close(fd);
+        if (rc != UD_EIO)
+            break;
+    }
+    return rc;
+}
+
+int ud_snapshot_open(ud_snapshot **out, const char *dir)
+{
+    return snapshot_load(out, dir, NULL);
 }
 
 void ud_snapshot_retain(ud_snapshot *s)
 {
-    atomic_fetch_add(&s->refs, 1);
+    atomic_fetch_add_explicit(&s->refs, 1, memory_order_relaxed);
 }
 
 void ud_snapshot_release(ud_snapshot *s)
 {
-    if (!s || atomic_fetch_sub(&s->refs, 1) != 1)
+    if (!s || atomic_fetch_sub_explicit(&s->refs, 1, memory_order_acq_rel) != 1)
         return;
     ud_visible_cache_free(s->visible);
     manifest_dispose(&s->m);
     free(s->views);
+    if (s->manifest_fd >= 0)
+        close(s->manifest_fd);
     free(s);
 }
 
@@ -284,6 +439,11 @@ uint64_t ud_snapshot_live_docs(const ud_snapshot *s)
     return s->live_docs;
 }
 
+bool ud_snapshot_manifest_checksummed(const ud_snapshot *s)
+{
+    return s->m.checksummed;
+}
+
 const ud_segment_view *ud_snapshot_views(const ud_snapshot *s, size_t *out_count)
 {
     *out_count = s->m.count;
@@ -296,25 +456,167 @@ int ud_snapshot_visible(ud_visible **out, ud_snapshot *s, const char *const *pri
     return ud_visible_cache_get(out, s->visible, s->views, s->m.count, principals, principal_count);
 }
 
-int ud_collection_current_generation(uint64_t *out, const char *dir)
+/* ---- collections: the published snapshot ---------------------------------- */
+
+struct ud_collection {
+    char dir[UD_INDEX_PATH_MAX];
+    char manifest[UD_INDEX_PATH_MAX];
+    /* Held only to copy `current` and take a reference, or to swap it: a
+     * search never waits on a file read here. */
+    pthread_mutex_t current_lock;
+    ud_snapshot *current; /* NULL until the first search */
+    /* One load or publication at a time; a publication always comes from
+     * a manifest read (or written) while holding it, so what is published
+     * is never older than what it replaces. */
+    pthread_mutex_t reload_lock;
+    atomic_uint_fast64_t reads; /* manifests read by searches of this handle */
+    /* Shared handles only (registry below); guarded by registry_lock. */
+    bool shared;
+    int refs;
+    ud_collection *next;
+};
+
+/* The shared handle of each directory this process searches: a writer of
+ * the same process finds it here to publish its commits, so neither needs
+ * the other's address. It holds nothing but mappings of files, which are
+ * the process's anyway. Guarded by registry_lock, which is taken to find
+ * or drop a handle (once per organization and searcher) and at commits,
+ * never by a search. */
+static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
+static ud_collection *registry;
+
+static int collection_new(ud_collection **out, const char *dir)
 {
-    char path[4200];
-    snprintf(path, sizeof(path), "%s/MANIFEST", dir);
-    char *text = NULL;
-    size_t len = 0;
-    if (!ud_path_exists(path)) {
-        *out = 0;
+    ud_collection *c = ud_calloc(1, sizeof(*c));
+    int rc = ud_index_path(c->dir, sizeof(c->dir), "%s", dir);
+    if (rc == 0)
+        rc = manifest_path(c->manifest, sizeof(c->manifest), dir);
+    if (rc < 0) {
+        free(c);
+        return rc;
+    }
+    pthread_mutex_init(&c->current_lock, NULL);
+    pthread_mutex_init(&c->reload_lock, NULL);
+    *out = c;
+    return 0;
+}
+
+static void collection_free(ud_collection *c)
+{
+    ud_snapshot_release(c->current);
+    pthread_mutex_destroy(&c->current_lock);
+    pthread_mutex_destroy(&c->reload_lock);
+    free(c);
+}
+
+int ud_collection_open(ud_collection **out, const char *dir)
+{
+    return collection_new(out, dir);
+}
+
+int ud_collection_shared(ud_collection **out, const char *dir)
+{
+    pthread_mutex_lock(&registry_lock);
+    ud_collection *c = registry;
+    while (c && strcmp(c->dir, dir) != 0)
+        c = c->next;
+    int rc = 0;
+    if (!c) {
+        rc = collection_new(&c, dir);
+        if (rc == 0) {
+            c->shared = true;
+            c->next = registry;
+            registry = c;
+        }
+    }
+    if (rc == 0) {
+        c->refs++;
+        *out = c;
+    }
+    pthread_mutex_unlock(&registry_lock);
+    return rc;
+}
+
+void ud_collection_release(ud_collection *c)
+{
+    if (!c)
+        return;
+    if (c->shared) {
+        pthread_mutex_lock(&registry_lock);
+        bool last = --c->refs == 0;
+        if (last) {
+            ud_collection **at = &registry;
+            while (*at != c)
+                at = &(*at)->next;
+            *at = c->next;
+        }
+        pthread_mutex_unlock(&registry_lock);
+        if (!last)
+            return;
+    }
+    collection_free(c);
+}
+
+uint64_t ud_collection_reads(const ud_collection *c)
+{
+    return atomic_load_explicit(&c->reads, memory_order_relaxed);
+}
+
+/* c->current with a reference for the caller (NULL if none yet). */
+static ud_snapshot *current_retained(ud_collection *c)
+{
+    pthread_mutex_lock(&c->current_lock);
+    ud_snapshot *s = c->current;
+    if (s)
+        ud_snapshot_retain(s);
+    pthread_mutex_unlock(&c->current_lock);
+    return s;
+}
+
+/* Makes fresh (taken over) the current snapshot (c->reload_lock held). */
+static void publish(ud_collection *c, ud_snapshot *fresh)
+{
+    pthread_mutex_lock(&c->current_lock);
+    ud_snapshot *old = c->current;
+    c->current = fresh;
+    pthread_mutex_unlock(&c->current_lock);
+    /* Searches that still hold the old one keep it (and its mappings)
+     * until they release it. */
+    ud_snapshot_release(old);
+}
+
+int ud_collection_snapshot(ud_snapshot **out, ud_collection *c)
+{
+    ud_snapshot *s = current_retained(c);
+    /* The one check per search that another process has not committed
+     * since: a stat, not a read. */
+    manifest_sig now = sig_now(c->manifest);
+    if (s && sig_equal(&s->sig, &now)) {
+        *out = s;
         return 0;
     }
-    int rc = ud_file_read(&text, &len, path, MAX_MANIFEST_BYTES);
+    pthread_mutex_lock(&c->reload_lock);
+    /* Another search (or the writer) may have published it meanwhile. */
+    ud_snapshot *latest = current_retained(c);
+    ud_snapshot_release(s);
+    int rc = 0;
+    if (latest && sig_equal(&latest->sig, &now)) {
+        s = latest;
+    } else {
+        ud_snapshot *fresh = NULL;
+        atomic_fetch_add_explicit(&c->reads, 1, memory_order_relaxed);
+        rc = snapshot_load(&fresh, c->dir, latest);
+        ud_snapshot_release(latest);
+        if (rc == 0) {
+            ud_snapshot_retain(fresh);
+            publish(c, fresh);
+            s = fresh;
+        }
+    }
+    pthread_mutex_unlock(&c->reload_lock);
     if (rc < 0)
         return rc;
-    json_t *root = json_loadb(text, len, 0, NULL);
-    free(text);
-    if (!root)
-        return ud_error_set(UD_ECORRUPT, "%s is not a valid manifest", path);
-    *out = (uint64_t)json_integer_value(json_object_get(root, "generation"));
-    json_decref(root);
+    *out = s;
     return 0;
 }
 
@@ -333,7 +635,7 @@ typedef struct merge_job {
 } merge_job;
 
 struct ud_collection_writer {
-    char dir[4096];
+    char dir[UD_INDEX_PATH_MAX];
     int lock_fd;
     ud_collection_writer_opts opts;
     uint32_t vector_format;
@@ -363,23 +665,7 @@ struct ud_collection_writer {
 };
 
 static void remove_unreferenced(ud_collection_writer *w);
-
-static void entry_dispose(seg_entry *e)
-{
-    ud_segment_free(e->segment);
-    free(e->deleted);
-    memset(e, 0, sizeof(*e));
-}
-
-static uint8_t *bitmap_copy(const uint8_t *bits, uint32_t doc_count)
-{
-    if (!bits)
-        return NULL;
-    size_t bytes = bitmap_bytes(doc_count);
-    uint8_t *copy = ud_malloc(bytes ? bytes : 1);
-    memcpy(copy, bits, bytes);
-    return copy;
-}
+static ssize_t find_entry(const manifest *m, uint32_t id);
 
 static bool is_deleted(const uint8_t *bits, uint32_t doc)
 {
@@ -412,11 +698,17 @@ int ud_collection_writer_open(ud_collection_writer **out, const char *dir,
 {
     if (opts && (unsigned)opts->vector_storage > UD_VECTORS_INT8)
         return ud_error_set(UD_EINVAL, "unknown vector storage %d", (int)opts->vector_storage);
-    int rc = ud_mkdirs(dir);
+    char path[UD_INDEX_PATH_MAX];
+    /* Every file name is checked when it is made; the longest of them
+     * (a deletion file's) must fit too, or a commit would fail late. */
+    int rc = ud_index_path(path, sizeof(path), "%s/seg-%06" PRIu32 ".%" PRIu32 ".del.tmp", dir,
+                           UINT32_MAX, UINT32_MAX);
+    if (rc == 0)
+        rc = ud_index_path(path, sizeof(path), "%s/LOCK", dir);
+    if (rc == 0)
+        rc = ud_mkdirs(dir);
     if (rc < 0)
         return rc;
-    char path[4200];
-    snprintf(path, sizeof(path), "%s/LOCK", dir);
     int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0)
         return ud_error_set(UD_EIO, "cannot open %s", path);
@@ -433,10 +725,12 @@ int ud_collection_writer_open(ud_collection_writer **out, const char *dir,
     w->opts.flush_memory_bytes =
         opts && opts->flush_memory_bytes ? opts->flush_memory_bytes : 64u << 20;
     w->vector_format = vector_format_of(w->opts.vector_storage);
-    rc = manifest_load(&w->work, dir);
-    if (rc == UD_EUNSUPPORTED) {
-        /* An index of an older format: start afresh; the store generation
-         * no store has makes the caller rebuild it. */
+    rc = manifest_load_dir(&w->work, dir);
+    if (rc == UD_EUNSUPPORTED || rc == UD_ECORRUPT) {
+        /* An index of an older format, or a damaged one (searches and
+         * `unify check` name the file): start afresh; the store generation
+         * no store has makes the caller rebuild it from the store, which
+         * holds everything the index does. */
         ud_error_clear();
         memset(&w->work, 0, sizeof(w->work));
         w->work.next_id = 1;
@@ -653,10 +947,12 @@ static int flush(ud_collection_writer *w)
 {
     if (!w->builder || ud_segment_builder_count(w->builder) == 0)
         return 0;
+    char path[UD_INDEX_PATH_MAX];
+    int rc = segment_path(path, sizeof(path), w->dir, w->work.next_id);
+    if (rc < 0)
+        return rc;
     uint32_t id = w->work.next_id++;
-    char path[4200];
-    segment_path(path, sizeof(path), w->dir, id);
-    int rc = ud_segment_builder_write(w->builder, path);
+    rc = ud_segment_builder_write(w->builder, path);
     ud_segment *segment = NULL;
     if (rc == 0)
         rc = ud_segment_open(&segment, path);
@@ -708,6 +1004,66 @@ int ud_collection_writer_add(ud_collection_writer *w, const ud_index_doc *doc)
     return rc;
 }
 
+/* The segments of the committed entries (w->lock held): the writer's own
+ * handles, else those of the published snapshot, else opened. */
+static int assemble_committed(manifest *out, ud_collection_writer *w, const ud_snapshot *published)
+{
+    copy_committed(out, &w->committed);
+    out->checksummed = true;
+    int rc = 0;
+    for (size_t i = 0; i < out->count && rc == 0; i++) {
+        seg_entry *e = &out->segs[i];
+        ssize_t mine = find_entry(&w->work, e->id);
+        char path[UD_INDEX_PATH_MAX];
+        rc = segment_path(path, sizeof(path), w->dir, e->id);
+        const seg_entry *old = NULL;
+        if (rc == 0 && mine >= 0 && w->work.segs[mine].segment) {
+            e->segment = w->work.segs[mine].segment;
+            ud_segment_retain(e->segment);
+        } else if (rc == 0 && (old = reusable(published ? &published->m : NULL, e->id, path))) {
+            e->segment = old->segment;
+            ud_segment_retain(e->segment);
+        } else if (rc == 0) {
+            rc = ud_segment_open(&e->segment, path);
+        }
+    }
+    if (rc < 0)
+        manifest_dispose(out);
+    return rc;
+}
+
+/* Hands the commit just written (w->lock held) to the searchers of this
+ * process, if the directory has any (a shared handle): they get it
+ * without reading a file, from the writer's own open segments. Best
+ * effort: if it fails, their next search finds the manifest changed and
+ * reads it. */
+static void publish_commit(ud_collection_writer *w)
+{
+    pthread_mutex_lock(&registry_lock);
+    ud_collection *c = registry;
+    while (c && strcmp(c->dir, w->dir) != 0)
+        c = c->next;
+    if (c)
+        c->refs++;
+    pthread_mutex_unlock(&registry_lock);
+    if (!c)
+        return;
+    pthread_mutex_lock(&c->reload_lock);
+    ud_snapshot *published = current_retained(c);
+    int fd = -1;
+    manifest_sig sig;
+    manifest m;
+    int rc = manifest_open(&fd, &sig, c->manifest);
+    if (rc == 0 && fd >= 0 && assemble_committed(&m, w, published) == 0)
+        publish(c, snapshot_make(&m, fd, sig));
+    else if (fd >= 0)
+        close(fd);
+    ud_error_clear();
+    ud_snapshot_release(published);
+    pthread_mutex_unlock(&c->reload_lock);
+    ud_collection_release(c);
+}
+
 /* Makes work the committed state: deletion files for the entries whose
  * deletions changed, then the manifest. On failure nothing changes. */
 static int write_commit(ud_collection_writer *w, int64_t store_generation)
@@ -723,9 +1079,10 @@ static int write_commit(ud_collection_writer *w, int64_t store_generation)
         const seg_entry *e = &w->work.segs[i];
         if (!e->dirty)
             continue;
-        char path[4200];
-        deletion_path(path, sizeof(path), w->dir, e->id, generation);
-        rc = write_deletions(path, e->doc_count, e->deleted);
+        char path[UD_INDEX_PATH_MAX];
+        rc = deletion_path(path, sizeof(path), w->dir, e->id, generation);
+        if (rc == 0)
+            rc = write_deletions(path, e->doc_count, e->deleted);
         next.segs[i].del_gen = generation;
     }
     if (rc == 0)
@@ -745,6 +1102,7 @@ static int write_commit(ud_collection_writer *w, int64_t store_generation)
     snprintf(w->work.embedding, sizeof(w->work.embedding), "%s", w->embedding);
     manifest_dispose(&w->committed);
     w->committed = next;
+    publish_commit(w);
     remove_unreferenced(w);
     return 0;
 }
@@ -805,9 +1163,10 @@ static merge_job *plan_merge(ud_collection_writer *w)
         if (!chosen[i])
             continue;
         const seg_entry *e = &c->segs[i];
-        char path[4200];
-        segment_path(path, sizeof(path), w->dir, e->id);
-        rc = ud_segment_open(&job->segments[job->count], path);
+        char path[UD_INDEX_PATH_MAX];
+        rc = segment_path(path, sizeof(path), w->dir, e->id);
+        if (rc == 0)
+            rc = ud_segment_open(&job->segments[job->count], path);
         if (rc == 0) {
             job->ids[job->count] = e->id;
             job->deleted[job->count] = bitmap_copy(e->deleted, e->doc_count);
@@ -891,8 +1250,9 @@ static int build_merged(merge_job *job, const char *dir, uint32_t vector_dims,
         }
     }
     ud_arena_dispose(&arena);
-    char path[4200];
-    segment_path(path, sizeof(path), dir, job->out_id);
+    char path[UD_INDEX_PATH_MAX];
+    if (rc == 0)
+        rc = segment_path(path, sizeof(path), dir, job->out_id);
     if (rc == 0)
         rc = ud_segment_builder_write(builder, path);
     if (rc == 0)
@@ -974,9 +1334,10 @@ static int install_merge(ud_collection_writer *w, merge_job *job)
     uint8_t *work_bits = carry_deletions(job, &w->work, merged_count);
     int rc = 0;
     if (committed_bits) {
-        char path[4200];
-        deletion_path(path, sizeof(path), w->dir, job->out_id, generation);
-        rc = write_deletions(path, merged_count, committed_bits);
+        char path[UD_INDEX_PATH_MAX];
+        rc = deletion_path(path, sizeof(path), w->dir, job->out_id, generation);
+        if (rc == 0)
+            rc = write_deletions(path, merged_count, committed_bits);
     }
     manifest next;
     copy_committed(&next, &w->committed);
@@ -1007,6 +1368,7 @@ static int install_merge(ud_collection_writer *w, merge_job *job)
     w->work.generation = generation;
     manifest_dispose(&w->committed);
     w->committed = next;
+    publish_commit(w);
     return 0;
 }
 

@@ -17,7 +17,20 @@
  *
  * Readers open a snapshot of the last commit (mmapped segments, deletion
  * bitmaps) and keep using it while a writer commits; old files stay
- * readable through their mappings after they are unlinked.
+ * readable through their mappings after they are unlinked. A snapshot is
+ * immutable and reference-counted; the last reference unmaps what no
+ * other snapshot shares (segments are shared between the snapshots that
+ * name them, so a new commit opens only its new files).
+ *
+ * A collection handle (ud_collection) publishes the current snapshot of
+ * a directory, RCU-style: a search takes a reference to it under a lock
+ * held only for that pointer copy, with no file read; the one check per
+ * search is a stat of the MANIFEST, which tells whether another process
+ * has committed since (then the first search to see it reads the new
+ * manifest, sharing the old snapshot's segments, and publishes it). A
+ * writer in the same process publishes each of its commits and merges
+ * itself, from its own open segments, to the directory's shared handle
+ * (ud_collection_shared), so its searchers never read the manifest back.
  *
  * Merges run on a thread of the writer, so commits return without waiting
  * for one: when a commit leaves more than max_segments committed segments,
@@ -70,9 +83,34 @@ const ud_segment_view *ud_snapshot_views(const ud_snapshot *snapshot, size_t *ou
 int ud_snapshot_visible(ud_visible **out, ud_snapshot *snapshot, const char *const *principals,
                         size_t principal_count) UD_MUST_CHECK;
 
-/* The generation in dir's manifest now (0 if none), to tell a stale
- * snapshot without opening a new one. */
-int ud_collection_current_generation(uint64_t *out, const char *dir) UD_MUST_CHECK;
+/* False when the snapshot was read from a manifest without a checksum
+ * (format 2, written before manifests had one). */
+bool ud_snapshot_manifest_checksummed(const ud_snapshot *snapshot);
+
+/* ---- publishing ---------------------------------------------------------- */
+
+/* Thread-safe: any number of threads take snapshots of one handle while a
+ * writer publishes to it. */
+typedef struct ud_collection ud_collection;
+
+/* The process's shared handle of dir (made on first use, then counted):
+ * the one a writer of the same process publishes its commits to. Release
+ * it with ud_collection_release. UD_ELIMIT when dir is too long. */
+int ud_collection_shared(ud_collection **out, const char *dir) UD_MUST_CHECK;
+/* A handle of dir of its own, which no writer publishes to: it sees
+ * commits as one in another process would, by the manifest's stat. */
+int ud_collection_open(ud_collection **out, const char *dir) UD_MUST_CHECK;
+void ud_collection_release(ud_collection *collection);
+
+/* The current snapshot, retained for the caller (ud_snapshot_release).
+ * One stat of the manifest; reads it only when it changed since the
+ * published snapshot (another process committed), then publishes what it
+ * read. An empty collection (no manifest) gives an empty snapshot. A
+ * damaged manifest or segment gives UD_ECORRUPT naming the file. */
+int ud_collection_snapshot(ud_snapshot **out, ud_collection *collection) UD_MUST_CHECK;
+/* How many times ud_collection_snapshot has read a manifest (the cost a
+ * published snapshot saves; for tests and measurements). */
+uint64_t ud_collection_reads(const ud_collection *collection);
 
 /* ---- writing ------------------------------------------------------------- */
 
@@ -112,7 +150,10 @@ typedef struct ud_collection_writer_opts {
 } ud_collection_writer_opts;
 
 /* Takes the collection's lock (UD_EAGAIN if another process holds it),
- * creating the directory if needed. */
+ * creating the directory if needed. A collection of an older format, or a
+ * damaged one (a manifest or segment that fails its checks), is started
+ * afresh with store generation -1, so the caller rebuilds it from the
+ * store (`unify ingest` and `unify reindex` do). */
 int ud_collection_writer_open(ud_collection_writer **out, const char *dir,
                               const ud_collection_writer_opts *opts) UD_MUST_CHECK;
 /* Drops uncommitted work and releases the lock, after waiting for a

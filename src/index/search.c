@@ -1,10 +1,12 @@
 /*
- * The searcher (see search.h): a cache of collection snapshots per org,
- * query parsing, the top-k, one result per document, excerpts.
+ * The searcher (see search.h): a collection handle per org, whose
+ * published snapshot each search takes (collection.h), query parsing, the
+ * top-k, one result per document, excerpts.
  */
 #include "index/search.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +19,7 @@
 #include "index/collection.h"
 #include "index/excerpt.h"
 #include "index/filter.h"
+#include "index/path.h"
 #include "index/query.h"
 #include "index/visible.h"
 
@@ -26,20 +29,27 @@
 #define FETCH_FACTOR 3
 #define MAX_FETCH 4000
 
+/* Buckets of the org table: a power of two. */
+#define ORG_BUCKETS 64
+
+/* An org's entry never changes once it is in the table, and stays until
+ * the searcher is freed. */
 typedef struct org_entry {
     char org_id[64];
-    char dir[4200];
-    ud_snapshot *snapshot;
+    ud_collection *collection; /* the directory's shared handle */
     struct org_entry *next;
 } org_entry;
 
 struct ud_searcher {
-    char data_dir[4096];
+    char data_dir[UD_INDEX_PATH_MAX];
     ud_bm25_params params;
     ud_embedder *embedder;
-    char embedding[128];  /* "provider/model/dims" of the embedder, "" without */
-    pthread_mutex_t lock; /* guards orgs and their snapshot pointers */
-    org_entry *orgs;
+    char embedding[128]; /* "provider/model/dims" of the embedder, "" without */
+    /* Each bucket's list is read without a lock (entries are immutable
+     * and pushed at its head with a release store); `lock` only orders
+     * the pushes, so an org gets one entry. */
+    pthread_mutex_t lock;
+    _Atomic(org_entry *) orgs[ORG_BUCKETS];
 };
 
 static const char *const DEFAULT_PRINCIPALS[] = {"org:*"};
@@ -52,7 +62,11 @@ int ud_searcher_new(ud_searcher **out, const char *data_dir, const ud_bm25_param
     if (embedder)
         snprintf(s->embedding, sizeof(s->embedding), "%s/%s/%u", embedder->info.provider,
                  embedder->info.model, embedder->info.dims);
-    snprintf(s->data_dir, sizeof(s->data_dir), "%s", data_dir);
+    int rc = ud_index_path(s->data_dir, sizeof(s->data_dir), "%s", data_dir);
+    if (rc < 0) {
+        free(s);
+        return rc;
+    }
     if (params)
         s->params = *params;
     else
@@ -66,15 +80,58 @@ void ud_searcher_free(ud_searcher *s)
 {
     if (!s)
         return;
-    org_entry *e = s->orgs;
-    while (e) {
-        org_entry *next = e->next;
-        ud_snapshot_release(e->snapshot);
-        free(e);
-        e = next;
+    for (size_t b = 0; b < ORG_BUCKETS; b++) {
+        org_entry *e = atomic_load_explicit(&s->orgs[b], memory_order_relaxed);
+        while (e) {
+            org_entry *next = e->next;
+            ud_collection_release(e->collection);
+            free(e);
+            e = next;
+        }
     }
     pthread_mutex_destroy(&s->lock);
     free(s);
+}
+
+static org_entry *find_org(org_entry *e, const char *org_id)
+{
+    while (e && strcmp(e->org_id, org_id) != 0)
+        e = e->next;
+    return e;
+}
+
+/* The org's entry, added on its first search. */
+static int org_of(org_entry **out, ud_searcher *s, const char *org_id)
+{
+    _Atomic(org_entry *) *bucket =
+        &s->orgs[ud_fnv1a64(org_id, strlen(org_id), UD_FNV64_INIT) & (ORG_BUCKETS - 1)];
+    org_entry *e = find_org(atomic_load_explicit(bucket, memory_order_acquire), org_id);
+    if (e) {
+        *out = e;
+        return 0;
+    }
+    pthread_mutex_lock(&s->lock);
+    org_entry *head = atomic_load_explicit(bucket, memory_order_acquire);
+    e = find_org(head, org_id);
+    int rc = 0;
+    if (!e) {
+        char dir[UD_INDEX_PATH_MAX];
+        ud_collection *collection = NULL;
+        rc = ud_index_path(dir, sizeof(dir), "%s/collections/%s", s->data_dir, org_id);
+        if (rc == 0)
+            rc = ud_collection_shared(&collection, dir);
+        if (rc == 0) {
+            e = ud_calloc(1, sizeof(*e));
+            snprintf(e->org_id, sizeof(e->org_id), "%s", org_id);
+            e->collection = collection;
+            e->next = head;
+            atomic_store_explicit(bucket, e, memory_order_release);
+        }
+    }
+    pthread_mutex_unlock(&s->lock);
+    if (rc == 0)
+        *out = e;
+    return rc;
 }
 
 /* The org's current snapshot, retained for the caller. */
@@ -83,33 +140,9 @@ static int current_snapshot(ud_snapshot **out, ud_searcher *s, const char *org_i
     if (strlen(org_id) >= sizeof(((org_entry *)0)->org_id) || strchr(org_id, '/') ||
         org_id[0] == '.')
         return ud_error_set(UD_EINVAL, "bad organization id");
-    pthread_mutex_lock(&s->lock);
-    org_entry *e = s->orgs;
-    while (e && strcmp(e->org_id, org_id) != 0)
-        e = e->next;
-    if (!e) {
-        e = ud_calloc(1, sizeof(*e));
-        snprintf(e->org_id, sizeof(e->org_id), "%s", org_id);
-        snprintf(e->dir, sizeof(e->dir), "%s/collections/%s", s->data_dir, org_id);
-        e->next = s->orgs;
-        s->orgs = e;
-    }
-    uint64_t generation = 0;
-    int rc = ud_collection_current_generation(&generation, e->dir);
-    if (rc == 0 && (!e->snapshot || ud_snapshot_generation(e->snapshot) != generation)) {
-        ud_snapshot *fresh = NULL;
-        rc = ud_snapshot_open(&fresh, e->dir);
-        if (rc == 0) {
-            ud_snapshot_release(e->snapshot);
-            e->snapshot = fresh;
-        }
-    }
-    if (rc == 0) {
-        ud_snapshot_retain(e->snapshot);
-        *out = e->snapshot;
-    }
-    pthread_mutex_unlock(&s->lock);
-    return rc;
+    org_entry *e = NULL;
+    int rc = org_of(&e, s, org_id);
+    return rc < 0 ? rc : ud_collection_snapshot(out, e->collection);
 }
 
 /* Narrows the query's source filters to the ones the caller allows.

@@ -2,8 +2,10 @@
  * Search over an organization's collection: parses the query (query.h),
  * applies the caller's principals and filters inside the index, ranks with
  * block-max WAND BM25 (bm25_topk.h) and returns one result per document
- * (its best chunk) with an excerpt. Snapshots are cached per organization
- * and replaced when the collection's manifest moves on.
+ * (its best chunk) with an excerpt. Each organization's snapshot is the
+ * one its collection publishes: swapped in by a writer of this process at
+ * each commit, or read anew when the manifest's stat shows another
+ * process committed.
  */
 #ifndef UD_INDEX_SEARCH_H
 #define UD_INDEX_SEARCH_H
@@ -51,12 +53,14 @@ typedef struct ud_search_hit {
     ud_ranked factors; /* how the score came about (--explain) */
 } ud_search_hit;
 
-/* Thread-safe: one lock guards the snapshot cache; searches run in
- * parallel on retained snapshots. */
+/* Thread-safe: searches of any orgs run in parallel, each on the
+ * snapshot its org's collection publishes (collection.h), taken with no
+ * file read and no lock shared between orgs. */
 typedef struct ud_searcher ud_searcher;
 
 /* Collections live in data_dir/collections/<org_id>. The embedder (may be
- * NULL: BM25 only) is borrowed and must outlive the searcher. */
+ * NULL: BM25 only) is borrowed and must outlive the searcher. UD_ELIMIT
+ * when data_dir is too long for the index's paths. */
 int ud_searcher_new(ud_searcher **out, const char *data_dir, const ud_bm25_params *params,
                     ud_embedder *embedder) UD_MUST_CHECK;
 void ud_searcher_free(ud_searcher *searcher);

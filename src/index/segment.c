@@ -6,6 +6,7 @@
 #include "index/segment.h"
 
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,8 @@
 #include <unistd.h>
 
 #include "base/mem.h"
+#include "index/crc32c.h"
+#include "index/path.h"
 #include "index/quant.h"
 #include "index/varint.h"
 
@@ -21,6 +24,9 @@
 #define MAX_RECORD_BYTES (64u << 20)
 
 struct ud_segment {
+    /* Snapshots share the segments they have in common: the last of them
+     * to let go unmaps it. */
+    atomic_int refs;
     const uint8_t *base;
     size_t size;
     const ud_seg_header *header;
@@ -39,8 +45,10 @@ struct ud_segment {
     bool has_graph;
     const uint8_t *stored;
     const uint8_t *stored_end;
-    int fd; /* kept open for ud_segment_read_vector */
-    char path[4096];
+    int fd;    /* kept open for ud_segment_read_vector */
+    dev_t dev; /* the file's identity, for ud_segment_is_file */
+    ino_t ino;
+    char path[UD_INDEX_PATH_MAX];
 };
 
 static int corrupt(const char *path, const char *what)
@@ -97,8 +105,29 @@ static bool vectors_fit(const ud_seg_header *h)
            round8(i8 + i8_bytes) == h->off_graph;
 }
 
+/* The header's CRC-32C, taken with its checksum field zero (version 5). */
+static uint32_t header_crc(const ud_seg_header *h)
+{
+    ud_seg_header copy = *h;
+    copy.checksum = 0;
+    return ud_crc32c(0, &copy, sizeof(copy));
+}
+
+static bool content_matches(const uint8_t *base, size_t size, const ud_seg_header *h)
+{
+    const uint8_t *content = base + sizeof(ud_seg_header);
+    size_t len = size - sizeof(ud_seg_header);
+    if (h->version >= UD_SEG_VERSION_CRC)
+        return ud_crc32c(0, content, len) == (uint32_t)h->checksum;
+    return ud_fnv1a64(content, len, UD_FNV64_INIT) == h->checksum;
+}
+
 int ud_segment_open(ud_segment **out, const char *path)
 {
+    char name[UD_INDEX_PATH_MAX];
+    int rc = ud_index_path(name, sizeof(name), "%s", path);
+    if (rc < 0)
+        return rc;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return ud_error_set(UD_EIO, "cannot open segment %s", path);
@@ -119,6 +148,8 @@ int ud_segment_open(ud_segment **out, const char *path)
         problem = "not a segment file";
     else if (h->version < UD_SEG_VERSION_MIN || h->version > UD_SEG_VERSION)
         problem = "unknown format version";
+    else if (h->version >= UD_SEG_VERSION_CRC && header_crc(h) != (uint32_t)(h->checksum >> 32))
+        problem = "header checksum mismatch";
     else if (h->version < 3 && h->vector_format != 0)
         problem = "unknown vector format";
     else if (h->file_len != size)
@@ -135,6 +166,8 @@ int ud_segment_open(ud_segment **out, const char *path)
              !section_fits(h->off_keys, h->doc_count, sizeof(ud_seg_key), h->off_vectors) ||
              !vectors_fit(h) || h->off_terms % 8 || h->off_blocks % 8 || h->off_keys % 8)
         problem = "section sizes do not match their counts";
+    else if (size <= UD_SEG_VERIFY_AT_OPEN && !content_matches(map, size, h))
+        problem = "checksum mismatch";
     if (problem) {
         munmap(map, size);
         close(fd);
@@ -171,14 +204,22 @@ int ud_segment_open(ud_segment **out, const char *path)
         }
         s->has_graph = true;
     }
-    snprintf(s->path, sizeof(s->path), "%s", path);
+    memcpy(s->path, name, sizeof(s->path));
+    s->dev = st.st_dev;
+    s->ino = st.st_ino;
+    atomic_init(&s->refs, 1);
     *out = s;
     return 0;
 }
 
+void ud_segment_retain(ud_segment *s)
+{
+    atomic_fetch_add_explicit(&s->refs, 1, memory_order_relaxed);
+}
+
 void ud_segment_free(ud_segment *s)
 {
-    if (!s)
+    if (!s || atomic_fetch_sub_explicit(&s->refs, 1, memory_order_acq_rel) != 1)
         return;
     munmap((void *)s->base, s->size);
     close(s->fd);
@@ -187,9 +228,25 @@ void ud_segment_free(ud_segment *s)
 
 int ud_segment_verify(const ud_segment *s)
 {
-    uint64_t sum =
-        ud_fnv1a64(s->base + sizeof(ud_seg_header), s->size - sizeof(ud_seg_header), UD_FNV64_INIT);
-    return sum == s->header->checksum ? 0 : corrupt(s->path, "checksum mismatch");
+    return content_matches(s->base, s->size, s->header) ? 0 : corrupt(s->path, "checksum mismatch");
+}
+
+bool ud_segment_header_checked(const ud_segment *s)
+{
+    return s->header->version >= UD_SEG_VERSION_CRC;
+}
+
+bool ud_segment_is_file(const ud_segment *s, const char *path)
+{
+    struct stat st;
+    /* The mapping keeps the inode alive, so its number cannot have been
+     * given to another file meanwhile. */
+    return stat(path, &st) == 0 && st.st_dev == s->dev && st.st_ino == s->ino;
+}
+
+const char *ud_segment_path(const ud_segment *s)
+{
+    return s->path;
 }
 
 uint32_t ud_segment_vector_dims(const ud_segment *s)

@@ -22,10 +22,30 @@
 
 typedef struct ud_segment ud_segment;
 
+/* Maps the segment file at path and checks it: magic, version, the
+ * header's checksum (version 5 on), every section's bounds, and the whole
+ * content's checksum when the file is at most UD_SEG_VERIFY_AT_OPEN bytes.
+ * UD_ECORRUPT naming the file and what is wrong, UD_EIO when it cannot be
+ * read. The fuzz target of the segment reader calls this on a file it
+ * writes, then reads everything the handle offers. The handle holds one
+ * reference. */
 int ud_segment_open(ud_segment **out, const char *path) UD_MUST_CHECK;
+/* Another reference: snapshots share the segments they have in common. */
+void ud_segment_retain(ud_segment *segment);
+/* Drops a reference; the last one unmaps the file. NULL does nothing. */
 void ud_segment_free(ud_segment *segment);
-/* Recomputes the checksum of the whole file (slow: reads every byte). */
+/* Recomputes the checksum of the whole content (slow for a large segment:
+ * reads every byte). UD_ECORRUPT naming the file on a mismatch. */
 int ud_segment_verify(const ud_segment *segment) UD_MUST_CHECK;
+/* Whether the header has a checksum of its own (version 5 on). */
+bool ud_segment_header_checked(const ud_segment *segment);
+/* Whether path names the file the segment was opened from (the same
+ * inode): a snapshot reuses the segments of the previous one only then,
+ * so a directory removed and rebuilt, whose seg-000001.seg is another
+ * file, is read anew. */
+bool ud_segment_is_file(const ud_segment *segment, const char *path);
+/* The path the segment was opened from (borrowed). */
+const char *ud_segment_path(const ud_segment *segment);
 
 const ud_seg_header *ud_segment_header(const ud_segment *segment);
 /* Length of the segment's vectors (0: none), and a chunk's vector or NULL. */

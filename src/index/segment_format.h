@@ -37,12 +37,21 @@
  * Versions: 3 added vector_format (and with it the int8 section) in what
  * was a reserved, zero, header field; 4 moved the positions out of the
  * blocks' bytes (before, each block's positions followed its pairs, and a
- * block had no positions offset). Versions 2 and 3 are still read (2 as a
- * float32 segment); writers always write the current version, so merges
- * rewrite old segments in it.
+ * block had no positions offset); 5 changed the checksum (below).
+ * Versions 2 to 4 are still read (2 as a float32 segment); writers always
+ * write the current version, so merges rewrite old segments in it.
  *
- * Fixed-size sections start at 8-byte-aligned offsets. The checksum covers
- * every byte after the header. Filter values (source type, ACL principals,
+ * The checksum: from version 5, the header's `checksum` holds two CRC-32C
+ * (crc32c.h): the high 32 bits cover the header itself (its 144 bytes with
+ * `checksum` zero), the low 32 bits every byte after the header. Opening a
+ * segment checks the header's (a flipped bit in an offset is named as
+ * such, not found later as a strange section), and the content's too when
+ * the file is small (UD_SEG_VERIFY_AT_OPEN); `unify check` checks every
+ * segment's content. Before version 5 it was FNV-1a 64 of the bytes after
+ * the header, and the header had none: those segments still open, and
+ * `unify check` verifies their content and reports the header unchecked.
+ *
+ * Fixed-size sections start at 8-byte-aligned offsets. Filter values (source type, ACL principals,
  * author) are indexed as terms with a leading 0x01 byte, which the analyzer
  * never produces, so they cannot collide with words.
  */
@@ -52,9 +61,18 @@
 #include <stdint.h>
 
 #define UD_SEG_MAGIC "UDSEG\0\0\1"
-#define UD_SEG_VERSION 4
+#define UD_SEG_VERSION 5
 /* The oldest version the reader still opens. */
 #define UD_SEG_VERSION_MIN 2
+/* The first version whose header carries CRC-32Cs (see above). */
+#define UD_SEG_VERSION_CRC 5
+/* Segments up to this size have their whole content verified when they
+ * are opened: it costs well under a millisecond, and a snapshot opens a
+ * segment once, sharing it with the next. Larger ones are verified by
+ * `unify check` only: reading every byte of a GB-sized segment at every
+ * start would also make it all resident, which the readers avoid
+ * (segment.h, ud_segment_read_vector). */
+#define UD_SEG_VERIFY_AT_OPEN (8u << 20)
 #define UD_SEG_BLOCK_SIZE 128
 /* Below this many vectors a segment has no graph: an exact scan is faster. */
 #define UD_SEG_GRAPH_MIN_VECTORS 2048
@@ -89,7 +107,7 @@ typedef struct ud_seg_header {
     uint64_t off_keys;
     uint64_t off_vectors; /* == file_len when there are none */
     uint64_t file_len;
-    uint64_t checksum; /* FNV-1a 64 of every byte after the header */
+    uint64_t checksum; /* the header's and the content's CRC-32C (above) */
     uint32_t vector_dims;
     uint32_t vector_format; /* UD_SEG_VECTORS_*; a reserved zero before version 3 */
     uint64_t off_graph;     /* the HNSW graph (hnsw.h); == file_len when there is none */

@@ -18,7 +18,9 @@
 
 #include "base/mem.h"
 #include "base/str.h"
+#include "index/crc32c.h"
 #include "index/hnsw.h"
+#include "index/path.h"
 #include "index/quant.h"
 #include "index/segment_format.h"
 #include "index/varint.h"
@@ -320,7 +322,7 @@ int ud_segment_builder_add(ud_segment_builder *b, const ud_index_doc *doc)
 typedef struct file_out {
     FILE *file;
     uint64_t offset;
-    uint64_t checksum;
+    uint32_t checksum; /* CRC-32C of what was emitted */
     bool failed;
 } file_out;
 
@@ -332,7 +334,7 @@ static void emit(file_out *f, const void *data, size_t len)
         f->failed = true;
         return;
     }
-    f->checksum = ud_fnv1a64(data, len, f->checksum);
+    f->checksum = ud_crc32c(f->checksum, data, len);
     f->offset += len;
 }
 
@@ -468,8 +470,9 @@ int ud_segment_builder_write(ud_segment_builder *b, const char *path)
         keys[i] = (ud_seg_key){b->key_hashes[i], (uint32_t)i, 0};
     qsort(keys, b->doc_count, sizeof(ud_seg_key), compare_keys);
 
-    char tmp[4200];
-    snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+    char tmp[UD_INDEX_PATH_MAX];
+    if (rc == 0)
+        rc = ud_index_path(tmp, sizeof(tmp), "%s.tmp", path);
     FILE *file = rc == 0 ? fopen(tmp, "wb") : NULL;
     if (rc == 0 && !file)
         rc = ud_error_set(UD_EIO, "cannot create %s", tmp);
@@ -482,7 +485,7 @@ int ud_segment_builder_write(ud_segment_builder *b, const char *path)
         h.block_count = block_count;
         h.total_len_text = b->total_len_text;
         h.total_len_title = b->total_len_title;
-        file_out f = {file, 0, UD_FNV64_INIT, false};
+        file_out f = {file, 0, 0, false};
         if (fwrite(&h, sizeof(h), 1, file) != 1)
             f.failed = true;
         f.offset = sizeof(h);
@@ -555,7 +558,9 @@ int ud_segment_builder_write(ud_segment_builder *b, const char *path)
             ud_buf_dispose(&graph);
         }
         h.file_len = f.offset;
-        h.checksum = f.checksum;
+        /* The header's own CRC, taken with the field zero, then both. */
+        h.checksum = 0;
+        h.checksum = (uint64_t)ud_crc32c(0, &h, sizeof(h)) << 32 | f.checksum;
         if (!f.failed && (fseek(file, 0, SEEK_SET) != 0 || fwrite(&h, sizeof(h), 1, file) != 1))
             f.failed = true;
         if (!f.failed && (fflush(file) != 0 || fsync(fileno(file)) != 0))
