@@ -116,6 +116,11 @@ int ud_cmd_search(int argc, char **argv)
         }
     }
     char *query = ud_buf_take(&qbuf);
+    if (ud_query_source_types_check(query) < 0) {
+        fprintf(stderr, "unify search: %s\n", ud_error_last());
+        free(query);
+        return 2;
+    }
 
     int status = 1;
     ud_cli_session session;

@@ -115,6 +115,10 @@ void ud_connector_names(char *out, size_t size);
  * ones, for any type no connector gives its documents. */
 void ud_source_type_names(char *out, size_t size);
 int ud_source_types_check(const char *const *types, size_t count) UD_MUST_CHECK;
+/* The same for the source: filters written in a query's text
+ * ("source:dropbox budget"). A query that does not parse passes: the
+ * search reports its mistake as it does for every query. */
+int ud_query_source_types_check(const char *query) UD_MUST_CHECK;
 
 /* The importer whose export format `path` is, by its shape alone (NULL if
  * none): a folder with channels.json and users.json (Slack), with

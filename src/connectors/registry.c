@@ -5,8 +5,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/arena.h"
 #include "connectors/connector.h"
 #include "connectors/importers.h"
+#include "index/analyzer.h"
+#include "index/query.h"
 
 extern const ud_connector ud_connector_folder;
 
@@ -99,4 +102,21 @@ int ud_source_types_check(const char *const *types, size_t count)
                                 types[i] ? types[i] : "", names);
         }
     return 0;
+}
+
+int ud_query_source_types_check(const char *query)
+{
+    /* Most queries have no filter: they need no parse. */
+    if (!query || !strstr(query, "source:"))
+        return 0;
+    ud_analyzer *analyzer = NULL;
+    int rc = ud_analyzer_new(&analyzer);
+    ud_arena arena;
+    ud_arena_init(&arena);
+    ud_query q;
+    if (rc == 0 && ud_query_parse(&q, analyzer, &arena, query) == 0)
+        rc = ud_source_types_check(q.sources, q.source_count);
+    ud_arena_dispose(&arena);
+    ud_analyzer_free(analyzer);
+    return rc;
 }

@@ -130,6 +130,9 @@ static int read_search_request(const char **out_query, bool *out_explain, ud_sea
         return rc;
     if (strspn(query, " \t\r\n") == strlen(query))
         return ud_error_set(UD_EINVAL, "field query must not be empty");
+    rc = ud_query_source_types_check(query); /* source:dropbox, as source_types */
+    if (rc < 0)
+        return rc;
     json_t *top_k = json_object_get(body, "top_k");
     if (top_k && !json_is_null(top_k)) {
         if (!json_is_integer(top_k) || json_integer_value(top_k) < 1 ||

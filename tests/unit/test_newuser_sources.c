@@ -89,11 +89,18 @@ void test_newuser_sources__api_refuses_unknown_source_types_listing_the_known(vo
                     "[\"dropbox\"]}");
     UD_CHECK_EQ_INT(400, r.status);
     UD_CHECK_CONTAINS(r.body, DOC_TYPES);
+    /* A source: filter in the query's text is checked the same way. */
+    ud_fixture_call(&r, &s, ann, "POST", "/v1/search", "{\"query\": \"source:dropbox standup\"}");
+    UD_CHECK_EQ_INT(400, r.status);
+    UD_CHECK_CONTAINS(r.body, "unknown source type 'dropbox'");
+    UD_CHECK_CONTAINS(r.body, DOC_TYPES);
     /* The known ones still filter. */
     ud_fixture_call(&r, &s, ann, "POST", "/v1/search",
                     "{\"query\": \"standup\", \"source_types\": [\"slack\"]}");
     UD_CHECK_EQ_INT(200, r.status);
     UD_CHECK_CONTAINS(r.body, "\"source_type\":\"slack\"");
+    ud_fixture_call(&r, &s, ann, "POST", "/v1/search", "{\"query\": \"source:slack standup\"}");
+    UD_CHECK_EQ_INT(200, r.status);
     ud_fixture_stop(&s);
 }
 
@@ -104,6 +111,10 @@ void test_newuser_sources__cli_refuses_unknown_source_types_in_one_spelling(void
     char *out = NULL;
     UD_CHECK_EQ_INT(2, unify(&out, data, "search --source dropbox zebrafish"));
     UD_CHECK_CONTAINS(out, "dropbox");
+    UD_CHECK_CONTAINS(out, DOC_TYPES);
+    free(out);
+    UD_CHECK_EQ_INT(2, unify(&out, data, "search 'source:dropbox zebrafish' 2>&1"));
+    UD_CHECK_CONTAINS(out, "unknown source type 'dropbox'");
     UD_CHECK_CONTAINS(out, DOC_TYPES);
     free(out);
     UD_CHECK_EQ_INT(2, unify(&out, data, "ask --source dropbox 'who cleans the tanks?'"));
