@@ -19,6 +19,7 @@
 
 #include "base/encoding.h"
 #include "index/bm25_exact.h"
+#include "index/check.h"
 #include "index/collection.h"
 #include "index/crc32c.h"
 #include "index/query.h"
@@ -979,6 +980,14 @@ static void check_old_collection(ud_snapshot *snap, uint32_t version)
     ud_analyzer_free(analyzer);
 }
 
+/* Keeps the last note of a check (problems fail the test). */
+static void keep_note(bool problem, const char *message, void *payload)
+{
+    if (problem)
+        ud_test_fail(__FILE__, __LINE__, "unexpected problem: %s", message);
+    snprintf(payload, 512, "%s", message);
+}
+
 void test_index__segments_of_older_versions_open_and_merge_into_the_current_one(void)
 {
     const char *fixtures[] = {SEGMENT_V2, SEGMENT_V3};
@@ -992,8 +1001,18 @@ void test_index__segments_of_older_versions_open_and_merge_into_the_current_one(
         ud_test_write_file(dir, "seg-000001.seg", bytes, len);
         ud_test_write_file(dir, "MANIFEST", OLD_MANIFEST, strlen(OLD_MANIFEST));
         free(bytes);
+        /* `unify check` verifies what the old files have (the segment's
+         * content checksum) and notes what they lack. */
+        char note[512] = "";
+        ud_index_check report;
+        UD_CHECK_OK(ud_index_check_dir(&report, dir, keep_note, note));
+        UD_CHECK_EQ_INT(0, report.problems);
+        UD_CHECK_EQ_INT(2, report.notes);
+        UD_CHECK_EQ_INT(3, report.live_chunks);
+        UD_CHECK_CONTAINS(note, "whose header has no checksum");
         ud_snapshot *snap = NULL;
         UD_CHECK_OK(ud_snapshot_open(&snap, dir));
+        UD_CHECK(!ud_snapshot_manifest_checksummed(snap));
         check_old_collection(snap, version);
         size_t n = 0;
         const ud_segment *old = ud_snapshot_views(snap, &n)[0].segment;
