@@ -33,8 +33,9 @@ static void usage(FILE *out)
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
     fprintf(out, "\nGlobal options, before or after the command: --data DIR (default:\n"
-                 "$UNIFY_DATA, else ./unify-data), --org SLUG (search, ask, usage and the\n"
-                 "account and source commands; default: the `org` setting), --json\n"
+                 "$UNIFY_DATA, else ./unify-data), --org SLUG (search, ask, usage, check\n"
+                 "and the account and source commands; default: the `org` setting; check\n"
+                 "without it checks every organization), --json\n"
                  "(commands that print).\n"
                  "Run `unify COMMAND --help` for a command's options.\n");
 }
