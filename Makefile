@@ -40,12 +40,24 @@ setup:
 # Speed against SQLite FTS5, Xapian and hnswlib (not part of `make test`):
 #   make bench [SCALE=small]   (docs/performance.md)
 CXX ?= c++
-BENCH_BINS := $(addprefix $(BUILD)/bench/,gen bench_unify bench_fts5 bench_xapian bench_hnswlib)
+BENCH_BINS := $(addprefix $(BUILD)/bench/,gen bench_unify bench_fts5 bench_xapian bench_hnswlib \
+    http_load)
 bench:
 	@bash scripts/setup.sh
 	@bash scripts/bench-setup.sh
 	@$(MAKE) --no-print-directory $(BUILD)/unify $(BENCH_BINS)
 	@BUILD=$(BUILD) SCALE=$(SCALE) bash scripts/bench.sh
+
+# The HTTP suite alone: make bench-http [SOAK=1] [UNIFY=other/unify]
+.PHONY: bench-http
+bench-http:
+	@bash scripts/setup.sh
+	@$(MAKE) --no-print-directory $(BUILD)/unify $(addprefix $(BUILD)/bench/,gen bench_unify http_load)
+	@BUILD=$(BUILD) SCALE=small BENCH_SUITES=http bash scripts/bench.sh
+$(BUILD)/bench/http_load: bench/http_load.c
+	@mkdir -p $(dir $@)
+	@echo "  LD $@"
+	@$(CC) -O2 -g -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -o $@ $<
 
 $(BUILD)/bench/gen $(BUILD)/bench/bench_unify $(BUILD)/bench/bench_store: $(BUILD)/bench/%: bench/%.c \
     $(BUILD)/libunify.a

@@ -7,12 +7,14 @@
 #   SCALE=small: 100K chunks; 20,000 vectors, 1,000 ANN queries; the
 #                vectors suite on the first 20,000 chunks (the HNSW builds
 #                at efConstruction 200 are what a quick run cannot afford)
-# BENCH_SUITES picks suites (default all: "bm25 ann filter vectors"), e.g.
+# BENCH_SUITES picks suites (default all: "bm25 ann filter vectors http"), e.g.
 # BENCH_SUITES=vectors for the query process over chunks with vectors
 # alone; BENCH_STORAGE the vector storage(s) of that suite (default int8,
 # "int8 float32" for both); BENCH_ENGINES the engines (default all:
 # "unify fts5 xapian hnswlib"), e.g. BENCH_ENGINES=unify to time a change
-# of ours without the peers' index builds.
+# of ours without the peers' index builds. The http suite (bench/http_suite.sh:
+# requests/s and latency of `unify serve` under load, SOAK=1 for its soak)
+# has no peers; `make bench-http` runs it alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${BUILD:-build}
@@ -40,7 +42,7 @@ if [ ! -f "$data/truth.u32" ]; then
 fi
 
 results=$(mktemp)
-suites=" ${BENCH_SUITES:-bm25 ann filter vectors} "
+suites=" ${BENCH_SUITES:-bm25 ann filter vectors http} "
 engines=" ${BENCH_ENGINES:-unify fts5 xapian hnswlib} "
 run() { echo "bench: $*" >&2; "$@" >>"$results"; }
 # Runs "$@" when engine $1 is among BENCH_ENGINES.
@@ -77,6 +79,9 @@ if [[ $suites == *" vectors "* ]]; then
             "$vector_chunks"
         run_engine unify "$bin/bench_unify" query-vectors "$data" "$work" "$glove" "$storage"
     done
+fi
+if [[ $suites == *" http "* ]]; then
+    bash bench/http_suite.sh "$build" "$results"
 fi
 
 python3 - "$results" "$scale" <<'PY'
