@@ -8,6 +8,7 @@
  */
 #include "answer/citations.h"
 
+#include <ctype.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -26,6 +27,12 @@
 #define MAX_PARTS_JOINED 6
 /* Bytes normalised for matching over one answer, past which parsing stops. */
 #define MATCH_WORK_BYTES (8u << 20)
+/* Telling apart chunks that share a title: the first QUOTED_WORDS words
+ * before the marker, looked for in the first QUOTED_TEXT_BYTES of each
+ * chunk, MATCH_COMPARE_BYTES searched in all. */
+#define QUOTED_WORDS 24
+#define QUOTED_TEXT_BYTES (16u << 10)
+#define MATCH_COMPARE_BYTES (4u << 20)
 
 static const char REPLACEMENT[] = "\xEF\xBF\xBD"; /* U+FFFD */
 
@@ -163,7 +170,12 @@ typedef struct matcher {
     char **keys; /* match_key of each chunk's title */
     size_t *key_lens;
     ud_citations *out;
-    size_t work; /* bytes normalised so far */
+    size_t work;     /* bytes normalised so far */
+    size_t compared; /* bytes of chunk text searched for quoted words */
+    /* The answer's text since the marker before the one being read: what
+     * that marker cites. */
+    const char *quoted;
+    size_t quoted_len;
 } matcher;
 
 static void cite(matcher *m, size_t chunk, ud_arena *arena)
@@ -186,24 +198,64 @@ static void cite(matcher *m, size_t chunk, ud_arena *arena)
     item->excerpt = ud_citation_excerpt(arena, c->text ? c->text : "", UD_CITATION_EXCERPT_CHARS);
 }
 
+/* How many of the first QUOTED_WORDS words (of 4 bytes or more) of the
+ * quoted text occur in the chunk's text. */
+static size_t words_shared(matcher *m, const char *text)
+{
+    size_t text_len = text ? strnlen(text, QUOTED_TEXT_BYTES) : 0;
+    size_t shared = 0, words = 0, i = 0;
+    while (i < m->quoted_len && words < QUOTED_WORDS) {
+        while (i < m->quoted_len && !isalnum((unsigned char)m->quoted[i]) &&
+               (unsigned char)m->quoted[i] < 0x80)
+            i++;
+        size_t start = i;
+        while (i < m->quoted_len &&
+               (isalnum((unsigned char)m->quoted[i]) || (unsigned char)m->quoted[i] >= 0x80))
+            i++;
+        if (i - start < 4)
+            continue;
+        words++;
+        m->compared += text_len;
+        shared += memmem(text, text_len, m->quoted + start, i - start) != NULL;
+    }
+    return shared;
+}
+
 /* The best ranked chunk whose title has the key, preferring one of the
- * given source type; -1 if none. */
-static long find_title(const matcher *m, const char *key, size_t key_len, const char *type,
+ * given source type; -1 if none. When chunks of different documents share
+ * the title (replies with one subject, untitled pages), the one whose text
+ * holds the most of the words quoted before the marker. */
+static long find_title(matcher *m, const char *key, size_t key_len, const char *type,
                        size_t type_len)
 {
-    long first = -1;
+    long first = -1, best = -1;
+    size_t best_shared = 0;
     for (size_t i = 0; i < m->chunk_count; i++) {
         if (m->key_lens[i] != key_len || memcmp(m->keys[i], key, key_len) != 0)
             continue;
-        if (!type)
-            return (long)i;
+        if (!type) {
+            if (best < 0) {
+                best = (long)i;
+                best_shared = m->quoted_len ? words_shared(m, m->chunks[i].text) : 0;
+                continue;
+            }
+            const char *a = m->chunks[best].doc_id, *b = m->chunks[i].doc_id;
+            if (!a || !b || strcmp(a, b) == 0 || m->compared >= MATCH_COMPARE_BYTES)
+                continue;
+            size_t shared = words_shared(m, m->chunks[i].text);
+            if (shared > best_shared) {
+                best = (long)i;
+                best_shared = shared;
+            }
+            continue;
+        }
         if (first < 0)
             first = (long)i;
         const char *st = m->chunks[i].source_type ? m->chunks[i].source_type : "";
         if (strlen(st) == type_len && strncasecmp(st, type, type_len) == 0)
             return (long)i;
     }
-    return first;
+    return type ? first : best;
 }
 
 /* Matches one title as written in a marker ("Title" or "Title (type)"). */
@@ -446,7 +498,7 @@ int ud_citations_extract(ud_citations *out, ud_arena *arena, const char *answer,
         m.key_lens[i] = match_key(m.keys[i], title, strlen(title));
     }
     size_t markers = 0;
-    size_t pos = 0;
+    size_t pos = 0, quoted_from = 0;
     while (pos < len && markers < UD_CITATION_MAX_MARKERS && m.work < MATCH_WORK_BYTES) {
         const char *open = memchr(answer + pos, '[', len - pos);
         if (!open)
@@ -468,10 +520,14 @@ int ud_citations_extract(ud_citations *out, ud_arena *arena, const char *answer,
         }
         const char *content = answer + start + 1;
         size_t content_len = k - start - 1;
+        m.quoted = answer + quoted_from;
+        m.quoted_len = start - quoted_from;
         pos = k + 1;
         if (parse_source_marker(&m, content, content_len, arena) ||
-            parse_number_marker(&m, content, content_len, arena))
+            parse_number_marker(&m, content, content_len, arena)) {
             markers++;
+            quoted_from = pos;
+        }
     }
     return 0;
 }

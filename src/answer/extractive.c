@@ -97,7 +97,6 @@
 /* Under a heading that names the question, each sentence after the
  * section's first scores this much less (the first usually states it). */
 #define SECTION_STEP 0.03
-#define SUPPORT_COVERAGE 0.0
 
 #define DUPLICATE_JACCARD 0.6
 #define DUPLICATE_CONTAINMENT 0.85
@@ -117,7 +116,7 @@ static const char NOTHING_FOUND[] =
 /* Before the passages of documents that cover the question as a whole
  * when no one sentence answers it. */
 static const char NO_DIRECT_ANSWER[] =
-    "No one passage answers that directly; these documents cover it:\n\n";
+    "No one passage answers that directly; the closest ones:\n\n";
 
 /* ---- small text helpers ------------------------------------------------- */
 
@@ -1560,29 +1559,51 @@ static size_t choose(pick *picks, extractor *x, const char *const *group_titles)
     return count;
 }
 
-/* True when the document of chunk c (the chunks sharing its title) holds,
- * anywhere in its sentences or its title, enough of the question to
- * answer it as a whole. */
-static bool document_covers(const extractor *x, const scoring *sc, const char *const *group_titles,
-                            size_t c)
+/* How many of the question's terms the document of chunk c (the chunks
+ * sharing its key) holds, anywhere in its sentences or its title. */
+static size_t document_terms(const extractor *x, const scoring *sc, const char *const *keys,
+                             size_t c)
 {
-    double held = 0;
     size_t matched = 0;
     for (size_t q = 0; q < sc->query_count; q++) {
         const char *term = sc->query[q].text;
         bool found = match_term(&sc->titles[c], term) > 0;
         for (size_t i = 0; i < x->count && !found; i++) {
             const sentence *s = &x->sentences[i];
-            found = strcmp(group_titles[s->chunk], group_titles[c]) == 0 &&
-                    match_term(&s->terms, term) > 0;
+            found = strcmp(keys[s->chunk], keys[c]) == 0 && match_term(&s->terms, term) > 0;
         }
-        if (found) {
-            held += sc->query[q].weight;
-            matched++;
-        }
+        matched += found;
     }
-    return matched >= (sc->query_count < 2 ? sc->query_count : 2) && sc->total > 0 &&
-           held / sc->total >= SUPPORT_COVERAGE;
+    return matched;
+}
+
+/* What add_support quotes of the document of chunk c: its best sentence
+ * holding a question term that is not a repeat of one quoted; when no
+ * sentence holds one (they are in its title), its first sentence; else
+ * NULL (all it has to say is quoted already). */
+static const sentence *support_sentence(const extractor *x, const scoring *sc,
+                                        const char *const *keys, size_t c, const pick *picks,
+                                        size_t count)
+{
+    const sentence *best = NULL, *first = NULL;
+    bool any_direct = false; /* repeats included */
+    for (size_t i = 0; i < x->count; i++) {
+        const sentence *s = &x->sentences[i];
+        if (strcmp(keys[s->chunk], keys[c]) != 0)
+            continue;
+        any_direct |= s->direct;
+        bool repeat = false;
+        for (size_t j = 0; j < count && !repeat; j++)
+            repeat = near_duplicate(s, picks[j].sentence);
+        if (repeat)
+            continue;
+        if (!first)
+            first = s;
+        if (s->direct && !within_set(&s->terms, &sc->titles[s->chunk]) &&
+            (!best || s->score > best->score))
+            best = s;
+    }
+    return best ? best : any_direct ? NULL : first;
 }
 
 /* The search's first ANSWER_SOURCES documents that the answer does not
@@ -1609,20 +1630,13 @@ static size_t add_support(pick *picks, size_t count, const extractor *x, const s
         bool cited = false;
         for (size_t i = 0; i < count && !cited; i++)
             cited = strcmp(keys[picks[i].sentence->chunk], keys[c]) == 0;
-        if (cited || count + support_count == MAX_PICKS || !document_covers(x, sc, keys, c))
+        /* Two of the question's terms (one for a question of one term):
+         * one word in common is what retrieval finds for questions nothing
+         * answers ("world" for "Who won the world cup?"). */
+        size_t needed = sc->query_count < 2 ? 1 : 2;
+        if (cited || count + support_count == MAX_PICKS || document_terms(x, sc, keys, c) < needed)
             continue;
-        const sentence *best = NULL;
-        for (size_t i = 0; i < x->count; i++) {
-            const sentence *s = &x->sentences[i];
-            if (!s->direct || strcmp(keys[s->chunk], keys[c]) != 0 ||
-                within_set(&s->terms, &sc->titles[s->chunk]) || (best && s->score <= best->score))
-                continue;
-            bool repeat = false;
-            for (size_t j = 0; j < count && !repeat; j++)
-                repeat = near_duplicate(s, picks[j].sentence);
-            if (!repeat)
-                best = s;
-        }
+        const sentence *best = support_sentence(x, sc, keys, c, picks, count);
         if (best)
             support[support_count++] = (pick){best, c, 0};
     }
@@ -1654,11 +1668,12 @@ static size_t add_support(pick *picks, size_t count, const extractor *x, const s
     return n;
 }
 
-/* What tells the context's sources apart: keys[c] is chunk c's title,
- * and markers[c] its "[Source: Title]" marker, unless it is untitled and
- * another untitled document is in the context: then the key and the "[n]"
- * marker are the number of that document's first chunk, which citations.c
- * reads as its position in the context. */
+/* What tells the context's sources apart: keys[c] is chunk c's title and
+ * markers[c] its "[Source: Title]" marker, unless another document of the
+ * context has the same title. Then the key adds the number of the
+ * document's first chunk, so each is a source of its own (citations.c
+ * tells their markers apart by the sentences before them), and an untitled
+ * document's marker is that number, "[n]", its place in the context. */
 static void source_keys(const char **keys, const char **markers, ud_arena *arena,
                         const ud_context_chunk *chunks, const char *const *titles, size_t count)
 {
@@ -1674,12 +1689,10 @@ static void source_keys(const char **keys, const char **markers, ud_arena *arena
                 first = j;
             shared |= !same && chunks[j].doc_id && chunks[c].doc_id;
         }
-        /* Titled documents sharing a title (a PDF and its DOCX) stay one
-         * source: "[Source: Title]" reads better than a number. */
-        shared &= strcmp(titles[c], UD_CITATION_UNTITLED) == 0;
-        keys[c] = shared ? ud_arena_sprintf(arena, "%zu", first + 1) : titles[c];
-        markers[c] = shared ? ud_arena_sprintf(arena, " [%zu]", first + 1)
-                            : ud_arena_sprintf(arena, " [Source: %s]", titles[c]);
+        bool untitled = strcmp(titles[c], UD_CITATION_UNTITLED) == 0;
+        keys[c] = shared ? ud_arena_sprintf(arena, "%s\x1f%zu", titles[c], first + 1) : titles[c];
+        markers[c] = shared && untitled ? ud_arena_sprintf(arena, " [%zu]", first + 1)
+                                        : ud_arena_sprintf(arena, " [Source: %s]", titles[c]);
     }
 }
 

@@ -173,7 +173,7 @@ void test_extractive_answers__no_direct_answer_says_so_and_cites_what_covers_it(
          "Soup of the day is served from noon until the kitchen closes.", 1},
     };
     char *text = ask("What is the coolant pressure limit of the pump?", chunks, 2);
-    check_starts_with(text, "No one passage answers that directly; these documents cover it:");
+    check_starts_with(text, "No one passage answers that directly; the closest ones:");
     ud_arena arena;
     ud_arena_init(&arena);
     ud_citations cits = cited(&arena, text, chunks, 2);
@@ -238,5 +238,33 @@ void test_extractive_answers__a_line_repeating_the_title_is_not_quoted(void)
     };
     char *text = ask("What was revenue in Q3 2024?", chunks, 1);
     check_starts_with(text, "Revenue: 6.1 M EUR, above the plan.");
+    free(text);
+}
+
+void test_extractive_answers__a_marker_shared_by_two_documents_cites_the_one_quoted(void)
+{
+    /* Two replies with one subject: "[Source: Re: Q3 plan]" after a
+     * sentence of the second cites the second, not the better ranked. */
+    ud_context_chunk chunks[] = {
+        {"r1", 0, "Re: Q3 plan", "gmail", NULL, "Budget approved for the Lisbon offsite.", 2},
+        {"r2", 0, "Re: Q3 plan", "gmail", NULL, "Hiring freeze lifted for the Berlin team.", 1},
+    };
+    const char *answer = "The hiring freeze was lifted for the Berlin team. [Source: Re: Q3 plan]";
+    ud_arena arena;
+    ud_arena_init(&arena);
+    ud_citations cits = cited(&arena, answer, chunks, 2);
+    UD_CHECK_EQ_INT(1, (long)cits.count);
+    UD_CHECK_EQ_STR("r2", cits.items[0].doc_id);
+    /* Without text before it, the marker cites the best ranked. */
+    cits = cited(&arena, "[Source: Re: Q3 plan]", chunks, 2);
+    UD_CHECK_EQ_STR("r1", cits.items[0].doc_id);
+    /* The extractive answer quotes each as a source of its own, and each
+     * paragraph's marker finds its own document. */
+    char *text =
+        ask("Was the Berlin hiring freeze lifted, and the Lisbon budget approved?", chunks, 2);
+    cits = cited(&arena, text, chunks, 2);
+    UD_CHECK_EQ_INT(2, (long)cits.count);
+    UD_CHECK(strcmp(cits.items[0].doc_id, cits.items[1].doc_id) != 0);
+    ud_arena_dispose(&arena);
     free(text);
 }
