@@ -24,6 +24,7 @@
 
 #include "answer/llm.h"
 #include "answer/prompt.h"
+#include "answer/providers.h"
 #include "base/http_client.h"
 #include "base/mem.h"
 #include "base/sse.h"
@@ -228,7 +229,7 @@ static void anthropic_free(ud_llm *self)
 
 static const ud_llm_ops ANTHROPIC_OPS = {.generate = generate, .free = anthropic_free};
 
-int ud_llm_anthropic_new(ud_llm **out, const ud_llm_config *config)
+static int anthropic_new(ud_llm **out, const ud_llm_config *config)
 {
     anthropic *a = ud_calloc(1, sizeof(*a));
     a->base.ops = &ANTHROPIC_OPS;
@@ -250,3 +251,5 @@ int ud_llm_anthropic_new(ud_llm **out, const ud_llm_config *config)
     *out = &a->base;
     return 0;
 }
+
+const ud_llm_provider ud_llm_provider_anthropic = {"anthropic", true, anthropic_new};

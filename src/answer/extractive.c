@@ -52,6 +52,7 @@
 #include "answer/answer_type.h"
 #include "answer/citations.h"
 #include "answer/llm.h"
+#include "answer/providers.h"
 #include "base/arena.h"
 #include "base/mem.h"
 #include "base/str.h"
@@ -1894,7 +1895,7 @@ static void extractive_free(ud_llm *self)
 
 static const ud_llm_ops EXTRACTIVE_OPS = {extractive_generate, extractive_free};
 
-int ud_llm_extractive_new(ud_llm **out, const ud_llm_config *config)
+static int extractive_new(ud_llm **out, const ud_llm_config *config)
 {
     extractive *e = ud_calloc(1, sizeof(*e));
     e->base.ops = &EXTRACTIVE_OPS;
@@ -1904,3 +1905,5 @@ int ud_llm_extractive_new(ud_llm **out, const ud_llm_config *config)
     *out = &e->base;
     return 0;
 }
+
+const ud_llm_provider ud_llm_provider_extractive = {"extractive", false, extractive_new};

@@ -7,7 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "answer/providers.h"
 #include "base/http_client.h"
+
+static const ud_llm_provider *const PROVIDERS[] = {
+    &ud_llm_provider_anthropic,
+    &ud_llm_provider_openai,
+    &ud_llm_provider_extractive,
+};
+#define PROVIDER_COUNT (sizeof(PROVIDERS) / sizeof(PROVIDERS[0]))
 
 void ud_llm_result_dispose(ud_llm_result *result)
 {
@@ -21,18 +29,23 @@ void ud_llm_result_dispose(ud_llm_result *result)
 int ud_llm_new(ud_llm **out, const ud_llm_config *config)
 {
     const char *kind = config && config->kind ? config->kind : "";
-    if (strcmp(kind, "extractive") == 0)
-        return ud_llm_extractive_new(out, config);
-    if (strcmp(kind, "anthropic") != 0 && strcmp(kind, "openai") != 0)
-        return ud_error_set(UD_EINVAL,
-                            "unknown answer provider '%s' (anthropic, openai or "
-                            "extractive)",
-                            kind);
-    if (!config->base_url || !config->base_url[0] || !config->model || !config->model[0])
-        return ud_error_set(UD_EINVAL, "the %s provider needs a base URL and a model", kind);
-    if (strcmp(kind, "anthropic") == 0)
-        return ud_llm_anthropic_new(out, config);
-    return ud_llm_openai_new(out, config);
+    for (size_t i = 0; i < PROVIDER_COUNT; i++) {
+        const ud_llm_provider *p = PROVIDERS[i];
+        if (strcmp(kind, p->kind) != 0)
+            continue;
+        if (p->remote &&
+            (!config->base_url || !config->base_url[0] || !config->model || !config->model[0]))
+            return ud_error_set(UD_EINVAL, "the %s provider needs a base URL and a model", kind);
+        return p->create(out, config);
+    }
+    char known[128] = "";
+    for (size_t i = 0; i < PROVIDER_COUNT; i++)
+        snprintf(known + strlen(known), sizeof(known) - strlen(known), "%s%s",
+                 i == 0                    ? ""
+                 : i + 1 == PROVIDER_COUNT ? " or "
+                                           : ", ",
+                 PROVIDERS[i]->kind);
+    return ud_error_set(UD_EINVAL, "unknown answer provider '%s' (%s)", kind, known);
 }
 
 #define DEFAULT_TIMEOUT_SECONDS 120

@@ -110,23 +110,10 @@ typedef struct ud_llm_config {
     long retry_base_ms; /* the HTTP client's first backoff delay, doubled each retry; 0: 1 s */
 } ud_llm_config;
 
-/* Makes the generator the config names. UD_EINVAL for an unknown kind or
- * a missing base URL/model. */
+/* Makes the generator the config names (the table in llm.c, of the
+ * generators in providers.h). UD_EINVAL for an unknown kind, with the
+ * known ones, or a missing base URL/model. */
 int ud_llm_new(ud_llm **out, const ud_llm_config *config) UD_MUST_CHECK;
-
-/* For the providers' constructors: checks the config's base URL and model
- * (UD_EINVAL naming `kind`), sets llm->kind and llm->model, and makes the
- * HTTP client of the config's timeout (also the longest silence) and
- * retries. */
-struct ud_http_client;
-int ud_llm_provider_setup(ud_llm *llm, struct ud_http_client **out_http, const char *kind,
-                          const ud_llm_config *config) UD_MUST_CHECK;
-
-/* The constructors behind ud_llm_new, one per file. */
-int ud_llm_anthropic_new(ud_llm **out, const ud_llm_config *config) UD_MUST_CHECK; /* anthropic.c */
-int ud_llm_openai_new(ud_llm **out, const ud_llm_config *config) UD_MUST_CHECK; /* openai_chat.c */
-int ud_llm_extractive_new(ud_llm **out,
-                          const ud_llm_config *config) UD_MUST_CHECK; /* extractive.c */
 
 static inline int ud_llm_generate(ud_llm *llm, ud_llm_result *out, const ud_llm_request *req,
                                   ud_llm_on_text on_text, void *payload)

@@ -19,6 +19,7 @@
 
 #include "answer/llm.h"
 #include "answer/prompt.h"
+#include "answer/providers.h"
 #include "base/http_client.h"
 #include "base/mem.h"
 #include "base/sse.h"
@@ -207,7 +208,7 @@ static void openai_free(ud_llm *self)
 
 static const ud_llm_ops OPENAI_OPS = {.generate = generate, .free = openai_free};
 
-int ud_llm_openai_new(ud_llm **out, const ud_llm_config *config)
+static int openai_new(ud_llm **out, const ud_llm_config *config)
 {
     openai_chat *o = ud_calloc(1, sizeof(*o));
     o->base.ops = &OPENAI_OPS;
@@ -227,3 +228,5 @@ int ud_llm_openai_new(ud_llm **out, const ud_llm_config *config)
     *out = &o->base;
     return 0;
 }
+
+const ud_llm_provider ud_llm_provider_openai = {"openai", true, openai_new};
