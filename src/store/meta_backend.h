@@ -77,6 +77,11 @@ typedef struct ud_meta_driver {
     /* One writer at a time in the whole database (SQLite): the pool makes
      * this process's writers queue on a mutex (meta_internal.h). */
     bool serialize_writes;
+    /* Rows one INSERT may carry when the write-behind queue writes a batch
+     * (meta_queue.c): many where each statement is a round trip to a server
+     * (PostgreSQL), 1 where it is a function call and a long statement only
+     * costs more to parse and bind (SQLite). */
+    size_t batch_insert_rows;
     /* Whether a connection is beyond use (the server went away), so the
      * pool closes it instead of handing it out again; NULL: never. */
     bool (*broken)(void *conn);

@@ -141,4 +141,5 @@ const ud_meta_driver ud_meta_postgres_driver = {
     .query_each = pg_query_each,
     .dialect = POSTGRES_DIALECT,
     .broken = pg_broken,
+    .batch_insert_rows = 32,
 };

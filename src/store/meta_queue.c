@@ -19,6 +19,7 @@
 
 #include "base/log.h"
 #include "base/mem.h"
+#include "base/str.h"
 #include "store/meta_internal.h"
 
 /* Every statement queued has at most this many parameters (a history row
@@ -63,13 +64,77 @@ static int run_item(ud_meta *meta, const queued *item)
     return ud_meta_sql_run(meta, item->sql, (const char *const *)item->params, item->count);
 }
 
-/* One transaction for the batch; if it fails, each statement on its own,
- * so that one refused row (its user removed meanwhile) costs only itself. */
+/* "INSERT ... VALUES (tuple)" with the tuple repeated `rows` times, the
+ * parameters of row k renumbered from k * count + 1, so that one statement
+ * (one round trip) writes a run of queued rows. The tuple may hold
+ * expressions ($8 = 'TRUE', to_timestamp($9)); it holds no '$' but in
+ * parameters. Returns 0 when the statement is not of that form. */
+static int multi_row_sql(ud_buf *out, const char *sql, size_t count, size_t rows)
+{
+    const char *values = strstr(sql, " VALUES (");
+    size_t len = strlen(sql);
+    if (strncmp(sql, "INSERT", 6) != 0 || !values || sql[len - 1] != ')' ||
+        strstr(values + 1, " VALUES ("))
+        return 0;
+    const char *tuple = values + strlen(" VALUES ");
+    int rc = ud_buf_append(out, sql, (size_t)(tuple - sql));
+    for (size_t row = 0; row < rows && rc == 0; row++) {
+        if (row)
+            rc = ud_buf_puts(out, ", ");
+        for (const char *p = tuple; *p && rc == 0; p++) {
+            if (*p == '$' && p[1] >= '1' && p[1] <= '9') {
+                char *end = NULL;
+                long n = strtol(p + 1, &end, 10);
+                rc = ud_buf_printf(out, "$%zu", (size_t)n + row * count);
+                p = end - 1;
+            } else {
+                rc = ud_buf_putc(out, *p);
+            }
+        }
+    }
+    return rc < 0 ? rc : 1;
+}
+
+/* Runs the items from `first` that share its statement (up to the
+ * backend's batch_insert_rows) as one multi-row INSERT, or `first` alone;
+ * *out_next is the first item not written. */
+static int run_run(queued **out_next, ud_meta *meta, queued *first)
+{
+    size_t rows = 1;
+    queued *next = first->next;
+    while (next && rows < meta->backend->batch_insert_rows && next->sql == first->sql &&
+           next->count == first->count)
+        next = next->next, rows++;
+    *out_next = next;
+    if (rows == 1)
+        return run_item(meta, first);
+    ud_buf sql;
+    ud_buf_init(&sql, 1 << 20);
+    int rc = multi_row_sql(&sql, first->sql, first->count, rows);
+    if (rc == 0) { /* not an INSERT ... VALUES: one statement each */
+        for (queued *q = first; q != next && rc == 0; q = q->next)
+            rc = run_item(meta, q);
+    } else if (rc > 0) {
+        const char **params = ud_calloc(rows * first->count, sizeof(*params));
+        size_t n = 0;
+        for (queued *q = first; q != next; q = q->next)
+            for (size_t i = 0; i < q->count; i++)
+                params[n++] = q->params[i];
+        rc = ud_meta_sql_run(meta, sql.ptr, params, n);
+        free(params);
+    }
+    ud_buf_dispose(&sql);
+    return rc;
+}
+
+/* One transaction for the batch, each run of the same INSERT as one
+ * statement; if it fails, each statement on its own, so that one refused
+ * row (its user removed meanwhile) costs only itself. */
 static void write_batch(ud_meta *meta, queued *list)
 {
     int rc = ud_meta_sql_begin(meta);
-    for (queued *q = list; q && rc == 0; q = q->next)
-        rc = run_item(meta, q);
+    for (queued *q = list; q && rc == 0;)
+        rc = run_run(&q, meta, q);
     if (rc == 0)
         rc = ud_meta_sql_commit(meta);
     else

@@ -252,4 +252,5 @@ const ud_meta_driver ud_meta_sqlite_driver = {
     .query_each = sqlite_query_each,
     .dialect = SQLITE_DIALECT,
     .serialize_writes = true,
+    .batch_insert_rows = 1,
 };

@@ -435,12 +435,19 @@ void test_store_concurrency__queued_writes_survive_a_clean_close(void)
         /* A small bound, so most of the writes meet a full queue. */
         UD_CHECK_OK(ud_meta_queue_start(meta, 8));
         UD_CHECK_EQ_INT(UD_EEXISTS, ud_meta_queue_start(meta, 8));
+        /* Rows alone (written as multi-row INSERTs), then rows and touches
+         * interleaved. */
         for (int r = 0; r < 100; r++) {
             char query[32];
             snprintf(query, sizeof(query), "query %d", r);
-            ud_history_entry entry = {.user_id = user_id, .query = query};
+            ud_history_entry entry = {.user_id = user_id,
+                                      .query = query,
+                                      .results_count = r,
+                                      .sources_used = {"slack"},
+                                      .source_count = 1};
             UD_CHECK_OK(ud_meta_history_add(&entry, meta, &f.arena, org_id));
-            UD_CHECK_OK(ud_meta_apikey_touch(meta, key.id, 1800000000 + r));
+            if (r >= 50)
+                UD_CHECK_OK(ud_meta_apikey_touch(meta, key.id, 1800000000 + r));
         }
         ud_meta_close(meta);
 
@@ -450,6 +457,18 @@ void test_store_concurrency__queued_writes_survive_a_clean_close(void)
         UD_CHECK_OK(ud_meta_history_list(&entries, &count, meta, &f.arena, org_id, user_id,
                                          UD_HISTORY_ALL, 500, 0));
         UD_CHECK_EQ_INT(100, (int)count);
+        /* Each row kept its own values: none was shifted onto another's. */
+        bool seen[100] = {false};
+        for (size_t e = 0; e < count; e++) {
+            int r = -1;
+            UD_CHECK_EQ_INT(1, sscanf(entries[e].query, "query %d", &r));
+            UD_CHECK(r >= 0 && r < 100 && !seen[r]);
+            seen[r] = true;
+            UD_CHECK_EQ_INT(r, entries[e].results_count);
+            UD_CHECK_EQ_INT(1, (int)entries[e].source_count);
+            UD_CHECK_EQ_STR("slack", entries[e].sources_used[0]);
+            UD_CHECK_EQ_STR(user_id, entries[e].user_id);
+        }
         ud_apikey_row found;
         UD_CHECK_OK(ud_meta_apikey_find(&found, meta, &f.arena, hash));
         UD_CHECK_EQ_INT(1800000099, found.last_used_at); /* the last touch won */
