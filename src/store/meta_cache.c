@@ -99,7 +99,7 @@ static void copy_user(ud_user *out, const ud_user *in, copier *c)
     out->id = copy_text(c, in->id);
     out->org_id = copy_text(c, in->org_id);
     out->email = copy_text(c, in->email);
-    out->password_hash = copy_text(c, in->password_hash);
+    out->password_hash = NULL; /* authentication never needs it: not kept in memory */
     out->role = copy_text(c, in->role);
     out->first_name = copy_text(c, in->first_name);
     out->last_name = copy_text(c, in->last_name);
@@ -347,5 +347,8 @@ int ud_meta_user_get_cached(ud_user *out, ud_meta *meta, ud_arena *arena, const 
         return ud_meta_user_get(out, meta, arena, org_id, id);
     char key[sizeof(((entry *)0)->key)];
     snprintf(key, sizeof(key), "u:%s:%s", org_id, id);
-    return read_through(out, KIND_USER, meta, arena, key, load_user, org_id, id);
+    int rc = read_through(out, KIND_USER, meta, arena, key, load_user, org_id, id);
+    if (rc == 0)
+        out->password_hash = NULL; /* the same row from the cache or the database */
+    return rc;
 }

@@ -31,7 +31,8 @@ void ud_meta_cache_set_seconds(ud_meta *meta, int64_t seconds);
 
 /* As ud_meta_apikey_find, ud_meta_org_get and ud_meta_user_get, read from
  * the cache when a fresh copy is there; the row is copied into `arena`
- * either way. A row that is not found is not cached. */
+ * either way. A row that is not found is not cached. A user comes without
+ * its password hash (NULL), which is never kept in the cache. */
 int ud_meta_apikey_find_cached(ud_apikey_row *out, ud_meta *meta, ud_arena *arena,
                                const char *key_hash) UD_MUST_CHECK;
 int ud_meta_org_get_cached(ud_org *out, ud_meta *meta, ud_arena *arena,

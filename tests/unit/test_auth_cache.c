@@ -165,3 +165,21 @@ void test_auth_cache__history_shows_the_search_just_made(void)
     }
     ud_fixture_stop(&s);
 }
+
+/* What the cache keeps of a user: never the password hash, whether the row
+ * came from the database (a miss) or the cache (a hit). */
+void test_auth_cache__users_come_without_their_password_hash(void)
+{
+    ud_fixture s;
+    ud_fixture_start(&s, "starter", 10000);
+    ud_user user, got;
+    UD_CHECK_OK(ud_meta_user_get_by_email(&user, s.meta, &s.arena, "ann@acme.test"));
+    UD_CHECK(user.password_hash != NULL);
+    for (int i = 0; i < 2; i++) {
+        UD_CHECK_OK(ud_meta_user_get_cached(&got, s.meta, &s.arena, s.acme.id, user.id));
+        UD_CHECK_EQ_STR(user.email, got.email);
+        UD_CHECK_EQ_STR(user.role, got.role);
+        UD_CHECK(got.password_hash == NULL);
+    }
+    ud_fixture_stop(&s);
+}
