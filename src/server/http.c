@@ -112,6 +112,7 @@ struct ud_http_stream {
 
 void ud_http_config_default(ud_http_config *out)
 {
+    *out = (ud_http_config){0}; /* no guard, and nothing left unset */
     out->bind = "127.0.0.1";
     out->port = 8080;
     out->threads = 4;
@@ -285,13 +286,12 @@ static void overloaded(request_state *state, const char *message)
 {
     state->overloaded = true;
     state->message = ud_arena_strdup(&state->arena, message);
+    /* An inline handler's stream whose writer will now never run. */
+    if (state->res.stream)
+        stream_discard(state->res.stream);
     state->res = (ud_http_response){.status = 503};
     if (ud_http_add_header(&state->res, &state->req, "Retry-After", "1") < 0)
         UD_LOG(NULL, UD_LOG_WARN, "cannot add Retry-After: %s", ud_error_last());
-    if (state->res.stream) {
-        stream_discard(state->res.stream);
-        state->res.stream = NULL;
-    }
 }
 
 /* Hands the connection back to its MHD thread, which sends the answer. */

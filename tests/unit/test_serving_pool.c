@@ -22,6 +22,7 @@
 #include "answer/setup.h"
 #include "api_fixture.h"
 #include "base/config.h"
+#include "http_test_client.h"
 #include "llm_emulator.h"
 #include "server/work_pool.h"
 #include "test.h"
@@ -493,4 +494,97 @@ void test_serving_pool__a_request_that_waited_too_long_answers_503(void)
     UD_CHECK_EQ_INT(200, (int)ask.reply.status);
     UD_CHECK_CONTAINS(ask.reply.body, "event: done");
     stop(&em, &s);
+}
+
+/* ---- the HTTP layer's own routes ----------------------------------------------- */
+
+static int handle_held(ud_http_response *res, const ud_http_request *req, void *payload)
+{
+    (void)payload;
+    gate_pass();
+    return ud_http_respond_json(res, req, 200, json_pack("{s:b}", "held", 1));
+}
+
+static void write_nothing(ud_http_stream *stream, void *payload)
+{
+    (void)stream;
+    (void)payload;
+}
+
+static void count_free(void *payload)
+{
+    (*(int *)payload)++;
+}
+
+static int streams_freed;
+
+static int handle_inline_stream(ud_http_response *res, const ud_http_request *req, void *payload)
+{
+    (void)payload;
+    return ud_http_stream_start(res, req, "text/plain", write_nothing, &streams_freed, count_free);
+}
+
+static const ud_http_route HELD_ROUTES[] = {
+    {"GET", "/held", handle_held, 0, UD_HTTP_POOLED},
+    {"GET", "/stream", handle_inline_stream, 0, UD_HTTP_INLINE},
+};
+
+static void *get_held(void *arg)
+{
+    ud_test_http_client client;
+    ud_test_http_client_init(&client, *(uint16_t *)arg);
+    ud_test_http_reply reply;
+    ud_test_http_send(&reply, &client, &(ud_test_http_request){.method = "GET", .target = "/held"});
+    long status = reply.status;
+    ud_test_http_reply_dispose(&reply);
+    ud_test_http_client_dispose(&client);
+    return (void *)(intptr_t)status;
+}
+
+void test_serving_pool__an_inline_stream_refused_frees_its_payload(void)
+{
+    gate_reset();
+    streams_freed = 0;
+    ud_http_config config;
+    ud_http_config_default(&config);
+    config.port = 0;
+    config.workers = 1;
+    config.queue_max = 1;
+    config.queue_wait_ms = 600000;
+    ud_http_server *server = NULL;
+    UD_CHECK_OK(ud_http_server_start(&server, &config, HELD_ROUTES, 2, NULL));
+    uint16_t port = ud_http_server_port(server);
+    pthread_t running, waiting;
+    UD_CHECK(pthread_create(&running, NULL, get_held, &port) == 0);
+    gate_wait(&the_gate.arrived, 1, "requests held");
+    UD_CHECK(pthread_create(&waiting, NULL, get_held, &port) == 0);
+    ud_work_pool_stats stats = {0};
+    for (time_t start = time(NULL); stats.queued < 1 && time(NULL) - start < 10; sched_yield())
+        ud_http_server_stats(&stats, server); /* a poll of a state, not of time */
+    UD_CHECK_EQ_INT(1, (int)stats.queued);
+    /* The stream's handler ran inline; its writer finds no room. */
+    ud_test_http_client client;
+    ud_test_http_client_init(&client, port);
+    ud_test_http_reply reply;
+    ud_test_http_send(&reply, &client,
+                      &(ud_test_http_request){.method = "GET", .target = "/stream"});
+    UD_CHECK_EQ_INT(503, (int)reply.status);
+    UD_CHECK_EQ_STR("1", reply.retry_after);
+    UD_CHECK_CONTAINS(reply.body, "overloaded");
+    UD_CHECK_EQ_INT(1, streams_freed);
+    ud_test_http_reply_dispose(&reply);
+    gate_open();
+    void *status = NULL;
+    pthread_join(running, &status);
+    UD_CHECK_EQ_INT(200, (int)(intptr_t)status);
+    pthread_join(waiting, &status);
+    UD_CHECK_EQ_INT(200, (int)(intptr_t)status);
+    /* With room again, the same stream is answered and its payload freed. */
+    ud_test_http_send(&reply, &client,
+                      &(ud_test_http_request){.method = "GET", .target = "/stream"});
+    UD_CHECK_EQ_INT(200, (int)reply.status);
+    ud_test_http_reply_dispose(&reply);
+    ud_test_http_client_dispose(&client);
+    ud_http_server_stop(server);
+    UD_CHECK_EQ_INT(2, streams_freed);
 }
