@@ -109,7 +109,57 @@ $(BUILD)/tests/unit/%.o: EXTRA_CFLAGS += -I$(BUILD)/tests/unit -Itests/unit
 
 $(BUILD)/unify-tests: $(TEST_OBJS) $(BUILD)/libunify.a
 	@echo "  LD $@"
-	@$(CC) $(ALL_CFLAGS) -o $@ $(TEST_OBJS) $(BUILD)/libunify.a $(LDLIBS)
+	@$(CC) $(ALL_CFLAGS) -o $@ $(TEST_OBJS) $(FUZZ_REPLAY_OBJS) $(BUILD)/libunify.a $(LDLIBS)
+
+# ---- Fuzzing (tests/fuzz/, docs/quality.md) ------------------------------------
+#   make fuzz [FUZZ_SECONDS=60] [FUZZ_TARGETS="query sse"]
+# builds the library with clang, ASan, UBSan and libFuzzer's coverage into
+# build-fuzz, links each tests/fuzz/fuzz_<target>.c with libFuzzer and runs the
+# targets one after the other for FUZZ_SECONDS each on tests/fuzz/corpus/<target>/,
+# which keeps what they find; `make fuzz-merge` minimises the corpora (do it
+# before committing them). Not part of `make test`, which replays the corpora
+# through each target's entry point (tests/unit/test_fuzz_replay.c): the
+# targets are compiled into the test runner as ud_fuzz_<target>.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_SRCS := $(filter-out tests/fuzz/fuzz_util.c tests/fuzz/fuzz_test_shim.c,\
+    $(sort $(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ_TARGETS ?= $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
+# clang's -Wformat=2 also flags the va_list formatters (gcc's does not).
+FUZZ_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
+               -fno-sanitize-recover=undefined -DUD_ARENA_MALLOC -Wno-format-nonliteral
+FUZZ_REPLAY_OBJS := $(if $(filter tests/unit/test_fuzz_replay.c,$(TEST_SRCS)),\
+    $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=$(BUILD)/tests/fuzz/replay_%.o) $(BUILD)/tests/fuzz/fuzz_util.o)
+
+.PHONY: fuzz fuzz-bins fuzz-merge
+$(BUILD)/unify-tests: $(FUZZ_REPLAY_OBJS)
+fuzz:
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang CFLAGS="$(FUZZ_CFLAGS)" \
+	    FUZZ_TARGETS="$(FUZZ_TARGETS)" fuzz-bins
+	@bash tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+fuzz-merge:
+	@bash tests/fuzz/run.sh --merge $(FUZZ_BUILD) 0 $(FUZZ_TARGETS)
+fuzz-bins: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
+.SECONDARY: $(BUILD)/tests/fuzz/fuzz_util.o
+
+# The HTTP target runs the tests' API fixture, with the runner's few
+# functions it needs from tests/fuzz/fuzz_test_shim.c.
+FUZZ_LINK_http := $(BUILD)/tests/unit/api_fixture.o $(BUILD)/tests/unit/helpers.o \
+                  $(BUILD)/tests/fuzz/fuzz_test_shim.o
+$(BUILD)/fuzz/http: $(FUZZ_LINK_http)
+.SECONDARY: $(FUZZ_LINK_http)
+$(BUILD)/fuzz/% $(BUILD)/tests/fuzz/%.o: EXTRA_CFLAGS += -I$(BUILD)/tests/unit -Itests/unit
+$(BUILD)/tests/fuzz/fuzz_test_shim.o: $(BUILD)/tests/unit/tests.inc
+
+$(BUILD)/fuzz/%: tests/fuzz/fuzz_%.c $(BUILD)/tests/fuzz/fuzz_util.o $(BUILD)/libunify.a
+	@mkdir -p $(dir $@)
+	@echo "  LD $@"
+	@$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/tests/fuzz/fuzz_util.o \
+	    $(FUZZ_LINK_$*) $(BUILD)/libunify.a $(LDLIBS)
+$(BUILD)/tests/fuzz/replay_%.o: tests/fuzz/fuzz_%.c $(BUILD)/tests/unit/tests.inc
+	@mkdir -p $(dir $@)
+	@echo "  CC $< (replay)"
+	@$(CC) $(ALL_CFLAGS) -DLLVMFuzzerTestOneInput=ud_fuzz_$* -MMD -MP -c $< -o $@
 
 run: setup
 	@$(MAKE) --no-print-directory $(BUILD)/unify
@@ -130,4 +180,4 @@ format-check:
 clean:
 	rm -rf build build-asan
 
--include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(TEST_OBJS:.o=.d)
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(FUZZ_REPLAY_OBJS:.o=.d)

@@ -260,7 +260,8 @@ static int compare_entries(const void *a, const void *b)
 
 static void finish_listing(ud_export *ex)
 {
-    qsort(ex->entries, ex->count, sizeof(*ex->entries), compare_entries);
+    if (ex->count > 1) /* an empty listing may have no array: qsort(NULL) is undefined */
+        qsort(ex->entries, ex->count, sizeof(*ex->entries), compare_entries);
     /* Parts of one export may repeat a name: the first wins. */
     size_t kept = 0;
     for (size_t i = 0; i < ex->count; i++) {

@@ -69,7 +69,8 @@ static int walk_dir(walk_state *st, const char *path, const struct stat *dir_st)
         names[count++] = ud_strdup(ent->d_name);
     }
     closedir(dir);
-    qsort(names, count, sizeof(*names), compare_names);
+    if (count > 1) /* an empty folder leaves names NULL: qsort(NULL, 0) is undefined */
+        qsort(names, count, sizeof(*names), compare_names);
 
     st->devs[st->depth] = dir_st->st_dev;
     st->inos[st->depth] = dir_st->st_ino;

@@ -491,7 +491,8 @@ static int load_export(slack_ctx *c, ud_arena *arena, const char *path, size_t t
         c->convs[kept++] = *conv;
     }
     c->conv_count = kept;
-    qsort(c->convs, c->conv_count, sizeof(*c->convs), compare_convs);
+    if (c->conv_count > 1) /* qsort(NULL, 0) is undefined */
+        qsort(c->convs, c->conv_count, sizeof(*c->convs), compare_convs);
     return 0;
 }
 
@@ -660,7 +661,8 @@ static int read_conversation(conv_state *s, slack_ctx *c, const conversation *co
         if (rc < 0)
             return rc;
     }
-    qsort(s->msgs, s->count, sizeof(*s->msgs), compare_msgs);
+    if (s->count > 1) /* qsort(NULL, 0) is undefined, and no messages leave msgs NULL */
+        qsort(s->msgs, s->count, sizeof(*s->msgs), compare_msgs);
     /* The same message twice (overlapping exports): the first is kept. */
     size_t kept = 0;
     for (size_t k = 0; k < s->count; k++) {

@@ -166,6 +166,11 @@ int ud_extract_email(ud_extracted *out, ud_arena *arena, const char *data, size_
         out->author = ud_arena_strdup(arena, display && display[0] ? display : from);
     }
     char *meta_text = json_dumps(meta, JSON_COMPACT);
+    /* jansson answers a failed allocation with NULL: the message fails
+     * rather than go on without its headers or attachment list. */
+    int rc = meta_text && w.attachments
+                 ? 0
+                 : ud_error_set(UD_ENOMEM, "%s: out of memory building its metadata", name);
     if (meta_text)
         out->metadata_json = ud_arena_strdup(arena, meta_text);
     free(meta_text);
@@ -174,7 +179,8 @@ int ud_extract_email(ud_extracted *out, ud_arena *arena, const char *data, size_
     g_free(to);
     g_free(cc);
     g_object_unref(msg);
-    int rc = ud_text_out_finish(out, arena, &t);
+    if (rc == 0)
+        rc = ud_text_out_finish(out, arena, &t);
     ud_text_out_dispose(&t);
     return rc;
 }

@@ -1,0 +1,11 @@
+/*
+ * Fuzz target: the PDF wrapper (src/doc/extract/pdf.c, poppler) on whole files, then the cleaning
+ * of its text.
+ */
+#include "doc/extract/extract.h"
+#include "fuzz.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    return ud_fuzz_extract(UD_FORMAT_PDF, data, size);
+}
