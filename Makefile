@@ -5,6 +5,7 @@
 #   make asan    the suite under ASan+UBSan only
 #   make eval    nDCG@10, Recall@100, MRR@10 on ../shared/data/eval
 #   make eval-answers  the extractive answers' citations and first sentences
+#   make fuzz    the libFuzzer targets of tests/fuzz, FUZZ_SECONDS each (docs/quality.md)
 #   make format-check / make format
 
 CC ?= cc
