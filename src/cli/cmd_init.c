@@ -13,6 +13,7 @@
 #include "base/encoding.h"
 #include "base/fernet.h"
 #include "base/fs.h"
+#include "base/mem.h"
 #include "cli/admin.h"
 #include "server/password.h"
 
@@ -92,7 +93,7 @@ static int ensure_secrets(ud_config *config, bool *added)
     if (rc < 0)
         return rc;
     size_t extra = strlen(lines);
-    char *joined = malloc(len + extra + 1);
+    char *joined = ud_malloc(len + extra + 1);
     memcpy(joined, text, len);
     memcpy(joined + len, lines, extra + 1);
     explicit_bzero(lines, sizeof(lines));

@@ -12,6 +12,7 @@
 #include "answer/usage.h"
 #include "base/clock.h"
 #include "base/log.h"
+#include "base/mem.h"
 #include "doc/acl.h"
 #include "server/api_routes.h"
 #include "server/api_util.h"
@@ -259,7 +260,7 @@ int ud_api_keys_create(ud_http_response *res, const ud_http_request *req, void *
     if (rc == 0) {
         permissions = perms && !json_is_null(perms)
                           ? json_dumps(perms, JSON_COMPACT | JSON_ENCODE_ANY)
-                          : strdup("{\"search\":true,\"admin\":false}");
+                          : ud_strdup("{\"search\":true,\"admin\":false}");
         bool search, ask, admin;
         rc = ud_auth_parse_permissions(&search, &ask, &admin, permissions);
         if (rc == 0 && !search)

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/mem.h"
 #include "store/meta_backend.h"
 
 static void ignore_notice(void *arg, const char *message)
@@ -95,7 +96,7 @@ static int pg_query_each(void *conn, const char *sql, const char *const *params,
             if (columns > cells_cap) {
                 free(cells);
                 cells_cap = columns;
-                cells = calloc(cells_cap, sizeof(char *));
+                cells = ud_calloc(cells_cap, sizeof(char *));
             }
             for (size_t c = 0; c < columns; c++)
                 cells[c] = PQgetisnull(res, 0, (int)c) ? NULL : PQgetvalue(res, 0, (int)c);

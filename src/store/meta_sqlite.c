@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/mem.h"
 #include "store/meta_backend.h"
 
 #define BUSY_TIMEOUT_MS 10000
@@ -208,7 +209,7 @@ static int sqlite_query_each(void *conn, const char *sql, const char *const *par
     if (rc < 0)
         return rc;
     size_t columns = (size_t)sqlite3_column_count(stmt);
-    const char **cells = calloc(columns ? columns : 1, sizeof(char *));
+    const char **cells = ud_calloc(columns ? columns : 1, sizeof(char *));
     int result = 0;
     for (;;) {
         rc = sqlite3_step(stmt);

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/mem.h"
+
 void ud_collection_dir(char *out, size_t size, const char *data_dir, const char *org_id)
 {
     snprintf(out, size, "%s/collections/%s", data_dir, org_id);
@@ -87,7 +89,7 @@ int ud_reindex_org(size_t *out_chunks, ud_collection_writer *writer, ud_meta *me
     ud_collection_writer_clear(writer);
     rebuild r = {writer, embedder, NULL, 0};
     if (embedder)
-        r.vector = malloc(embedder->info.dims * sizeof(float));
+        r.vector = ud_malloc(embedder->info.dims * sizeof(float));
     rc = ud_meta_chunks_scan(meta, org_id, add_row, &r);
     free(r.vector);
     if (rc == 0)
