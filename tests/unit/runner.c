@@ -50,6 +50,14 @@ void ud_test_fail(const char *file, int line, const char *fmt, ...)
     _exit(1);
 }
 
+void ud_test_note(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(failure_message, 4096, fmt, ap);
+    va_end(ap);
+}
+
 const char *ud_test_tmpdir(void)
 {
     return tmpdir_path;
@@ -143,8 +151,9 @@ int main(int argc, char **argv)
         } else {
             failed++;
             if (WIFSIGNALED(status))
-                printf("FAIL %s: killed by signal %d (%s)\n", tc->name, WTERMSIG(status),
-                       strsignal(WTERMSIG(status)));
+                printf("FAIL %s: killed by signal %d (%s)%s%s\n", tc->name, WTERMSIG(status),
+                       strsignal(WTERMSIG(status)), failure_message[0] ? ": " : "",
+                       failure_message);
             else
                 printf("FAIL %s: %s\n", tc->name,
                        failure_message[0] ? failure_message : "exited with an error");

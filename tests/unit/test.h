@@ -20,6 +20,10 @@
 
 void ud_test_fail(const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4), noreturn));
+/* What the report of a test that dies with no message of its own (a
+ * crash, a sanitizer's exit) says it was doing, e.g. the input it was on;
+ * a later note or failure replaces it. Prints nothing. */
+void ud_test_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #define UD_CHECK(cond)                                                                             \
     do {                                                                                           \

@@ -14,6 +14,7 @@
  */
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
+#include <libxml/xmlerror.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -437,6 +438,16 @@ static int64_t first_time_element(xmlNode *node, int depth)
     return 0;
 }
 
+/* libxml2's generic error handler, which HTML_PARSE_NOERROR does not
+ * reach: its encoding errors ("input conversion failed") would otherwise go
+ * to stderr, one line per bad file, in the middle of a progress bar or a
+ * server's log. The document still parses (HTML_PARSE_RECOVER). */
+static void ignore_libxml_error(void *context, const char *message, ...)
+{
+    (void)context;
+    (void)message;
+}
+
 int ud_extract_html(ud_extracted *out, ud_arena *arena, const char *data, size_t len,
                     const char *name, const ud_extract_limits *limits)
 {
@@ -444,6 +455,7 @@ int ud_extract_html(ud_extracted *out, ud_arena *arena, const char *data, size_t
         return ud_error_set(UD_ELIMIT, "HTML file too large");
     /* XML_PARSE_HUGE lifts the depth limit (see the top of the file); the
      * input is already capped by max_file_bytes. */
+    xmlSetGenericErrorFunc(NULL, ignore_libxml_error); /* per thread in libxml2 */
     htmlDocPtr doc = htmlReadMemory(data, (int)len, NULL, NULL,
                                     HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
                                         HTML_PARSE_NONET | XML_PARSE_HUGE);
